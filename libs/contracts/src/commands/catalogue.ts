@@ -1,0 +1,5 @@
+import { CommandContract } from './define-command';
+import { VerifyParticipantToken } from './auth.commands';
+
+/** Every request/reply command; documented in the AsyncAPI file. */
+export const commandCatalogue: readonly CommandContract[] = [VerifyParticipantToken];

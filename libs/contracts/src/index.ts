@@ -1,0 +1,10 @@
+export * from './schema';
+export * from './subjects';
+export * from './envelope';
+export * from './events/define-event';
+export * from './events/auth.events';
+export { eventCatalogue } from './events/catalogue';
+export * from './commands/define-command';
+export * from './commands/auth.commands';
+export { commandCatalogue } from './commands/catalogue';
+export { renderAsyncApi } from './asyncapi/render-asyncapi';
