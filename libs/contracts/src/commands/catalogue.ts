@@ -1,5 +1,5 @@
 import { CommandContract } from './define-command';
-import { VerifyParticipantToken } from './auth.commands';
+import { RegisterAliasCredential, VerifyParticipantToken } from './auth.commands';
 
 /** Every request/reply command; documented in the AsyncAPI file. */
-export const commandCatalogue: readonly CommandContract[] = [VerifyParticipantToken];
+export const commandCatalogue: readonly CommandContract[] = [VerifyParticipantToken, RegisterAliasCredential];
