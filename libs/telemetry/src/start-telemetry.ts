@@ -1,0 +1,90 @@
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { getTelemetryState, setTelemetryState } from './telemetry-state';
+import { isOperationalPath } from './operational-paths';
+
+export interface TelemetryOptions {
+  serviceName: string;
+  serviceVersion?: string;
+  /** Defaults to process.env; injectable so tests need not mutate the environment. */
+  env?: NodeJS.ProcessEnv;
+}
+
+function otlpConfigured(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'METRICS'): boolean {
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env[`OTEL_EXPORTER_OTLP_${signal}_ENDPOINT`]);
+}
+
+function spanProcessors(env: NodeJS.ProcessEnv): SpanProcessor[] {
+  // Without a processor NodeSDK registers no tracer provider at all, and then no
+  // span (hence no trace id in logs, no traceparent downstream) would exist.
+  if (!otlpConfigured(env, 'TRACES')) return [new NoopSpanProcessor()];
+  return [new BatchSpanProcessor(new OTLPTraceExporter())];
+}
+
+function metricReaders(env: NodeJS.ProcessEnv, prometheus: PrometheusExporter): IMetricReader[] {
+  const readers: IMetricReader[] = [prometheus];
+  if (otlpConfigured(env, 'METRICS')) {
+    readers.push(new PeriodicExportingMetricReader({ exporter: new OTLPMetricExporter() }));
+  }
+  return readers;
+}
+
+/**
+ * Starts OpenTelemetry once per process. Call it from a service's `tracing.ts`,
+ * imported first by `main.ts`: instrumentation patches `http`, `express` and `pg`
+ * when they are first required, so anything loaded earlier is not observed.
+ * Later calls are no-ops, which lets tests and tools call it defensively.
+ */
+export function startTelemetry(options: TelemetryOptions): void {
+  if (getTelemetryState()) return;
+  const env = options.env ?? process.env;
+
+  // We serve /metrics on the service's own port rather than opening a second one.
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const sdk = new NodeSDK({
+    serviceName: options.serviceName,
+    resource: resourceFromAttributes({
+      [ATTR_SERVICE_NAME]: options.serviceName,
+      ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
+    }),
+    textMapPropagator: new W3CTraceContextPropagator(),
+    spanProcessors: spanProcessors(env),
+    metricReaders: metricReaders(env, prometheus),
+    // Logs go to stdout as JSON; an empty list stops the SDK defaulting to OTLP logs.
+    logRecordProcessors: [],
+    instrumentations: [
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isOperationalPath(request.url) }),
+      new ExpressInstrumentation(),
+      new PgInstrumentation(),
+    ],
+  });
+  sdk.start();
+  setTelemetryState({ sdk, prometheus, serviceName: options.serviceName, serviceVersion: options.serviceVersion });
+}
+
+/** Flushes and stops exporters; safe to call more than once or before start. */
+export async function shutdownTelemetry(): Promise<void> {
+  const state = getTelemetryState();
+  if (!state) return;
+  state.shutdown ??= state.sdk.shutdown();
+  await state.shutdown;
+}
+
+export function isTelemetryStarted(): boolean {
+  return getTelemetryState() !== undefined;
+}
+
+/** The name given to startTelemetry, or OTEL_SERVICE_NAME, for log lines. */
+export function telemetryServiceName(): string | undefined {
+  return getTelemetryState()?.serviceName ?? process.env.OTEL_SERVICE_NAME;
+}
