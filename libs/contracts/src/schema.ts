@@ -1,5 +1,12 @@
-import { TSchema, Static } from '@sinclair/typebox';
+import { TSchema, Static, FormatRegistry } from '@sinclair/typebox';
 import { TypeCompiler, TypeCheck } from '@sinclair/typebox/compiler';
+
+// TypeBox knows no string formats by itself: an unregistered `format` fails every value.
+// RFC 3339 date-time, as the CloudEvents `time` attribute requires.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+if (!FormatRegistry.Has('date-time')) {
+  FormatRegistry.Set('date-time', (value) => DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)));
+}
 
 /** Why a payload failed its schema, as "path: message" lines a log or an error body can carry. */
 export class SchemaViolation extends Error {
