@@ -1,0 +1,1 @@
+export { AccessTokenGuard } from '@confer/auth-client';

@@ -1,0 +1,71 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
+import {
+  AccessTokenVerifier,
+  describeJoseError,
+  InvalidAccessToken,
+  ORG_CLAIM,
+  Principal,
+  principalFromClaims,
+  RATE_LIMIT_CLAIM,
+} from '@confer/auth-client';
+import { apiAudienceOf, AUTH_CONFIG, AuthConfig, issuerOf } from '../config/auth.config';
+import { SigningKeys } from '../signing-keys/signing-keys.service';
+
+export interface AccessTokenGrant {
+  orgId: string;
+  clientId: string;
+  scope: string;
+  rateLimitPerSecond: number;
+}
+
+/**
+ * Issues platform access tokens (RS256, the claims of an OAuth2 client-credentials
+ * grant) and verifies them locally: the auth service does not fetch its own JWKS.
+ */
+@Injectable()
+export class AccessTokens extends AccessTokenVerifier {
+  constructor(
+    private readonly signingKeys: SigningKeys,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {
+    super();
+  }
+
+  async issue(grant: AccessTokenGrant): Promise<{ token: string; expiresIn: number }> {
+    const { kid, privateKey } = await this.signingKeys.currentSigningKey();
+    const expiresIn = this.config.ACCESS_TOKEN_TTL_SECONDS;
+    const token = await new SignJWT({
+      azp: grant.clientId,
+      gty: 'client-credentials',
+      scope: grant.scope,
+      [ORG_CLAIM]: grant.orgId,
+      [RATE_LIMIT_CLAIM]: grant.rateLimitPerSecond,
+    })
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
+      .setIssuer(issuerOf(this.config))
+      .setSubject(`${grant.clientId}@clients`)
+      .setAudience(apiAudienceOf(this.config))
+      .setIssuedAt()
+      .setExpirationTime(`${expiresIn}s`)
+      .sign(privateKey);
+    return { token, expiresIn };
+  }
+
+  async verify(token: string): Promise<Principal> {
+    try {
+      const { kid } = decodeProtectedHeader(token);
+      const key = kid ? await this.signingKeys.verificationKey(kid) : undefined;
+      if (!key) throw new InvalidAccessToken('the access token was signed by an unknown key');
+      const { payload } = await jwtVerify(token, key, {
+        algorithms: ['RS256'],
+        issuer: issuerOf(this.config),
+        audience: apiAudienceOf(this.config),
+        clockTolerance: 5,
+      });
+      return principalFromClaims(payload, this.config.DEFAULT_RATE_LIMIT_PER_SECOND);
+    } catch (error) {
+      throw new InvalidAccessToken(describeJoseError(error));
+    }
+  }
+}

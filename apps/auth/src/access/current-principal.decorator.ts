@@ -1,0 +1,2 @@
+export { CurrentPrincipal } from '@confer/auth-client';
+export type { Principal } from '@confer/auth-client';

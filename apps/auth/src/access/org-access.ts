@@ -1,0 +1,1 @@
+export { assertOrgAccess } from '@confer/auth-client';

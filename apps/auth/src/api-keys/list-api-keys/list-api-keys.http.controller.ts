@@ -1,0 +1,64 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiProperty } from '@nestjs/swagger';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ApiErrors } from '@confer/http';
+import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
+import { ApiKeyEntity } from '../api-key.entity';
+import { apiKeyResource, ApiKeyResource, HalLink } from '../api-key.representation';
+import { AuthErrors } from '../../auth.errors';
+import { HalPage, halPage, PageQueryDto } from '../../hal/page-query.dto';
+
+class PageLinks {
+  @ApiProperty({ type: HalLink }) self: HalLink;
+  @ApiProperty({ type: HalLink, required: false }) next?: HalLink;
+  @ApiProperty({ type: HalLink, required: false }) previous?: HalLink;
+}
+
+class ApiKeyPage {
+  @ApiProperty({ type: [ApiKeyResource] }) content: ApiKeyResource[];
+  @ApiProperty({ type: PageLinks }) _links: PageLinks;
+}
+
+@ApiTags('api keys')
+@ApiBearerAuth()
+@Controller('v1/orgs/:orgId/api-keys')
+@UseGuards(AccessTokenGuard)
+export class ListApiKeysHttpController {
+  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List API keys, newest first (never their secrets)' })
+  @ApiOkResponse({ type: ApiKeyPage })
+  @ApiErrors(400, 401, 403, 429)
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('orgId') orgId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<HalPage<ApiKeyResource>> {
+    assertOrgAccess(principal, orgId);
+    const count = query.count ?? 50;
+    const [rows, total] = await this.keys.findAndCount({
+      where: { orgId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      skip: (query.page ?? 0) * count,
+      take: count,
+    });
+    return halPage(`/v1/orgs/${orgId}/api-keys`, query, rows.map(apiKeyResource), total);
+  }
+
+  @Get(':keyId')
+  @ApiOperation({ summary: 'Fetch one API key (never its secret)' })
+  @ApiOkResponse({ type: ApiKeyResource })
+  @ApiErrors(401, 403, 404, 429)
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('orgId') orgId: string,
+    @Param('keyId') keyId: string,
+  ): Promise<ApiKeyResource> {
+    assertOrgAccess(principal, orgId);
+    const key = await this.keys.findOneBy({ id: keyId, orgId });
+    if (!key) throw AuthErrors.apiKeyNotFound(keyId);
+    return apiKeyResource(key);
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, IsNull } from 'typeorm';
+import { EventPublisherPort } from '@confer/bus';
+import { ApiKeyRevoked, buildEvent } from '@confer/contracts';
+import { ApiKeyEntity } from '../api-key.entity';
+import { ApiKeyCredentials } from '../api-key-credentials';
+import { AuthErrors } from '../../auth.errors';
+
+/**
+ * Revokes a key: it no longer authenticates, and tokens it signed (session links,
+ * room tokens) are refused. Its refresh tokens die with it.
+ */
+@Injectable()
+export class RevokeApiKey {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly credentials: ApiKeyCredentials,
+    private readonly events: EventPublisherPort,
+  ) {}
+
+  async execute(orgId: string, keyId: string): Promise<ApiKeyEntity> {
+    const { key, changed } = await this.dataSource.transaction(async (tx) => {
+      const repo = tx.getRepository(ApiKeyEntity);
+      // Lock the organisation's live keys so two concurrent revocations cannot remove the last two.
+      const live = await repo.find({ where: { orgId, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      const key = await repo.findOneBy({ id: keyId, orgId });
+      if (!key) throw AuthErrors.apiKeyNotFound(keyId);
+      if (key.revokedAt) return { key, changed: false };
+      if (live.length === 1 && live[0].id === keyId) throw AuthErrors.lastLiveApiKey(keyId);
+      key.revokedAt = new Date();
+      await repo.save(key);
+      await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL', [keyId]);
+      return { key, changed: true };
+    });
+    this.credentials.invalidate(keyId);
+    if (changed) {
+      await this.events.publish(
+        ApiKeyRevoked,
+        buildEvent(ApiKeyRevoked, {
+          source: '/confer/auth',
+          orgId,
+          id: `api-key.revoked:${keyId}`,
+          subject: `api-keys/${keyId}`,
+          data: { orgId, apiKey: keyId },
+        }),
+      );
+    }
+    return key;
+  }
+}

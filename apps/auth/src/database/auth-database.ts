@@ -1,0 +1,22 @@
+import { DatabaseOptions } from '@confer/database';
+import { OrganisationEntity } from '../organisations/organisation.entity';
+import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { RefreshTokenEntity } from '../oauth/refresh-token.entity';
+import { SigningKeyEntity } from '../signing-keys/signing-key.entity';
+import { OrganisationPublicKeyEntity } from '../participant-tokens/organisation-public-key.entity';
+import { AliasCredentialEntity } from '../participant-tokens/alias-credential.entity';
+import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+
+export const authEntities = [
+  OrganisationEntity,
+  ApiKeyEntity,
+  RefreshTokenEntity,
+  SigningKeyEntity,
+  OrganisationPublicKeyEntity,
+  AliasCredentialEntity,
+];
+export const authMigrations = [InitialSchema1764000000000];
+
+export function authDatabaseOptions(url: string, schema: string): DatabaseOptions {
+  return { url, schema, entities: authEntities, migrations: authMigrations };
+}

@@ -1,0 +1,81 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes, randomUUID } from 'crypto';
+import { Repository } from 'typeorm';
+import { AUTH_CONFIG, AuthConfig } from '../config/auth.config';
+import { RefreshTokenEntity } from './refresh-token.entity';
+
+export type Redemption =
+  | { outcome: 'redeemed'; token: RefreshTokenEntity }
+  | { outcome: 'unknown' | 'expired' | 'revoked' | 'wrong_client' }
+  | { outcome: 'reused'; token: RefreshTokenEntity };
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Single-use refresh tokens in families: a replayed token revokes its whole family. */
+@Injectable()
+export class RefreshTokens {
+  constructor(
+    @InjectRepository(RefreshTokenEntity) private readonly tokens: Repository<RefreshTokenEntity>,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  /** Issues a token; a new family unless one is given (the successor of a redeemed token). */
+  async issue(grant: { clientId: string; orgId: string; scope: string; familyId?: string }): Promise<string> {
+    const token = `rt_${randomBytes(32).toString('base64url')}`;
+    const now = new Date();
+    await this.tokens.insert({
+      tokenHash: hashOf(token),
+      familyId: grant.familyId ?? randomUUID(),
+      clientId: grant.clientId,
+      orgId: grant.orgId,
+      scope: grant.scope,
+      createdAt: now,
+      expiresAt: new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_SECONDS * 1000),
+      usedAt: null,
+      revokedAt: null,
+    });
+    return token;
+  }
+
+  /**
+   * Spends a token for `clientId`. The conditional UPDATE makes redemption atomic:
+   * of two concurrent redemptions exactly one wins, the other is a reuse.
+   */
+  async redeem(token: string, clientId: string): Promise<Redemption> {
+    const tokenHash = hashOf(token);
+    const [rows] = (await this.tokens.query(
+      `UPDATE refresh_tokens SET used_at = now()
+        WHERE token_hash = $1 AND client_id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+        RETURNING token_hash, family_id, client_id, org_id, scope`,
+      [tokenHash, clientId],
+    )) as [Array<{ family_id: string; client_id: string; org_id: string; scope: string }>, number];
+    if (rows.length === 1) {
+      const row = rows[0];
+      const entity = Object.assign(new RefreshTokenEntity(), {
+        tokenHash,
+        familyId: row.family_id,
+        clientId: row.client_id,
+        orgId: row.org_id,
+        scope: row.scope,
+      });
+      return { outcome: 'redeemed', token: entity };
+    }
+    const existing = await this.tokens.findOneBy({ tokenHash });
+    if (!existing) return { outcome: 'unknown' };
+    // A token presented by another client is not theirs to spend or to burn.
+    if (existing.clientId !== clientId) return { outcome: 'wrong_client' };
+    if (existing.revokedAt) return { outcome: 'revoked' };
+    if (existing.usedAt) {
+      await this.revokeFamily(existing.familyId);
+      return { outcome: 'reused', token: existing };
+    }
+    return { outcome: 'expired' };
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.tokens.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
+      familyId,
+    ]);
+  }
+}

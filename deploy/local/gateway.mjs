@@ -1,0 +1,84 @@
+// One base URL for every service: a small reverse proxy driven by deploy/routes.json.
+// It also merges the services' OpenAPI documents at /openapi.json and aggregates /readyz.
+import http from 'node:http';
+
+export function compileRoutes(table) {
+  return table.routes.map((r) => ({ regex: new RegExp(r.pattern), service: r.service }));
+}
+
+export function serviceFor(routes, path) {
+  return routes.find((r) => r.regex.test(path))?.service;
+}
+
+async function fetchJson(url) {
+  const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+  return { status: response.status, body: await response.json() };
+}
+
+async function mergedOpenApi(table) {
+  const merged = { openapi: '3.0.0', info: { title: 'Confer API', version: '1.0.0' }, paths: {}, components: { schemas: {}, securitySchemes: {} }, tags: [] };
+  for (const [name, svc] of Object.entries(table.services)) {
+    const { body } = await fetchJson(`http://127.0.0.1:${svc.port}/openapi.json`);
+    Object.assign(merged.paths, body.paths);
+    Object.assign(merged.components.schemas, body.components?.schemas);
+    Object.assign(merged.components.securitySchemes, body.components?.securitySchemes);
+    for (const tag of body.tags ?? []) if (!merged.tags.some((t) => t.name === tag.name)) merged.tags.push(tag);
+    merged.info.description = `${merged.info.description ?? 'Services:'} ${name}`;
+  }
+  return merged;
+}
+
+async function readiness(table) {
+  const checks = {};
+  let ready = true;
+  for (const [name, svc] of Object.entries(table.services)) {
+    try {
+      const { status, body } = await fetchJson(`http://127.0.0.1:${svc.port}/readyz`);
+      checks[name] = body;
+      ready &&= status === 200;
+    } catch (error) {
+      checks[name] = { status: 'unreachable', error: String(error) };
+      ready = false;
+    }
+  }
+  return { status: ready ? 200 : 503, body: { status: ready ? 'ready' : 'not_ready', services: checks } };
+}
+
+function sendJson(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+export function startGateway(table, { port, host = '0.0.0.0' }) {
+  const routes = compileRoutes(table);
+  const server = http.createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path === '/openapi.json') return sendJson(res, 200, await mergedOpenApi(table));
+      if (path === '/readyz') {
+        const { status, body } = await readiness(table);
+        return sendJson(res, status, body);
+      }
+      if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
+    } catch (error) {
+      return sendJson(res, 502, { error: { code: 'bad_gateway', message: String(error) } });
+    }
+    const service = serviceFor(routes, path);
+    if (!service) return sendJson(res, 404, { error: { code: 'not_found', message: `no service answers ${path}` } });
+    const target = table.services[service];
+    const upstream = http.request(
+      { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-for': req.socket.remoteAddress ?? '' } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      if (!res.headersSent) sendJson(res, 502, { error: { code: 'bad_gateway', message: `${service} is unavailable: ${error.message}` } });
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  });
+  server.keepAliveTimeout = 65_000;
+  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+}

@@ -1,0 +1,6 @@
+export * from './principal';
+export * from './access-token.verifier';
+export * from './remote-jwks-access-token.verifier';
+export * from './token-bucket.rate-limiter';
+export * from './access-token.guard';
+export * from './current-principal.decorator';

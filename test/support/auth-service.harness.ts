@@ -1,0 +1,74 @@
+import { randomBytes } from 'crypto';
+import { Test } from '@nestjs/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DataSource } from 'typeorm';
+import { configureHttpApp } from '@confer/http';
+import { runMigrations } from '@confer/database';
+import { AuthModule } from '../../apps/auth/src/auth.module';
+import { AuthConfig, loadAuthConfig } from '../../apps/auth/src/config/auth.config';
+import { authDatabaseOptions } from '../../apps/auth/src/database/auth-database';
+import { TEST_DATABASE_URL, TEST_NATS_URL, uniqueSchema } from './test-env';
+
+export interface RunningAuthService {
+  app: NestExpressApplication;
+  baseUrl: string;
+  config: AuthConfig;
+  /** The environment a child process (the CLI) needs to act on this instance's data. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real auth service on a free port, against the real PostgreSQL (in a schema
+ * of its own, migrated like production) and the real NATS.
+ */
+export async function startAuthService(overrides: Partial<Record<string, string>> = {}): Promise<RunningAuthService> {
+  const schema = uniqueSchema('auth');
+  const env: Record<string, string> = {
+    DATABASE_URL: TEST_DATABASE_URL,
+    NATS_URL: TEST_NATS_URL,
+    AUTH_DB_SCHEMA: schema,
+    SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    PUBLIC_URL: 'http://127.0.0.1:0',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  } as Record<string, string>;
+  await runMigrations(authDatabaseOptions(env.DATABASE_URL, schema));
+
+  // The issuer must be the URL clients reach, known only once the port is bound:
+  // bind first on a throwaway server to learn a free port.
+  const port = overrides.AUTH_PORT ? Number(overrides.AUTH_PORT) : await freePort();
+  if (!overrides.PUBLIC_URL) env.PUBLIC_URL = `http://127.0.0.1:${port}`;
+  const config = loadAuthConfig(env);
+
+  const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forConfig(config)] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  configureHttpApp(app, { title: 'Confer auth API', description: 'test', version: 'test' });
+  app.enableShutdownHooks();
+  await app.listen(port, '127.0.0.1');
+
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}`,
+    config,
+    env,
+    async close() {
+      const dataSource = app.get(DataSource);
+      await dataSource.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await app.close();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  const { createServer } = await import('net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
