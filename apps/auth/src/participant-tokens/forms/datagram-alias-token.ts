@@ -1,0 +1,68 @@
+import { VerifiedParticipant } from '@confer/contracts';
+import { Clock } from '../clock';
+import { epochSeconds, optionalBoolean, optionalIdentifier, optionalNumber, requiredString } from '../claims';
+import { CLOCK_TOLERANCE_SECONDS } from '../participant-token.constants';
+import { verifyWithKey } from '../jws-verification';
+import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
+import { refuse } from '../token-refusal';
+import { UntrustedToken } from '../untrusted-token';
+import { ParticipantTokenForm } from './participant-token-form';
+
+/**
+ * Datagram-style alias tokens: HS256 with the alias's own jwt_secret; `alias` names the
+ * alias (and so the room it opens), `user_id` the participant, `host` their privilege,
+ * `expires_in` the lifetime in seconds from issuance (`iat`). A standard `exp` is
+ * honoured too; whichever ends first wins, and never later than the alias itself.
+ */
+export class DatagramAliasTokenForm implements ParticipantTokenForm {
+  readonly form = 'datagram' as const;
+
+  constructor(
+    private readonly keys: ParticipantTokenKeys,
+    private readonly clock: Clock,
+  ) {}
+
+  static recognises(token: UntrustedToken): boolean {
+    return token.payload['alias'] !== undefined;
+  }
+
+  async verify(token: UntrustedToken): Promise<VerifiedParticipant> {
+    const aliasId = requiredString(token.payload, 'alias', 'it names the alias whose secret signed the token');
+    const alias = await this.keys.aliasCredential(aliasId);
+    if (!alias) refuse('unknown_key', `No alias "${aliasId}" (claim "alias")`);
+    const now = this.clock.nowSeconds();
+    if (alias.expiresAt <= now) {
+      refuse('expired', `Alias ${alias.id} expired at ${new Date(alias.expiresAt * 1000).toISOString()}`);
+    }
+    const { claims } = await verifyWithKey(token, alias, { clock: this.clock });
+
+    const userId = optionalIdentifier(claims, 'user_id');
+    if (userId === undefined) refuse('missing_claim', 'Claim "user_id" is required: it says who the participant is');
+    const expiresAt = Math.min(alias.expiresAt, claims.exp ?? Infinity, this.expiryFromExpiresIn(claims));
+    if (expiresAt + CLOCK_TOLERANCE_SECONDS < now) {
+      refuse('expired', `The token expired at ${new Date(expiresAt * 1000).toISOString()} (claim "expires_in" counted from "iat")`);
+    }
+
+    return {
+      form: this.form,
+      orgId: alias.orgId,
+      roomId: alias.roomId,
+      identity: userId,
+      role: optionalBoolean(claims, 'host') ? 'host' : 'participant',
+      attributes: { alias: alias.id },
+      keyId: alias.id,
+      notBefore: epochSeconds(claims.nbf),
+      expiresAt: epochSeconds(expiresAt),
+    };
+  }
+
+  /** `expires_in` counts from issuance, so it needs `iat`; Infinity when the token has no `expires_in`. */
+  private expiryFromExpiresIn(claims: Record<string, unknown>): number {
+    const expiresIn = optionalNumber(claims, 'expires_in');
+    if (expiresIn === undefined) return Infinity;
+    if (expiresIn < 0) refuse('malformed', 'Claim "expires_in" must not be negative');
+    const issuedAt = optionalNumber(claims, 'iat');
+    if (issuedAt === undefined) refuse('missing_claim', 'Claim "iat" is required with "expires_in", which counts seconds from issuance');
+    return issuedAt + expiresIn;
+  }
+}
