@@ -30,6 +30,8 @@ function harness(headersSent = false) {
 describe('HttpErrorFilter', () => {
   beforeAll(() => startTelemetry({ serviceName: 'filter-test', env: {} }));
   afterAll(() => shutdownTelemetry());
+  // 4xx are logged at debug; keep the test output quiet.
+  beforeEach(() => jest.spyOn(Logger.prototype, 'debug').mockImplementation(() => undefined));
   afterEach(() => jest.restoreAllMocks());
 
   it('replies with the error envelope and status', () => {
