@@ -39,6 +39,10 @@ export class CommandServer implements BeforeApplicationShutdown {
     @Inject(BUS_OPTIONS) private readonly options: ResolvedBusOptions,
   ) {}
 
+  /**
+   * Subscribes at once. The server has the subscription after the next round trip on this
+   * connection, which BusHealth.check() makes; so a replica reports ready only once it serves.
+   */
   handle<C extends CommandContract>(contract: C, handler: CommandHandler<C>): CommandRegistration {
     const subject = contract.subject;
     const ctx: CommandContext = { subject };

@@ -32,7 +32,11 @@ export interface ConsumeOptions<Cs extends readonly EventContract[]> {
    * batchSize × handler time under ackWaitMs. Default 10.
    */
   batchSize?: number;
-  /** Where a consumer created for the first time starts. Default 'all' (everything the stream retains). */
+  /**
+   * Where a consumer created for the first time starts. Default 'new': a service deployed
+   * for the first time must not replay a week of history into its side effects. Use 'all'
+   * for projections that rebuild from what the stream retains. Ignored once the consumer exists.
+   */
   deliverPolicy?: 'all' | 'new';
   /** Server-side bound on unacknowledged events across all replicas. Default 1000. */
   maxAckPending?: number;

@@ -39,7 +39,7 @@ export class EventConsumer implements BeforeApplicationShutdown {
       filterSubjects: opts.filterSubjects,
       ackWaitMs: opts.ackWaitMs ?? 30_000,
       maxAckPending: opts.maxAckPending ?? 1000,
-      deliverPolicy: opts.deliverPolicy ?? 'all',
+      deliverPolicy: opts.deliverPolicy ?? 'new',
       description: `${this.options.service}: ${opts.contracts.map((c) => `${c.type}.v${c.version}`).join(', ')}`,
     });
 
