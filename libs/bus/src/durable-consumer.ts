@@ -94,6 +94,7 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
           }
           await this.admit(msg);
         }
+        if (!this.stopping) logger.warn({ message: 'consumer stopped delivering; reopening', durable: this.durable });
       } catch (err) {
         logger.error({ message: 'consumer loop failed; restarting', durable: this.durable, error: describe(err) });
       }
