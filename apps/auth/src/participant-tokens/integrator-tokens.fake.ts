@@ -1,6 +1,6 @@
 import { createHmac, KeyObject } from 'crypto';
 import { JWTPayload, JWTHeaderParameters, SignJWT } from 'jose';
-import { AuthConfig } from '../config/auth.config';
+import { AuthConfig, loadAuthConfig } from '../config/auth.config';
 
 /**
  * Signs tokens the way integrators do, for specs: ordinary ones through jose, and
@@ -9,21 +9,9 @@ import { AuthConfig } from '../config/auth.config';
  */
 export const ISSUER = 'https://confer.test';
 
+/** The service's defaults, as if started with only the required settings (plus `overrides`). */
 export function authConfigForTests(overrides: Partial<AuthConfig> = {}): AuthConfig {
-  return {
-    AUTH_PORT: 8081,
-    DATABASE_URL: 'postgres://unused',
-    AUTH_DB_SCHEMA: 'auth',
-    NATS_URL: 'nats://unused',
-    PUBLIC_URL: `${ISSUER}/`,
-    SECRET_ENCRYPTION_KEY: 'x'.repeat(44),
-    ACCESS_TOKEN_TTL_SECONDS: 3600,
-    REFRESH_TOKEN_TTL_SECONDS: 86400,
-    DEFAULT_RATE_LIMIT_PER_SECOND: 4,
-    SIGNING_KEY_REFRESH_SECONDS: 30,
-    PARTICIPANT_TOKEN_MAX_TTL_SECONDS: 86400,
-    ...overrides,
-  };
+  return { ...loadAuthConfig({ SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), PUBLIC_URL: `${ISSUER}/` }), ...overrides };
 }
 
 type Header = Partial<JWTHeaderParameters> & Record<string, unknown>;
