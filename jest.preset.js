@@ -7,6 +7,7 @@ const libs = ['contracts', 'bus', 'database', 'telemetry', 'http', 'auth-client'
 const moduleNameMapper = Object.fromEntries(
   libs.map((name) => [`^@confer/${name}$`, path.join(__dirname, 'libs', name, 'src', 'index.ts')]),
 );
+moduleNameMapper['^@confer/bus/testing$'] = path.join(__dirname, 'libs', 'bus', 'src', 'testing', 'index.ts');
 
 module.exports = {
   testEnvironment: 'node',

@@ -1,16 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { ReadinessRegistry } from '@confer/telemetry';
 import { NatsConnection } from 'nats';
 import { BusNotReady, describe } from './bus.errors';
 import { ResolvedBusOptions } from './bus.options';
 import { BUS_OPTIONS, NATS_CONNECTION } from './bus.tokens';
 
-/** Connection health for readiness probes. */
+/** Connection health for readiness probes; registers itself as the `nats` check of /readyz. */
 @Injectable()
-export class BusHealth {
+export class BusHealth implements OnModuleInit {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(BUS_OPTIONS) private readonly options: ResolvedBusOptions,
+    @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
+
+  onModuleInit(): void {
+    this.readiness?.register('nats', () => this.check());
+  }
 
   /**
    * Resolves when the server answers a ping within the timeout; throws BusNotReady when the

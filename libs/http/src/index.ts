@@ -21,3 +21,4 @@ export { configureHttpApp, DEFAULT_BODY_LIMIT } from './configure-http-app';
 export type { HttpAppOptions, TrustProxy } from './configure-http-app';
 export { bootstrapHttpService } from './bootstrap-http-service';
 export type { HttpServiceOptions } from './bootstrap-http-service';
+export { runClustered } from './run-clustered';

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'crypto';
 import { decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 import {
   AccessTokenVerifier,
@@ -47,6 +48,7 @@ export class AccessTokens extends AccessTokenVerifier {
       .setSubject(`${grant.clientId}@clients`)
       .setAudience(apiAudienceOf(this.config))
       .setIssuedAt()
+      .setJti(randomUUID())
       .setExpirationTime(`${expiresIn}s`)
       .sign(privateKey);
     return { token, expiresIn };

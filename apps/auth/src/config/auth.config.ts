@@ -4,6 +4,8 @@ import { loadConfig } from '@confer/config';
 /** Everything the auth service reads from its environment, validated once at start-up. */
 export const AuthConfigSchema = Type.Object({
   AUTH_PORT: Type.Integer({ default: 8081, minimum: 1, maximum: 65535 }),
+  /** Processes serving HTTP on this host (node:cluster); 1 under an orchestrator that scales by replicas. */
+  AUTH_WORKERS: Type.Integer({ default: 1, minimum: 1, maximum: 64 }),
   DATABASE_URL: Type.String({ default: 'postgres://postgres@127.0.0.1:5432/confer' }),
   AUTH_DB_SCHEMA: Type.String({ default: 'auth', pattern: '^[a-z_][a-z0-9_]*$' }),
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
