@@ -1,1 +1,0 @@
-export { AccessTokenGuard } from '@confer/auth-client';

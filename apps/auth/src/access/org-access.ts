@@ -1,1 +1,0 @@
-export { assertOrgAccess } from '@confer/auth-client';
