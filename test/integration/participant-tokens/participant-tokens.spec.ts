@@ -4,7 +4,6 @@ import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { BusModule, CommandClient, CommandFailed } from '@confer/bus';
 import { RegisterAliasCredential, VerifyParticipantToken } from '@confer/contracts';
-import { TEST_NATS_URL } from '../../support/test-env';
 import { RunningAuthWithParticipantTokens, startAuthWithParticipantTokens } from './participant-tokens.harness';
 import { SecretBox } from '../../../apps/auth/src/crypto/secret-box';
 import { newId, newSecret } from '../../../apps/auth/src/crypto/identifiers';
@@ -68,7 +67,7 @@ describe('participant tokens over NATS and HTTP', () => {
 
   beforeAll(async () => {
     auth = await startAuthWithParticipantTokens();
-    client = await Test.createTestingModule({ imports: [BusModule.forRoot({ service: 'participant-token-test', url: TEST_NATS_URL })] }).compile();
+    client = await Test.createTestingModule({ imports: [BusModule.forRoot({ service: 'participant-token-test', url: auth.natsUrl })] }).compile();
     await client.init();
     commands = client.get(CommandClient);
     orgA = await seedOrganisation('Org A');
@@ -200,5 +199,15 @@ describe('participant tokens over NATS and HTTP', () => {
     const moved = commands.request(RegisterAliasCredential, { ...request, orgId: orgB.orgId });
     await expect(moved).rejects.toBeInstanceOf(CommandFailed);
     await expect(moved).rejects.toMatchObject({ code: 'alias_conflict' });
+  });
+
+  it('documents the endpoints in the OpenAPI document', async () => {
+    const doc = (await (await fetch(`${auth.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, unknown>; security?: unknown[] }>>;
+    };
+    expect(doc.paths['/v1/tokens'].post).toMatchObject({ tags: ['participant tokens'], responses: { '201': expect.anything() } });
+    expect(doc.paths['/v1/tokens'].post.security).toBeDefined();
+    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/public-keys'])).toEqual(expect.arrayContaining(['post', 'get']));
+    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/public-keys/{keyId}'])).toEqual(expect.arrayContaining(['get', 'delete']));
   });
 });

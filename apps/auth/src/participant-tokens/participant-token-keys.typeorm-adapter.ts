@@ -26,9 +26,9 @@ export class ParticipantTokenKeysTypeormAdapter extends ParticipantTokenKeys {
   readonly #organisationKeys = new ShortLivedCache<OrganisationKey[]>(KEY_CACHE_TTL_MS);
 
   constructor(
-    @InjectRepository(OrganisationPublicKeyEntity) private readonly publicKeyRows: Repository<OrganisationPublicKeyEntity>,
-    @InjectRepository(AliasCredentialEntity) private readonly aliasRows: Repository<AliasCredentialEntity>,
-    @Inject(ApiKeyCredentials) private readonly apiKeyCredentials: ApiKeyCredentials,
+    @InjectRepository(OrganisationPublicKeyEntity) private readonly publicKeyRows: Pick<Repository<OrganisationPublicKeyEntity>, 'findOneBy' | 'find'>,
+    @InjectRepository(AliasCredentialEntity) private readonly aliasRows: Pick<Repository<AliasCredentialEntity>, 'findOneBy'>,
+    @Inject(ApiKeyCredentials) private readonly apiKeyCredentials: Pick<ApiKeyCredentials, 'find' | 'forOrganisation' | 'invalidate'>,
     @Inject(SigningKeys) private readonly signingKeys: Pick<SigningKeys, 'verificationKey'>,
     @Inject(SecretBox) private readonly secretBox: SecretBox,
   ) {

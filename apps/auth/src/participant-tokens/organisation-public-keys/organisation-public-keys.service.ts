@@ -20,7 +20,8 @@ export interface PublicKeyPage {
 @Injectable()
 export class OrganisationPublicKeys {
   constructor(
-    @InjectRepository(OrganisationPublicKeyEntity) private readonly rows: Repository<OrganisationPublicKeyEntity>,
+    @InjectRepository(OrganisationPublicKeyEntity)
+    private readonly rows: Pick<Repository<OrganisationPublicKeyEntity>, 'create' | 'save' | 'findOneBy' | 'findAndCount' | 'update'>,
     @Inject(ParticipantTokenKeys) private readonly keys: ParticipantTokenKeys,
     @Inject(Clock) private readonly clock: Clock,
   ) {}

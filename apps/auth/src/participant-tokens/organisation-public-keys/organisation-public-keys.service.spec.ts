@@ -1,0 +1,94 @@
+import { generateKeyPairSync } from 'crypto';
+import { FindOptionsWhere, Repository } from 'typeorm';
+import { AppError } from '@confer/http';
+import { FixedClock } from '../clock';
+import { OrganisationPublicKeyEntity } from '../organisation-public-key.entity';
+import { FakeParticipantTokenKeys } from '../ports/participant-token-keys.fake';
+import { NOW, rsaPair } from '../verifier-fixture.fake';
+import { OrganisationPublicKeys } from './organisation-public-keys.service';
+
+/** Just enough of a TypeORM repository, in memory. */
+class InMemoryPublicKeyRows {
+  readonly rows = new Map<string, OrganisationPublicKeyEntity>();
+
+  create(fields: Partial<OrganisationPublicKeyEntity>): OrganisationPublicKeyEntity {
+    return Object.assign(new OrganisationPublicKeyEntity(), fields);
+  }
+
+  async save(row: OrganisationPublicKeyEntity): Promise<OrganisationPublicKeyEntity> {
+    row.createdAt ??= new Date(NOW.getTime() + this.rows.size);
+    this.rows.set(row.id, row);
+    return row;
+  }
+
+  async findOneBy(where: FindOptionsWhere<OrganisationPublicKeyEntity>): Promise<OrganisationPublicKeyEntity | null> {
+    const row = this.rows.get(String(where.id));
+    return row && row.orgId === where.orgId ? row : null;
+  }
+
+  async findAndCount(options: { where: { orgId: string }; skip: number; take: number }): Promise<[OrganisationPublicKeyEntity[], number]> {
+    const all = [...this.rows.values()].filter((r) => r.orgId === options.where.orgId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    return [all.slice(options.skip, options.skip + options.take), all.length];
+  }
+
+  async update(where: { id: string }, fields: Partial<OrganisationPublicKeyEntity>): Promise<void> {
+    Object.assign(this.rows.get(where.id) ?? {}, fields);
+  }
+}
+
+describe('OrganisationPublicKeys', () => {
+  const pem = (key: { export(o: { type: 'spki'; format: 'pem' }): string | Buffer }) => key.export({ type: 'spki', format: 'pem' }).toString();
+  let rows: InMemoryPublicKeyRows;
+  let keys: FakeParticipantTokenKeys;
+  let service: OrganisationPublicKeys;
+
+  beforeEach(() => {
+    rows = new InMemoryPublicKeyRows();
+    keys = new FakeParticipantTokenKeys();
+    // TypeORM's overloads are wider than the few calls the service makes; the in-memory rows serve those.
+    service = new OrganisationPublicKeys(rows as unknown as Repository<OrganisationPublicKeyEntity>, keys, new FixedClock(NOW));
+  });
+
+  it('registers an RSA public key under a new kid, stored as SPKI PEM', async () => {
+    const { publicKey } = rsaPair();
+    const pkcs1 = publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+    const row = await service.register('org_a', pkcs1, 'signer');
+    expect(row).toMatchObject({ id: expect.stringMatching(/^opk_[a-z0-9]{20}$/), orgId: 'org_a', name: 'signer', revokedAt: null, publicKeyPem: pem(publicKey) });
+  });
+
+  it.each([
+    ['garbage', () => 'not a key', /not a PEM-encoded public key/],
+    ['a 1024-bit RSA key', () => pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey), /1024 bits/],
+    ['an EC key', () => pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey), /RSA key is required/],
+  ])('refuses %s with 400 invalid_public_key', async (_what, material, message) => {
+    const attempt = service.register('org_a', material(), null);
+    await expect(attempt).rejects.toBeInstanceOf(AppError);
+    await expect(attempt).rejects.toMatchObject({ status: 400, code: 'invalid_public_key', message: expect.stringMatching(message) });
+  });
+
+  it('registers only the public half when handed a private key by mistake', async () => {
+    const { privateKey, publicKey } = rsaPair();
+    const row = await service.register('org_a', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), null);
+    expect(row.publicKeyPem).toBe(pem(publicKey));
+    expect(row.publicKeyPem).not.toContain('PRIVATE');
+  });
+
+  it('lists one organisation\'s keys, newest first, a page at a time', async () => {
+    const { publicKey } = rsaPair();
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await service.register('org_a', pem(publicKey), `k${i}`)).id);
+    await service.register('org_b', pem(publicKey), 'other');
+    const page = await service.list('org_a', 0, 2);
+    expect(page.total).toBe(3);
+    expect(page.rows.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+  });
+
+  it('revokes idempotently, forgets the cached key, and 404s for another organisation\'s key', async () => {
+    const { id } = await service.register('org_a', pem(rsaPair().publicKey), null);
+    const revoked = await service.revoke('org_a', id);
+    expect(revoked.revokedAt).toEqual(NOW);
+    expect((await service.revoke('org_a', id)).revokedAt).toEqual(NOW);
+    expect(keys.forgotten).toContainEqual({ kind: 'organisation_public_key', id });
+    await expect(service.revoke('org_b', id)).rejects.toMatchObject({ status: 404, code: 'public_key_not_found' });
+  });
+});
