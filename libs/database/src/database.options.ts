@@ -32,7 +32,8 @@ export function toDataSourceOptions(options: DatabaseOptions): DataSourceOptions
     extra: { options: `-c search_path=${quoteIdent(options.schema)}`, max: options.poolSize ?? 10 },
     synchronize: false,
     migrationsRun: false,
-    logging: ['error'],
+    // Failed queries surface as exceptions, logged in JSON with their context by the caller.
+    logging: false,
   };
 }
 
