@@ -66,11 +66,14 @@ describe('OrganisationPublicKeys', () => {
     await expect(attempt).rejects.toMatchObject({ status: 400, code: 'invalid_public_key', message: expect.stringMatching(message) });
   });
 
-  it('registers only the public half when handed a private key by mistake', async () => {
-    const { privateKey, publicKey } = rsaPair();
-    const row = await service.register('org_a', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), null);
-    expect(row.publicKeyPem).toBe(pem(publicKey));
-    expect(row.publicKeyPem).not.toContain('PRIVATE');
+  it('refuses a private key handed in by mistake, rather than quietly keeping its public half', async () => {
+    const { privateKey } = rsaPair();
+    await expect(service.register('org_a', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), null)).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_public_key',
+      message: expect.stringContaining('private key'),
+    });
+    expect(rows.rows.size).toBe(0);
   });
 
   it('lists one organisation\'s keys, newest first, a page at a time', async () => {

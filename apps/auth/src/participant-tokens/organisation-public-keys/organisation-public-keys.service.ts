@@ -27,6 +27,11 @@ export class OrganisationPublicKeys {
   ) {}
 
   async register(orgId: string, publicKeyPem: string, name: string | null): Promise<OrganisationPublicKeyEntity> {
+    if (/PRIVATE KEY/.test(publicKeyPem)) {
+      // Deriving the public half would work, but the caller should learn the private key left their hands.
+      const problem = 'this is a private key: keep it secret and register only its public key';
+      throw ParticipantTokenErrors.invalidPublicKey([{ field: 'publicKeyPem', problems: [problem] }], { message: `publicKeyPem is unusable: ${problem}` });
+    }
     let canonicalPem: string;
     try {
       // Stored re-encoded as SPKI PEM, so what is kept is exactly what was checked.
