@@ -17,7 +17,7 @@ export async function startAuthService({ port = 18081 } = {}) {
     NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
     AUTH_DB_SCHEMA: schema,
     AUTH_PORT: String(port),
-    AUTH_WORKERS: process.env.BENCH_AUTH_WORKERS ?? '2',
+    AUTH_WORKERS: process.env.BENCH_AUTH_WORKERS ?? '1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',

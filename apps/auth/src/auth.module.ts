@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BusModule } from '@confer/bus';
 import { DatabaseModule } from '@confer/database';
 import { TelemetryModule } from '@confer/telemetry';
+import { HttpLifecycleModule } from '@confer/http';
 import { AUTH_CONFIG, AuthConfig } from './config/auth.config';
 import { SecretBox } from './crypto/secret-box';
 import { authDatabaseOptions } from './database/auth-database';
@@ -38,6 +39,7 @@ export class AuthModule {
       imports: [
         AuthCoreModule.forConfig(config),
         TelemetryModule,
+        HttpLifecycleModule,
         DatabaseModule.forRoot(authDatabaseOptions(config.DATABASE_URL, config.AUTH_DB_SCHEMA)),
         BusModule.forRoot({ service: 'auth', url: config.NATS_URL }),
         AccessModule,

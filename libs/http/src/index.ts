@@ -22,3 +22,4 @@ export type { HttpAppOptions, TrustProxy } from './configure-http-app';
 export { bootstrapHttpService } from './bootstrap-http-service';
 export type { HttpServiceOptions } from './bootstrap-http-service';
 export { runClustered } from './run-clustered';
+export { HttpDrain, HttpLifecycleModule, HTTP_DRAIN_TIMEOUT_MS } from './http-drain';
