@@ -12,9 +12,10 @@ moduleNameMapper['^@confer/bus/testing$'] = path.join(__dirname, 'libs', 'bus', 
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.base.json'), isolatedModules: true, diagnostics: false }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.jest.json'), diagnostics: false }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   setupFiles: [path.join(__dirname, 'test', 'setup-reflect.js')],
+  reporters: ['default', path.join(__dirname, 'test', 'support', 'summary-reporter.js')],
 };
