@@ -8,11 +8,14 @@ import { AuthModule } from '../../apps/auth/src/auth.module';
 import { AuthConfig, loadAuthConfig } from '../../apps/auth/src/config/auth.config';
 import { authDatabaseOptions } from '../../apps/auth/src/database/auth-database';
 import { TEST_DATABASE_URL, TEST_NATS_URL, uniqueSchema } from './test-env';
+import { startPrivateNatsServer } from './private-nats-server';
 
 export interface RunningAuthService {
   app: NestExpressApplication;
   baseUrl: string;
   config: AuthConfig;
+  /** The NATS this instance serves its commands on (its own server, so suites cannot answer each other). */
+  natsUrl: string;
   /** The environment a child process (the CLI) needs to act on this instance's data. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -24,9 +27,10 @@ export interface RunningAuthService {
  */
 export async function startAuthService(overrides: Partial<Record<string, string>> = {}): Promise<RunningAuthService> {
   const schema = uniqueSchema('auth');
+  const nats = await startPrivateNatsServer(await freePort());
   const env: Record<string, string> = {
     DATABASE_URL: TEST_DATABASE_URL,
-    NATS_URL: TEST_NATS_URL,
+    NATS_URL: nats?.url ?? TEST_NATS_URL,
     AUTH_DB_SCHEMA: schema,
     SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     PUBLIC_URL: 'http://127.0.0.1:0',
@@ -51,11 +55,13 @@ export async function startAuthService(overrides: Partial<Record<string, string>
     app,
     baseUrl: `http://127.0.0.1:${port}`,
     config,
+    natsUrl: env.NATS_URL,
     env,
     async close() {
       const dataSource = app.get(DataSource);
       await dataSource.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
       await app.close();
+      await nats?.stop();
     },
   };
 }

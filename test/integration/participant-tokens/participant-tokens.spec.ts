@@ -4,7 +4,7 @@ import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { BusModule, CommandClient, CommandFailed } from '@confer/bus';
 import { RegisterAliasCredential, VerifyParticipantToken } from '@confer/contracts';
-import { RunningAuthWithParticipantTokens, startAuthWithParticipantTokens } from './participant-tokens.harness';
+import { RunningAuthService, startAuthService } from '../../support/auth-service.harness';
 import { SecretBox } from '../../../apps/auth/src/crypto/secret-box';
 import { newId, newSecret } from '../../../apps/auth/src/crypto/identifiers';
 
@@ -14,7 +14,7 @@ import { newId, newSecret } from '../../../apps/auth/src/crypto/identifiers';
  * managed through the HTTP API and the alias command.
  */
 describe('participant tokens over NATS and HTTP', () => {
-  let auth: RunningAuthWithParticipantTokens;
+  let auth: RunningAuthService;
   let client: TestingModule;
   let commands: CommandClient;
   let orgA: Org;
@@ -66,7 +66,7 @@ describe('participant tokens over NATS and HTTP', () => {
   }
 
   beforeAll(async () => {
-    auth = await startAuthWithParticipantTokens();
+    auth = await startAuthService();
     client = await Test.createTestingModule({ imports: [BusModule.forRoot({ service: 'participant-token-test', url: auth.natsUrl })] }).compile();
     await client.init();
     commands = client.get(CommandClient);

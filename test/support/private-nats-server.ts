@@ -20,7 +20,7 @@ const CANDIDATES = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/
 export async function startPrivateNatsServer(port: number): Promise<PrivateNatsServer | undefined> {
   const binary = CANDIDATES.find((path): path is string => !!path && existsSync(path));
   if (!binary) return undefined;
-  const storeDir = mkdtempSync(join(tmpdir(), 'confer-pt-nats-'));
+  const storeDir = mkdtempSync(join(tmpdir(), 'confer-test-nats-'));
   const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
   await waitForPort(port, 10_000);
   return {
