@@ -13,7 +13,13 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'off',
-      'no-restricted-syntax': ['error', { selector: "Property[key.name='synchronize'][value.value=true]", message: 'Schema changes go through migrations.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "Property[key.name='synchronize'][value.value=true]",
+          message: 'Schema changes go through migrations.',
+        },
+      ],
       '@nx/enforce-module-boundaries': [
         'error',
         {

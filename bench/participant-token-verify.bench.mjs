@@ -28,10 +28,14 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 async function verify(i) {
-  const reply = await nc.request(SUBJECT, encoder.encode(JSON.stringify({ token: tokens[i % tokens.length], roomId: 'bench-room' })), {
-    timeout: 2000,
-    headers: headers(),
-  });
+  const reply = await nc.request(
+    SUBJECT,
+    encoder.encode(JSON.stringify({ token: tokens[i % tokens.length], roomId: 'bench-room' })),
+    {
+      timeout: 2000,
+      headers: headers(),
+    },
+  );
   const body = JSON.parse(decoder.decode(reply.data));
   if (!body.ok || !body.reply.valid) throw new Error(`unexpected reply ${JSON.stringify(body)}`);
 }

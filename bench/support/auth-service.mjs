@@ -22,8 +22,14 @@ export async function startAuthService({ port = 18081 } = {}) {
     SECRET_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
   };
-  execFileSync(process.execPath, [join(root, 'apps/auth/dist/database/migrate.js')], { env, stdio: 'ignore' });
-  const child = spawn(process.execPath, [join(root, 'apps/auth/dist/main.js')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(root, 'apps/auth/dist/database/migrate.js')], {
+    env,
+    stdio: 'ignore',
+  });
+  const child = spawn(process.execPath, [join(root, 'apps/auth/dist/main.js')], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     try {
@@ -35,7 +41,20 @@ export async function startAuthService({ port = 18081 } = {}) {
     await new Promise((r) => setTimeout(r, 200));
   }
   const org = JSON.parse(
-    execFileSync(process.execPath, [join(root, 'apps/auth/bin/confer.js'), 'org', 'create', '--name', 'bench', '--rate-limit', '1000000', '--json'], { env }).toString(),
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'apps/auth/bin/confer.js'),
+        'org',
+        'create',
+        '--name',
+        'bench',
+        '--rate-limit',
+        '1000000',
+        '--json',
+      ],
+      { env },
+    ).toString(),
   );
   return {
     baseUrl,
@@ -82,7 +101,14 @@ export async function drive({ total, concurrency, task }) {
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  return { total, concurrency, failures, seconds: +seconds.toFixed(2), perSecond: Math.round(total / seconds), ...round(percentiles(durations)) };
+  return {
+    total,
+    concurrency,
+    failures,
+    seconds: +seconds.toFixed(2),
+    perSecond: Math.round(total / seconds),
+    ...round(percentiles(durations)),
+  };
 }
 
 function round(obj) {

@@ -16,13 +16,20 @@ async function fetchJson(url) {
 }
 
 async function mergedOpenApi(table) {
-  const merged = { openapi: '3.0.0', info: { title: 'Confer API', version: '1.0.0' }, paths: {}, components: { schemas: {}, securitySchemes: {} }, tags: [] };
+  const merged = {
+    openapi: '3.0.0',
+    info: { title: 'Confer API', version: '1.0.0' },
+    paths: {},
+    components: { schemas: {}, securitySchemes: {} },
+    tags: [],
+  };
   for (const [name, svc] of Object.entries(table.services)) {
     const { body } = await fetchJson(`http://127.0.0.1:${svc.port}/openapi.json`);
     Object.assign(merged.paths, body.paths);
     Object.assign(merged.components.schemas, body.components?.schemas);
     Object.assign(merged.components.securitySchemes, body.components?.securitySchemes);
-    for (const tag of body.tags ?? []) if (!merged.tags.some((t) => t.name === tag.name)) merged.tags.push(tag);
+    for (const tag of body.tags ?? [])
+      if (!merged.tags.some((t) => t.name === tag.name)) merged.tags.push(tag);
     merged.info.description = `${merged.info.description ?? 'Services:'} ${name}`;
   }
   return merged;
@@ -64,17 +71,31 @@ export function startGateway(table, { port, host = '0.0.0.0' }) {
       return sendJson(res, 502, { error: { code: 'bad_gateway', message: String(error) } });
     }
     const service = serviceFor(routes, path);
-    if (!service) return sendJson(res, 404, { error: { code: 'not_found', message: `no service answers ${path}` } });
+    if (!service)
+      return sendJson(res, 404, { error: { code: 'not_found', message: `no service answers ${path}` } });
     const target = table.services[service];
     const upstream = http.request(
-      { host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-for': req.socket.remoteAddress ?? '' } },
+      {
+        host: '127.0.0.1',
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: {
+          ...req.headers,
+          'x-forwarded-host': req.headers.host ?? '',
+          'x-forwarded-for': req.socket.remoteAddress ?? '',
+        },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       },
     );
     upstream.on('error', (error) => {
-      if (!res.headersSent) sendJson(res, 502, { error: { code: 'bad_gateway', message: `${service} is unavailable: ${error.message}` } });
+      if (!res.headersSent)
+        sendJson(res, 502, {
+          error: { code: 'bad_gateway', message: `${service} is unavailable: ${error.message}` },
+        });
       else res.destroy();
     });
     req.pipe(upstream);

@@ -27,12 +27,18 @@ let stopping = false;
 
 for (const [name, svc] of Object.entries(table.services)) {
   const child = spawn(process.execPath, [join(root, svc.entry)], {
-    env: { ...env, [`${name.toUpperCase()}_PORT`]: String(svc.port), PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${port}` },
+    env: {
+      ...env,
+      [`${name.toUpperCase()}_PORT`]: String(svc.port),
+      PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    },
     stdio: 'inherit',
   });
   child.on('exit', (code, signal) => {
     if (stopping) return;
-    console.error(JSON.stringify({ level: 'fatal', service: 'gateway', msg: `${name} exited`, code, signal }));
+    console.error(
+      JSON.stringify({ level: 'fatal', service: 'gateway', msg: `${name} exited`, code, signal }),
+    );
     stop(1);
   });
   children.push(child);
@@ -43,10 +49,19 @@ function stop(code = 0) {
   stopping = true;
   for (const child of children) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 5000).unref();
-  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r))))).then(() => process.exit(code));
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r))))).then(
+    () => process.exit(code),
+  );
 }
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
 await startGateway(table, { port });
-console.log(JSON.stringify({ level: 'info', service: 'gateway', msg: `Confer is up on http://localhost:${port}`, services: Object.keys(table.services) }));
+console.log(
+  JSON.stringify({
+    level: 'info',
+    service: 'gateway',
+    msg: `Confer is up on http://localhost:${port}`,
+    services: Object.keys(table.services),
+  }),
+);

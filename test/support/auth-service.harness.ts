@@ -25,7 +25,9 @@ export interface RunningAuthService {
  * The real auth service on a free port, against the real PostgreSQL (in a schema
  * of its own, migrated like production) and the real NATS.
  */
-export async function startAuthService(overrides: Partial<Record<string, string>> = {}): Promise<RunningAuthService> {
+export async function startAuthService(
+  overrides: Partial<Record<string, string>> = {},
+): Promise<RunningAuthService> {
   const schema = uniqueSchema('auth');
   const nats = await startPrivateNatsServer(await freePort());
   const env: Record<string, string> = {
@@ -46,7 +48,10 @@ export async function startAuthService(overrides: Partial<Record<string, string>
   const config = loadAuthConfig(env);
 
   const moduleRef = await Test.createTestingModule({ imports: [AuthModule.forConfig(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['error'] });
+  const app = moduleRef.createNestApplication<NestExpressApplication>({
+    bodyParser: false,
+    logger: ['error'],
+  });
   configureHttpApp(app, { title: 'Confer auth API', description: 'test', version: 'test' });
   app.enableShutdownHooks();
   await app.listen(port, '127.0.0.1');

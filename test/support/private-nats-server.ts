@@ -9,7 +9,12 @@ export interface PrivateNatsServer {
   stop(): Promise<void>;
 }
 
-const CANDIDATES = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+const CANDIDATES = [
+  process.env.NATS_SERVER_BIN,
+  '/usr/sbin/nats-server',
+  '/usr/bin/nats-server',
+  '/usr/local/bin/nats-server',
+];
 
 /**
  * A NATS server (JetStream on) for this suite alone. Every auth instance serves its
@@ -21,7 +26,9 @@ export async function startPrivateNatsServer(port: number): Promise<PrivateNatsS
   const binary = CANDIDATES.find((path): path is string => !!path && existsSync(path));
   if (!binary) return undefined;
   const storeDir = mkdtempSync(join(tmpdir(), 'confer-test-nats-'));
-  const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+  const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
+    stdio: 'ignore',
+  });
   await waitForPort(port, 10_000);
   return {
     url: `nats://127.0.0.1:${port}`,

@@ -10,7 +10,11 @@ class SummaryReporter {
     const name = `${process.pid}-${Date.now()}.json`;
     writeFileSync(
       join(dir, name),
-      JSON.stringify({ passed: results.numPassedTests, failed: results.numFailedTests, skipped: results.numPendingTests + results.numTodoTests }),
+      JSON.stringify({
+        passed: results.numPassedTests,
+        failed: results.numFailedTests,
+        skipped: results.numPendingTests + results.numTodoTests,
+      }),
     );
   }
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'crypto';
 
 /** Where integration tests find PostgreSQL and NATS (scripts/setup.sh prepares both). */
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://confer:confer@127.0.0.1:5432/confer_test';
+export const TEST_DATABASE_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://confer:confer@127.0.0.1:5432/confer_test';
 export const TEST_NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
 
 /** A schema name no other test run uses, so suites can run side by side and leave nothing behind. */

@@ -17,6 +17,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(JSON.stringify({ level: 'fatal', service: 'auth', msg: 'start-up failed', error: String(error) }) + '\n');
+  process.stderr.write(
+    JSON.stringify({ level: 'fatal', service: 'auth', msg: 'start-up failed', error: String(error) }) + '\n',
+  );
   process.exit(1);
 });

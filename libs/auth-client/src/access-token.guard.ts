@@ -37,16 +37,25 @@ export class AccessTokenGuard implements CanActivate {
     try {
       principal = await this.verifier.verify(match[1]);
     } catch (error) {
-      const message = error instanceof InvalidAccessToken ? error.message : 'the access token could not be verified';
-      response.setHeader('WWW-Authenticate', `Bearer realm="confer", error="invalid_token", error_description="${message}"`);
+      const message =
+        error instanceof InvalidAccessToken ? error.message : 'the access token could not be verified';
+      response.setHeader(
+        'WWW-Authenticate',
+        `Bearer realm="confer", error="invalid_token", error_description="${message}"`,
+      );
       throw new AppError('invalid_token', 401, message);
     }
     const decision = this.limiter.consume(principal.clientId, principal.rateLimitPerSecond);
     if (!decision.allowed) {
       response.setHeader('Retry-After', String(decision.retryAfterSeconds));
-      throw new AppError('rate_limited', 429, `rate limit of ${principal.rateLimitPerSecond} requests per second exceeded`, {
-        retryAfterSeconds: decision.retryAfterSeconds,
-      });
+      throw new AppError(
+        'rate_limited',
+        429,
+        `rate limit of ${principal.rateLimitPerSecond} requests per second exceeded`,
+        {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        },
+      );
     }
     request.principal = principal;
     return true;

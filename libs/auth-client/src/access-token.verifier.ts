@@ -26,19 +26,27 @@ export function principalFromClaims(claims: JWTPayload, defaultRateLimit: number
   if (typeof orgId !== 'string' || typeof clientId !== 'string' || claims.gty !== 'client-credentials') {
     throw new InvalidAccessToken('the token is not a client-credentials access token');
   }
-  if (!scope.split(' ').includes(SERVER_API_SCOPE)) throw new InvalidAccessToken(`the token lacks the ${SERVER_API_SCOPE} scope`);
+  if (!scope.split(' ').includes(SERVER_API_SCOPE))
+    throw new InvalidAccessToken(`the token lacks the ${SERVER_API_SCOPE} scope`);
   const rate = claims[RATE_LIMIT_CLAIM];
-  return { orgId, clientId, scope, rateLimitPerSecond: typeof rate === 'number' && rate > 0 ? rate : defaultRateLimit };
+  return {
+    orgId,
+    clientId,
+    scope,
+    rateLimitPerSecond: typeof rate === 'number' && rate > 0 ? rate : defaultRateLimit,
+  };
 }
 
 /** A jose failure as a message that names the problem without echoing the token. */
 export function describeJoseError(error: unknown): string {
   if (error instanceof errors.JWTExpired) return 'the access token has expired';
-  if (error instanceof errors.JWTClaimValidationFailed) return `the access token's "${error.claim}" claim is not acceptable`;
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `the access token's "${error.claim}" claim is not acceptable`;
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the access token signature is invalid';
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the access token algorithm is not allowed';
   if (error instanceof errors.JWKSNoMatchingKey) return 'the access token was signed by an unknown key';
-  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'the access token is malformed';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid)
+    return 'the access token is malformed';
   if (error instanceof InvalidAccessToken) return error.message;
   return 'the access token could not be verified';
 }

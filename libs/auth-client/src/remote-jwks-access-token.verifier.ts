@@ -1,5 +1,10 @@
 import { createRemoteJWKSet, jwtVerify } from 'jose';
-import { AccessTokenVerifier, describeJoseError, InvalidAccessToken, principalFromClaims } from './access-token.verifier';
+import {
+  AccessTokenVerifier,
+  describeJoseError,
+  InvalidAccessToken,
+  principalFromClaims,
+} from './access-token.verifier';
 import { Principal } from './principal';
 
 export interface RemoteJwksOptions {
@@ -16,7 +21,10 @@ export class RemoteJwksAccessTokenVerifier extends AccessTokenVerifier {
 
   constructor(private readonly options: RemoteJwksOptions) {
     super();
-    this.#jwks = createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+    this.#jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+    });
   }
 
   async verify(token: string): Promise<Principal> {

@@ -27,12 +27,17 @@ export class BusHealth implements OnModuleInit {
     if (this.nc.isDraining()) throw new BusNotReady('NATS connection is draining');
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new BusNotReady(`NATS did not answer within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(
+        () => reject(new BusNotReady(`NATS did not answer within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
     });
     try {
       await Promise.race([this.nc.rtt(), timeout]);
     } catch (err) {
-      throw err instanceof BusNotReady ? err : new BusNotReady(`NATS ping failed: ${describe(err)}`, { cause: err });
+      throw err instanceof BusNotReady
+        ? err
+        : new BusNotReady(`NATS ping failed: ${describe(err)}`, { cause: err });
     } finally {
       clearTimeout(timer);
     }

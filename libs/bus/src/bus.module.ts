@@ -1,4 +1,12 @@
-import { DynamicModule, Global, InjectionToken, Module, ModuleMetadata, OptionalFactoryDependency, Provider } from '@nestjs/common';
+import {
+  DynamicModule,
+  Global,
+  InjectionToken,
+  Module,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Provider,
+} from '@nestjs/common';
 import { BusHealth } from './bus-health';
 import { BusShutdown } from './bus-shutdown';
 import { BusModuleOptions, resolveBusOptions } from './bus.options';
@@ -27,7 +35,16 @@ const services: Provider[] = [
   BusShutdown,
 ];
 
-const exported = [NATS_CONNECTION, BUS_OPTIONS, EventPublisher, EventPublisherPort, EventConsumer, CommandClient, CommandServer, BusHealth];
+const exported = [
+  NATS_CONNECTION,
+  BUS_OPTIONS,
+  EventPublisher,
+  EventPublisherPort,
+  EventConsumer,
+  CommandClient,
+  CommandServer,
+  BusHealth,
+];
 
 /**
  * The NATS bus of one service. Import once, in the root module: it connects and sets up

@@ -4,18 +4,34 @@ describe('resolveBusOptions', () => {
   it('applies the contract stream defaults', () => {
     const o = resolveBusOptions({ service: 'auth' }, {});
     expect(o.servers).toEqual(['nats://127.0.0.1:4222']);
-    expect(o.streams.events).toMatchObject({ name: 'CONFER_EVENTS', subjects: ['confer.evt.>'], storage: 'file', duplicateWindowMs: 120_000 });
-    expect(o.streams.deadLetters).toMatchObject({ name: 'CONFER_DLQ', subjects: ['confer.dlq.>'], maxAgeMs: 30 * 24 * 3600 * 1000 });
+    expect(o.streams.events).toMatchObject({
+      name: 'CONFER_EVENTS',
+      subjects: ['confer.evt.>'],
+      storage: 'file',
+      duplicateWindowMs: 120_000,
+    });
+    expect(o.streams.deadLetters).toMatchObject({
+      name: 'CONFER_DLQ',
+      subjects: ['confer.dlq.>'],
+      maxAgeMs: 30 * 24 * 3600 * 1000,
+    });
     expect(o.commandTimeoutMs).toBe(2000);
   });
 
   it('reads NATS_URL, and lets an explicit url win', () => {
-    expect(resolveBusOptions({ service: 'auth' }, { NATS_URL: 'nats://a:4222, nats://b:4222' }).servers).toEqual(['nats://a:4222', 'nats://b:4222']);
-    expect(resolveBusOptions({ service: 'auth', url: 'nats://c:4222' }, { NATS_URL: 'nats://a:4222' }).servers).toEqual(['nats://c:4222']);
+    expect(
+      resolveBusOptions({ service: 'auth' }, { NATS_URL: 'nats://a:4222, nats://b:4222' }).servers,
+    ).toEqual(['nats://a:4222', 'nats://b:4222']);
+    expect(
+      resolveBusOptions({ service: 'auth', url: 'nats://c:4222' }, { NATS_URL: 'nats://a:4222' }).servers,
+    ).toEqual(['nats://c:4222']);
   });
 
   it('overrides stream settings field by field', () => {
-    const o = resolveBusOptions({ service: 'auth', streams: { events: { maxAgeMs: 1000, replicas: 3 } } }, {});
+    const o = resolveBusOptions(
+      { service: 'auth', streams: { events: { maxAgeMs: 1000, replicas: 3 } } },
+      {},
+    );
     expect(o.streams.events).toMatchObject({ name: 'CONFER_EVENTS', maxAgeMs: 1000, replicas: 3 });
   });
 

@@ -79,10 +79,15 @@ function serversFrom(url: string | string[] | undefined, env: NodeJS.ProcessEnv)
   return list.length ? list : [DEFAULT_NATS_URL];
 }
 
-export function resolveBusOptions(options: BusModuleOptions, env: NodeJS.ProcessEnv = process.env): ResolvedBusOptions {
+export function resolveBusOptions(
+  options: BusModuleOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): ResolvedBusOptions {
   if (!options.service || !/^[A-Za-z0-9_-]+$/.test(options.service)) {
     // The service name becomes a queue group and a connection name: keep it one subject token.
-    throw new Error(`BusModule: "service" must be a non-empty token of letters, digits, "_" or "-" (got "${options.service}")`);
+    throw new Error(
+      `BusModule: "service" must be a non-empty token of letters, digits, "_" or "-" (got "${options.service}")`,
+    );
   }
   return {
     service: options.service,

@@ -28,7 +28,11 @@ export class CommandClient {
    * with code invalid_request) before sending, CommandFailed when the service refuses,
    * CommandTimeout, CommandUnavailable, or CommandReplyInvalid.
    */
-  async request<C extends CommandContract>(contract: C, request: RequestOf<C>, opts: CommandRequestOptions = {}): Promise<ReplyOf<C>> {
+  async request<C extends CommandContract>(
+    contract: C,
+    request: RequestOf<C>,
+    opts: CommandRequestOptions = {},
+  ): Promise<ReplyOf<C>> {
     const subject = contract.subject;
     try {
       parseWith(contract.request, request, `${subject} request`);
@@ -39,7 +43,11 @@ export class CommandClient {
     const timeoutMs = opts.timeoutMs ?? this.options.commandTimeoutMs;
     const span = busTracer.startSpan(`send ${subject}`, {
       kind: SpanKind.CLIENT,
-      attributes: { [MessagingAttr.system]: 'nats', [MessagingAttr.operationType]: 'send', [MessagingAttr.destination]: subject },
+      attributes: {
+        [MessagingAttr.system]: 'nats',
+        [MessagingAttr.operationType]: 'send',
+        [MessagingAttr.destination]: subject,
+      },
     });
     try {
       let reply: Msg;

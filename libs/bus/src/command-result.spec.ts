@@ -1,7 +1,14 @@
 import { SchemaViolation, defineCommand } from '@confer/contracts';
 import { Type } from '@sinclair/typebox';
 import { ErrorCode, NatsError } from 'nats';
-import { CommandCallError, CommandFailed, CommandRejection, CommandReplyInvalid, CommandTimeout, CommandUnavailable } from './bus.errors';
+import {
+  CommandCallError,
+  CommandFailed,
+  CommandRejection,
+  CommandReplyInvalid,
+  CommandTimeout,
+  CommandUnavailable,
+} from './bus.errors';
 import { invalidRequest, readCommandResult, requestError, toCommandFailure } from './command-result';
 
 const Add = defineCommand({
@@ -18,7 +25,10 @@ describe('toCommandFailure', () => {
       error: { code: 'wrong_room', message: 'token is for another room' },
       expected: true,
     });
-    expect(toCommandFailure({ code: 'key_revoked' })).toEqual({ error: { code: 'key_revoked', message: 'key_revoked' }, expected: true });
+    expect(toCommandFailure({ code: 'key_revoked' })).toEqual({
+      error: { code: 'key_revoked', message: 'key_revoked' },
+      expected: true,
+    });
   });
 
   it.each([
@@ -30,7 +40,10 @@ describe('toCommandFailure', () => {
     ['a string', 'oops'],
     ['undefined', undefined],
   ])('hides %s behind internal', (_label, err) => {
-    expect(toCommandFailure(err)).toEqual({ error: { code: 'internal', message: 'internal error' }, expected: false });
+    expect(toCommandFailure(err)).toEqual({
+      error: { code: 'internal', message: 'internal error' },
+      expected: false,
+    });
   });
 
   it('lists schema problems for an invalid request', () => {
@@ -43,12 +56,22 @@ describe('toCommandFailure', () => {
 
 describe('readCommandResult', () => {
   it('returns the reply of a success, keeping unknown fields', () => {
-    expect(readCommandResult(Add, { ok: true, reply: { sum: 3, extra: true } })).toEqual({ sum: 3, extra: true });
+    expect(readCommandResult(Add, { ok: true, reply: { sum: 3, extra: true } })).toEqual({
+      sum: 3,
+      extra: true,
+    });
   });
 
   it('throws CommandFailed for a refusal', () => {
-    expect(() => readCommandResult(Add, { ok: false, error: { code: 'overflow', message: 'too big' } })).toThrow(
-      expect.objectContaining({ name: 'CommandFailed', code: 'overflow', remoteMessage: 'too big', subject: 'confer.cmd.calc.add' }),
+    expect(() =>
+      readCommandResult(Add, { ok: false, error: { code: 'overflow', message: 'too big' } }),
+    ).toThrow(
+      expect.objectContaining({
+        name: 'CommandFailed',
+        code: 'overflow',
+        remoteMessage: 'too big',
+        subject: 'confer.cmd.calc.add',
+      }),
     );
   });
 
@@ -67,8 +90,12 @@ describe('requestError', () => {
     const timeout = requestError('s', 150, NatsError.errorForCode(ErrorCode.Timeout));
     expect(timeout).toBeInstanceOf(CommandTimeout);
     expect(timeout).toMatchObject({ subject: 's', timeoutMs: 150 });
-    expect(requestError('s', 1, NatsError.errorForCode(ErrorCode.NoResponders))).toBeInstanceOf(CommandUnavailable);
-    expect(requestError('s', 1, NatsError.errorForCode(ErrorCode.ConnectionClosed))).toBeInstanceOf(CommandUnavailable);
+    expect(requestError('s', 1, NatsError.errorForCode(ErrorCode.NoResponders))).toBeInstanceOf(
+      CommandUnavailable,
+    );
+    expect(requestError('s', 1, NatsError.errorForCode(ErrorCode.ConnectionClosed))).toBeInstanceOf(
+      CommandUnavailable,
+    );
     const other = requestError('s', 1, new Error('weird'));
     expect(other).toBeInstanceOf(CommandCallError);
     expect(other).not.toBeInstanceOf(CommandFailed);

@@ -1,7 +1,22 @@
-import { CommandContract, CommandError, CommandErrorSchema, CommandResult, ReplyOf, SchemaViolation, parseWith } from '@confer/contracts';
+import {
+  CommandContract,
+  CommandError,
+  CommandErrorSchema,
+  CommandResult,
+  ReplyOf,
+  SchemaViolation,
+  parseWith,
+} from '@confer/contracts';
 import { Type } from '@sinclair/typebox';
 import { ErrorCode } from 'nats';
-import { CommandCallError, CommandFailed, CommandReplyInvalid, CommandTimeout, CommandUnavailable, describe } from './bus.errors';
+import {
+  CommandCallError,
+  CommandFailed,
+  CommandReplyInvalid,
+  CommandTimeout,
+  CommandUnavailable,
+  describe,
+} from './bus.errors';
 import { natsErrCode } from './jetstream-errors';
 
 export const INVALID_REQUEST = 'invalid_request';
@@ -25,7 +40,10 @@ export function toCommandFailure(err: unknown): HandlerFailure {
   if (typeof err === 'object' && err !== null) {
     const { code, message } = err as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && STABLE_CODE.test(code)) {
-      return { error: { code, message: typeof message === 'string' && message ? message : code }, expected: true };
+      return {
+        error: { code, message: typeof message === 'string' && message ? message : code },
+        expected: true,
+      };
     }
   }
   return { error: { code: INTERNAL, message: 'internal error' }, expected: false };

@@ -1,5 +1,12 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import { CommandContract, CommandResult, ReplyOf, RequestOf, SchemaViolation, parseWith } from '@confer/contracts';
+import {
+  CommandContract,
+  CommandResult,
+  ReplyOf,
+  RequestOf,
+  SchemaViolation,
+  parseWith,
+} from '@confer/contracts';
 import { Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import { Msg, NatsConnection, NatsError, Subscription } from 'nats';
 import { describe } from './bus.errors';
@@ -16,7 +23,10 @@ export interface CommandContext {
   subject: string;
 }
 
-export type CommandHandler<C extends CommandContract> = (request: RequestOf<C>, ctx: CommandContext) => Promise<ReplyOf<C>>;
+export type CommandHandler<C extends CommandContract> = (
+  request: RequestOf<C>,
+  ctx: CommandContext,
+) => Promise<ReplyOf<C>>;
 
 export interface CommandRegistration {
   readonly subject: string;
@@ -67,7 +77,12 @@ export class CommandServer implements BeforeApplicationShutdown {
     };
   }
 
-  private async serve<C extends CommandContract>(contract: C, handler: CommandHandler<C>, ctx: CommandContext, msg: Msg): Promise<void> {
+  private async serve<C extends CommandContract>(
+    contract: C,
+    handler: CommandHandler<C>,
+    ctx: CommandContext,
+    msg: Msg,
+  ): Promise<void> {
     const parent = extractTraceContext(msg.headers);
     const span = busTracer.startSpan(
       `process ${ctx.subject}`,
@@ -83,7 +98,9 @@ export class CommandServer implements BeforeApplicationShutdown {
       parent,
     );
     try {
-      const result = await context.with(trace.setSpan(parent, span), () => this.run(contract, handler, ctx, msg, span));
+      const result = await context.with(trace.setSpan(parent, span), () =>
+        this.run(contract, handler, ctx, msg, span),
+      );
       if (msg.reply) msg.respond(encodeJson(result));
     } catch (err) {
       // Only encoding or a closed connection gets here; the caller will time out.
@@ -104,7 +121,10 @@ export class CommandServer implements BeforeApplicationShutdown {
     try {
       request = parseWith(contract.request, decodeJson(msg.data), `${ctx.subject} request`) as RequestOf<C>;
     } catch (err) {
-      const violation = err instanceof SchemaViolation ? err : new SchemaViolation(`${ctx.subject} request`, [`body is not JSON: ${describe(err)}`]);
+      const violation =
+        err instanceof SchemaViolation
+          ? err
+          : new SchemaViolation(`${ctx.subject} request`, [`body is not JSON: ${describe(err)}`]);
       span.setAttribute('confer.command.error_code', INVALID_REQUEST);
       return invalidRequest(violation);
     }
@@ -116,7 +136,12 @@ export class CommandServer implements BeforeApplicationShutdown {
       if (!failure.expected) {
         span.recordException(err instanceof Error ? err : new Error(describe(err)));
         span.setStatus({ code: SpanStatusCode.ERROR, message: describe(err) });
-        logger.error({ message: 'command handler failed', subject: ctx.subject, error: describe(err), stack: err instanceof Error ? err.stack : undefined });
+        logger.error({
+          message: 'command handler failed',
+          subject: ctx.subject,
+          error: describe(err),
+          stack: err instanceof Error ? err.stack : undefined,
+        });
       }
       return { ok: false, error: failure.error };
     }

@@ -45,8 +45,13 @@ export function consumerConfigOf(s: DurableConsumerSettings): Partial<ConsumerCo
 }
 
 /** Creates the durable consumer or brings its settings up to date; safe to run from every replica. */
-export async function ensureConsumer(nc: NatsConnection, jsm: JetStreamManager, s: DurableConsumerSettings): Promise<ConsumerInfo> {
-  if (s.filterSubjects.length === 0) throw new BusError(`Consumer ${s.durable}: filterSubjects must not be empty`);
+export async function ensureConsumer(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  s: DurableConsumerSettings,
+): Promise<ConsumerInfo> {
+  if (s.filterSubjects.length === 0)
+    throw new BusError(`Consumer ${s.durable}: filterSubjects must not be empty`);
   if (s.filterSubjects.length > 1 && !serverAtLeast(nc.info?.version, [2, 10, 0])) {
     throw new BusError(
       `Consumer ${s.durable}: several filter subjects need NATS server 2.10 or newer (connected to ${nc.info?.version}); ` +
@@ -67,14 +72,27 @@ export async function ensureConsumer(nc: NatsConnection, jsm: JetStreamManager, 
     }
   } catch (err) {
     if (err instanceof BusError) throw err;
-    throw new BusError(`Cannot set up consumer ${s.durable} on stream ${s.stream}: ${describe(err)}`, { cause: err });
+    throw new BusError(`Cannot set up consumer ${s.durable} on stream ${s.stream}: ${describe(err)}`, {
+      cause: err,
+    });
   }
 }
 
-function update(jsm: JetStreamManager, s: DurableConsumerSettings, config: Partial<ConsumerConfig>): Promise<ConsumerInfo> {
+function update(
+  jsm: JetStreamManager,
+  s: DurableConsumerSettings,
+  config: Partial<ConsumerConfig>,
+): Promise<ConsumerInfo> {
   // Only these can change on a live consumer; deliver_policy stays what it was created with.
   const { description, ack_wait, max_deliver, max_ack_pending, filter_subject, filter_subjects } = config;
-  const changes: Partial<ConsumerUpdateConfig> = { description, ack_wait, max_deliver, max_ack_pending, filter_subject, filter_subjects };
+  const changes: Partial<ConsumerUpdateConfig> = {
+    description,
+    ack_wait,
+    max_deliver,
+    max_ack_pending,
+    filter_subject,
+    filter_subjects,
+  };
   return jsm.consumers.update(s.stream, s.durable, changes);
 }
 
@@ -86,7 +104,11 @@ export function serverAtLeast(version: string | undefined, min: [number, number,
   return true;
 }
 
-async function infoOrNull(jsm: JetStreamManager, stream: string, durable: string): Promise<ConsumerInfo | null> {
+async function infoOrNull(
+  jsm: JetStreamManager,
+  stream: string,
+  durable: string,
+): Promise<ConsumerInfo | null> {
   try {
     return await jsm.consumers.info(stream, durable);
   } catch (err) {

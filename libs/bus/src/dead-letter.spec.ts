@@ -1,5 +1,11 @@
 import { headers } from 'nats';
-import { DeadLetterHeader, deadLetterHeaders, deadLetterMsgId, deadLetterReason, headerSafe } from './dead-letter';
+import {
+  DeadLetterHeader,
+  deadLetterHeaders,
+  deadLetterMsgId,
+  deadLetterReason,
+  headerSafe,
+} from './dead-letter';
 
 describe('dead letters', () => {
   it('keys a dead letter by event id, or stream sequence, and consumer', () => {
@@ -8,7 +14,9 @@ describe('dead letters', () => {
   });
 
   it('makes reasons safe header values', () => {
-    expect(deadLetterReason('handler_failed', 'line one\r\nline two\n')).toBe('handler_failed: line one line two');
+    expect(deadLetterReason('handler_failed', 'line one\r\nline two\n')).toBe(
+      'handler_failed: line one line two',
+    );
     expect(deadLetterReason('malformed_json', '')).toBe('malformed_json');
     expect(headerSafe('x'.repeat(2000))).toHaveLength(1024);
   });

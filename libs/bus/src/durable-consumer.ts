@@ -73,7 +73,10 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
     const result = await Promise.race([done.then(() => 'done' as const), timedOut]);
     clearTimeout(timer);
     if (result === 'timeout') {
-      logger.warn({ message: 'consumer stop timed out; in-flight events will be redelivered', durable: this.durable });
+      logger.warn({
+        message: 'consumer stop timed out; in-flight events will be redelivered',
+        durable: this.durable,
+      });
     }
   }
 
@@ -94,9 +97,14 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
           }
           await this.admit(msg);
         }
-        if (!this.stopping) logger.warn({ message: 'consumer stopped delivering; reopening', durable: this.durable });
+        if (!this.stopping)
+          logger.warn({ message: 'consumer stopped delivering; reopening', durable: this.durable });
       } catch (err) {
-        logger.error({ message: 'consumer loop failed; restarting', durable: this.durable, error: describe(err) });
+        logger.error({
+          message: 'consumer loop failed; restarting',
+          durable: this.durable,
+          error: describe(err),
+        });
       }
       this.messages = undefined;
       if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
@@ -139,7 +147,12 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
       await context.with(trace.setSpan(parent, span), () => this.dispatch(msg, ctx, span));
     } catch (err) {
       // dispatch settles every outcome itself; this is the last guard of the loop.
-      logger.error({ message: 'unexpected failure while settling an event', durable: this.durable, subject: msg.subject, error: describe(err) });
+      logger.error({
+        message: 'unexpected failure while settling an event',
+        durable: this.durable,
+        subject: msg.subject,
+        error: describe(err),
+      });
     } finally {
       span.end();
     }
@@ -166,7 +179,14 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
 
     if (ctx.deliveryCount > this.spec.maxDeliver) {
       // The previous attempts ended without an outcome (process died, ack wait passed).
-      return this.deadLetter(msg, ctx, span, 'delivery_limit', `delivered ${ctx.deliveryCount} times, limit ${this.spec.maxDeliver}`, match.eventId);
+      return this.deadLetter(
+        msg,
+        ctx,
+        span,
+        'delivery_limit',
+        `delivered ${ctx.deliveryCount} times, limit ${this.spec.maxDeliver}`,
+        match.eventId,
+      );
     }
 
     try {
@@ -175,11 +195,21 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
       span.recordException(err instanceof Error ? err : new Error(describe(err)));
       span.setStatus({ code: SpanStatusCode.ERROR, message: describe(err) });
       if (ctx.deliveryCount >= this.spec.maxDeliver) {
-        logger.error({ message: 'event handler failed for the last time', ...logContext(ctx), error: describe(err), stack: stackOf(err) });
+        logger.error({
+          message: 'event handler failed for the last time',
+          ...logContext(ctx),
+          error: describe(err),
+          stack: stackOf(err),
+        });
         return this.deadLetter(msg, ctx, span, 'handler_failed', describe(err), match.eventId);
       }
       const delayMs = backoffFor(ctx.deliveryCount, this.spec.backoffMs);
-      logger.warn({ message: 'event handler failed; will retry', ...logContext(ctx), retryInMs: delayMs, error: describe(err) });
+      logger.warn({
+        message: 'event handler failed; will retry',
+        ...logContext(ctx),
+        retryInMs: delayMs,
+        error: describe(err),
+      });
       msg.nak(delayMs);
       return;
     }
@@ -210,7 +240,13 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
     } catch (err) {
       // Never term an event that is not safely stored elsewhere: retry it later instead.
       const delayMs = backoffFor(Number.MAX_SAFE_INTEGER, this.spec.backoffMs);
-      logger.error({ message: 'dead-lettering failed; will retry', ...logContext(ctx), reason, retryInMs: delayMs, error: describe(err) });
+      logger.error({
+        message: 'dead-lettering failed; will retry',
+        ...logContext(ctx),
+        reason,
+        retryInMs: delayMs,
+        error: describe(err),
+      });
       msg.nak(delayMs);
       return;
     }
@@ -220,7 +256,12 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
 }
 
 function logContext(ctx: EventContext) {
-  return { subject: ctx.subject, durable: ctx.durable, deliveryCount: ctx.deliveryCount, streamSequence: ctx.streamSequence };
+  return {
+    subject: ctx.subject,
+    durable: ctx.durable,
+    deliveryCount: ctx.deliveryCount,
+    streamSequence: ctx.streamSequence,
+  };
 }
 
 function stackOf(err: unknown): string | undefined {

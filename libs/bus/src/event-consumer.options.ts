@@ -9,7 +9,10 @@ export interface EventContext {
   durable: string;
 }
 
-export type EventHandler<Cs extends readonly EventContract[]> = (event: EventOf<Cs[number]>, ctx: EventContext) => Promise<void>;
+export type EventHandler<Cs extends readonly EventContract[]> = (
+  event: EventOf<Cs[number]>,
+  ctx: EventContext,
+) => Promise<void>;
 
 export interface ConsumeOptions<Cs extends readonly EventContract[]> {
   /** Durable consumer name, shared by the replicas of a service; also names its dead-letter subject. */

@@ -24,12 +24,17 @@ export class EventConsumer implements BeforeApplicationShutdown {
    * Creates or updates the durable consumer, then starts handling events. Resolves once
    * pulling has begun. Call it from onModuleInit/onApplicationBootstrap.
    */
-  async consume<const Cs extends readonly EventContract[]>(opts: ConsumeOptions<Cs>): Promise<ConsumerHandle> {
+  async consume<const Cs extends readonly EventContract[]>(
+    opts: ConsumeOptions<Cs>,
+  ): Promise<ConsumerHandle> {
     const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
     const concurrency = opts.concurrency ?? 1;
-    if (opts.contracts.length === 0) throw new BusError(`Consumer ${opts.durable}: contracts must not be empty`);
-    if (!Number.isInteger(maxDeliver) || maxDeliver < 1) throw new BusError(`Consumer ${opts.durable}: maxDeliver must be ≥ 1`);
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new BusError(`Consumer ${opts.durable}: concurrency must be ≥ 1`);
+    if (opts.contracts.length === 0)
+      throw new BusError(`Consumer ${opts.durable}: contracts must not be empty`);
+    if (!Number.isInteger(maxDeliver) || maxDeliver < 1)
+      throw new BusError(`Consumer ${opts.durable}: maxDeliver must be ≥ 1`);
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new BusError(`Consumer ${opts.durable}: concurrency must be ≥ 1`);
 
     const stream = this.options.streams.events.name;
     this.jsm ??= this.nc.jetstreamManager();

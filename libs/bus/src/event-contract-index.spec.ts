@@ -19,13 +19,20 @@ describe('EventContractIndex', () => {
       detail: 'io.confer.api-key.revoked v2 is not accepted here',
       eventId: 'e2',
     });
-    expect(index.match({ type: 'io.confer.room.created', schemaversion: 1 })).toMatchObject({ ok: false, cause: 'unknown_type' });
+    expect(index.match({ type: 'io.confer.room.created', schemaversion: 1 })).toMatchObject({
+      ok: false,
+      cause: 'unknown_type',
+    });
   });
 
-  it.each([[null], [[]], ['text'], [42], [{ type: 'io.confer.api-key.revoked' }], [{ type: 1, schemaversion: 1 }]])(
-    'refuses %p as an invalid envelope',
-    (raw) => {
-      expect(index.match(raw)).toMatchObject({ ok: false, cause: 'invalid_envelope' });
-    },
-  );
+  it.each([
+    [null],
+    [[]],
+    ['text'],
+    [42],
+    [{ type: 'io.confer.api-key.revoked' }],
+    [{ type: 1, schemaversion: 1 }],
+  ])('refuses %p as an invalid envelope', (raw) => {
+    expect(index.match(raw)).toMatchObject({ ok: false, cause: 'invalid_envelope' });
+  });
 });

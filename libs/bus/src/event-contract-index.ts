@@ -30,10 +30,21 @@ export class EventContractIndex<C extends EventContract> {
     const type = envelope['type'];
     const version = envelope['schemaversion'];
     if (typeof type !== 'string' || typeof version !== 'number') {
-      return { ok: false, cause: 'invalid_envelope', detail: 'missing "type" or numeric "schemaversion"', eventId };
+      return {
+        ok: false,
+        cause: 'invalid_envelope',
+        detail: 'missing "type" or numeric "schemaversion"',
+        eventId,
+      };
     }
     const contract = this.byKey.get(key(type, version));
-    if (!contract) return { ok: false, cause: 'unknown_type', detail: `${type} v${version} is not accepted here`, eventId };
+    if (!contract)
+      return {
+        ok: false,
+        cause: 'unknown_type',
+        detail: `${type} v${version} is not accepted here`,
+        eventId,
+      };
     return { ok: true, contract, eventId };
   }
 }

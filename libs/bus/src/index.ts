@@ -1,6 +1,11 @@
 export { BusModule } from './bus.module';
 export type { BusModuleAsyncOptions } from './bus.module';
-export { DEFAULT_NATS_URL, DEFAULT_EVENTS_STREAM, DEFAULT_DEAD_LETTER_STREAM, resolveBusOptions } from './bus.options';
+export {
+  DEFAULT_NATS_URL,
+  DEFAULT_EVENTS_STREAM,
+  DEFAULT_DEAD_LETTER_STREAM,
+  resolveBusOptions,
+} from './bus.options';
 export type { BusModuleOptions, ResolvedBusOptions, StreamSettings } from './bus.options';
 export { BUS_OPTIONS, NATS_CONNECTION } from './bus.tokens';
 export {

@@ -31,7 +31,12 @@ export async function connectToNats(options: ResolvedBusOptions): Promise<NatsCo
     } catch (err) {
       lastError = err;
       if (attempt < attempts) {
-        logger.warn({ message: 'NATS not reachable yet, retrying', servers: options.servers, attempt, error: describe(err) });
+        logger.warn({
+          message: 'NATS not reachable yet, retrying',
+          servers: options.servers,
+          attempt,
+          error: describe(err),
+        });
         await sleep(retryDelayMs);
       }
     }

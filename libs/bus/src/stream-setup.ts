@@ -1,5 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { DiscardPolicy, JetStreamManager, RetentionPolicy, StorageType, StreamConfig, StreamInfo, nanos } from 'nats';
+import {
+  DiscardPolicy,
+  JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+  StreamConfig,
+  StreamInfo,
+  nanos,
+} from 'nats';
 import { BusError, describe } from './bus.errors';
 import { StreamSettings } from './bus.options';
 import { JsErrCode, jsErrCode } from './jetstream-errors';
@@ -24,7 +32,8 @@ export function streamConfigOf(s: StreamSettings): Partial<StreamConfig> {
 export function streamDrift(existing: StreamConfig, desired: Partial<StreamConfig>): (keyof StreamConfig)[] {
   const drift: (keyof StreamConfig)[] = [];
   const sameSubjects =
-    existing.subjects.length === desired.subjects?.length && desired.subjects.every((s) => existing.subjects.includes(s));
+    existing.subjects.length === desired.subjects?.length &&
+    desired.subjects.every((s) => existing.subjects.includes(s));
   if (!sameSubjects) drift.push('subjects');
   for (const key of ['max_age', 'duplicate_window', 'num_replicas', 'max_bytes', 'discard'] as const) {
     if (existing[key] !== desired[key]) drift.push(key);
@@ -41,9 +50,12 @@ export async function ensureStreams(jsm: JetStreamManager, streams: StreamSettin
     try {
       await ensureStream(jsm, streamConfigOf(settings));
     } catch (err) {
-      throw new BusError(`Cannot set up JetStream stream ${settings.name} (${settings.subjects.join(', ')}): ${describe(err)}`, {
-        cause: err,
-      });
+      throw new BusError(
+        `Cannot set up JetStream stream ${settings.name} (${settings.subjects.join(', ')}): ${describe(err)}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 }
@@ -62,7 +74,11 @@ async function ensureStream(jsm: JetStreamManager, desired: Partial<StreamConfig
   const current = existing ?? (await jsm.streams.info(name));
   if (current.config.storage !== desired.storage) {
     // Storage cannot change in place; moving it is an operator's migration, not a boot step.
-    logger.warn({ message: 'stream storage differs from the configured one; leaving it', stream: name, storage: current.config.storage });
+    logger.warn({
+      message: 'stream storage differs from the configured one; leaving it',
+      stream: name,
+      storage: current.config.storage,
+    });
   }
   const drift = streamDrift(current.config, desired);
   if (drift.length === 0) return current;

@@ -1,9 +1,19 @@
 import { ROOT_CONTEXT, TraceFlags, propagation, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { headers } from 'nats';
-import { extractTraceContext, injectTraceHeaders, natsHeaderGetter, natsHeaderSetter, NatsHeaderCarrier } from './trace-headers';
+import {
+  extractTraceContext,
+  injectTraceHeaders,
+  natsHeaderGetter,
+  natsHeaderSetter,
+  NatsHeaderCarrier,
+} from './trace-headers';
 
-const spanContext = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED };
+const spanContext = {
+  traceId: '0af7651916cd43dd8448eb211c80319c',
+  spanId: 'b7ad6b7169203331',
+  traceFlags: TraceFlags.SAMPLED,
+};
 
 describe('NATS header carrier', () => {
   it('creates headers only when something is written', () => {

@@ -7,16 +7,30 @@ import { Type, Static, TSchema } from '@sinclair/typebox';
  */
 export const envelopeAttributes = {
   specversion: Type.Literal('1.0'),
-  id: Type.String({ minLength: 1, maxLength: 128, description: 'Unique event id; also the JetStream message id' }),
-  source: Type.String({ minLength: 1, description: 'URI-reference of the producing service, e.g. /confer/auth' }),
-  type: Type.String({ pattern: '^io\\.confer\\.[a-z0-9-]+\\.[a-z0-9-]+$', description: 'io.confer.<entity>.<action>' }),
-  subject: Type.Optional(Type.String({ description: 'What the event is about, e.g. rooms/<roomId>/peers/<peerId>' })),
+  id: Type.String({
+    minLength: 1,
+    maxLength: 128,
+    description: 'Unique event id; also the JetStream message id',
+  }),
+  source: Type.String({
+    minLength: 1,
+    description: 'URI-reference of the producing service, e.g. /confer/auth',
+  }),
+  type: Type.String({
+    pattern: '^io\\.confer\\.[a-z0-9-]+\\.[a-z0-9-]+$',
+    description: 'io.confer.<entity>.<action>',
+  }),
+  subject: Type.Optional(
+    Type.String({ description: 'What the event is about, e.g. rooms/<roomId>/peers/<peerId>' }),
+  ),
   time: Type.String({ format: 'date-time' }),
   datacontenttype: Type.Literal('application/json'),
   schemaversion: Type.Integer({ minimum: 1 }),
   orgid: Type.String({ minLength: 1, description: 'Organisation the event belongs to' }),
   roomid: Type.Optional(Type.String({ description: 'Room the event belongs to, when it concerns a room' })),
-  traceparent: Type.Optional(Type.String({ description: 'W3C trace context of the operation that caused the event' })),
+  traceparent: Type.Optional(
+    Type.String({ description: 'W3C trace context of the operation that caused the event' }),
+  ),
 };
 
 export const EventEnvelopeSchema = <T extends TSchema>(data: T) =>
@@ -25,7 +39,10 @@ export const EventEnvelopeSchema = <T extends TSchema>(data: T) =>
 export const AnyEventEnvelopeSchema = EventEnvelopeSchema(Type.Unknown());
 export type AnyEventEnvelope = Static<typeof AnyEventEnvelopeSchema>;
 
-export interface EventEnvelope<TType extends string = string, TData = unknown> extends Omit<AnyEventEnvelope, 'data'> {
+export interface EventEnvelope<TType extends string = string, TData = unknown> extends Omit<
+  AnyEventEnvelope,
+  'data'
+> {
   type: `io.confer.${TType}`;
   data: TData;
 }

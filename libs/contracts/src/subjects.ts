@@ -52,7 +52,9 @@ export function eventSubject(parts: EventSubjectParts): string {
 }
 
 /** A filter for consumers; omitted parts become `*` wildcards. */
-export function eventFilter(parts: Partial<Omit<EventSubjectParts, 'version'>> & { version?: number }): string {
+export function eventFilter(
+  parts: Partial<Omit<EventSubjectParts, 'version'>> & { version?: number },
+): string {
   const [entity, action] = parts.type ? parts.type.split('.') : ['*', '*'];
   return [
     'confer.evt',

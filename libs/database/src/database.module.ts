@@ -13,7 +13,9 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      imports: [TypeOrmModule.forRoot({ ...toDataSourceOptions(options), retryAttempts: 3, retryDelay: 1000 })],
+      imports: [
+        TypeOrmModule.forRoot({ ...toDataSourceOptions(options), retryAttempts: 3, retryDelay: 1000 }),
+      ],
       providers: [DatabaseReadiness],
       exports: [TypeOrmModule, DatabaseReadiness],
     };

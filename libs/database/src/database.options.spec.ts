@@ -2,7 +2,12 @@ import { quoteIdent, toDataSourceOptions } from './database.options';
 
 describe('toDataSourceOptions', () => {
   it('never synchronises and confines the connection to the service schema', () => {
-    const options = toDataSourceOptions({ schema: 'auth', entities: [], migrations: [], url: 'postgres://x@h/db' });
+    const options = toDataSourceOptions({
+      schema: 'auth',
+      entities: [],
+      migrations: [],
+      url: 'postgres://x@h/db',
+    });
     expect(options.synchronize).toBe(false);
     expect(options.migrationsRun).toBe(false);
     expect(options).toMatchObject({ schema: 'auth', extra: { options: '-c search_path=auth' } });

@@ -27,7 +27,12 @@ export async function migrateAndExit(options: DatabaseOptions): Promise<void> {
     process.exit(0);
   } catch (error) {
     process.stderr.write(
-      JSON.stringify({ level: 'error', schema: options.schema, msg: 'migrations failed', error: String(error) }) + '\n',
+      JSON.stringify({
+        level: 'error',
+        schema: options.schema,
+        msg: 'migrations failed',
+        error: String(error),
+      }) + '\n',
     );
     process.exit(1);
   }

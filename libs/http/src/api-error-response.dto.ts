@@ -25,7 +25,10 @@ export class ApiErrorBody implements ErrorBody {
   })
   details?: ErrorDetails;
 
-  @ApiPropertyOptional({ description: 'Trace id of the request, to quote to support', example: '4bf92f3577b34da6a3ce929d0e0e4736' })
+  @ApiPropertyOptional({
+    description: 'Trace id of the request, to quote to support',
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+  })
   traceId?: string;
 }
 

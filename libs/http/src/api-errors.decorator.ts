@@ -24,7 +24,9 @@ export function ApiErrors(...errors: DocumentedError[]): MethodDecorator & Class
   const decorators = [...codesByStatus.entries()].map(([status, codes]) =>
     ApiResponse({
       status,
-      description: codes.length ? `${describeStatus(status)} (codes: ${codes.join(', ')})` : describeStatus(status),
+      description: codes.length
+        ? `${describeStatus(status)} (codes: ${codes.join(', ')})`
+        : describeStatus(status),
       type: ApiErrorResponse,
     }),
   );

@@ -21,16 +21,24 @@ export function fromBodyParserError(error: unknown): AppError | undefined {
     case 'entity.parse.failed':
       return HttpErrors.invalidJson(undefined, { cause: error });
     case 'entity.too.large':
-      return HttpErrors.payloadTooLarge(error.limit === undefined ? undefined : { limitBytes: error.limit }, { cause: error });
+      return HttpErrors.payloadTooLarge(error.limit === undefined ? undefined : { limitBytes: error.limit }, {
+        cause: error,
+      });
     case 'parameters.too.many':
-      return HttpErrors.payloadTooLarge(undefined, { message: 'The request body has too many parameters', cause: error });
+      return HttpErrors.payloadTooLarge(undefined, {
+        message: 'The request body has too many parameters',
+        cause: error,
+      });
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return HttpErrors.unsupportedMediaType(undefined, { cause: error });
     case 'request.aborted':
       return HttpErrors.requestAborted(undefined, { cause: error });
     case 'request.size.invalid':
-      return HttpErrors.invalidRequest(undefined, { message: 'The request body length does not match Content-Length', cause: error });
+      return HttpErrors.invalidRequest(undefined, {
+        message: 'The request body length does not match Content-Length',
+        cause: error,
+      });
     default:
       return undefined;
   }
@@ -43,6 +51,11 @@ type Next = (error?: unknown) => void;
  * SyntaxError into a plain BadRequestException, losing the fact that the JSON was
  * malformed; translating here keeps `invalid_json` distinguishable for clients.
  */
-export function bodyParserErrorTranslator(error: unknown, _request: unknown, _response: unknown, next: Next): void {
+export function bodyParserErrorTranslator(
+  error: unknown,
+  _request: unknown,
+  _response: unknown,
+  next: Next,
+): void {
   next(fromBodyParserError(error) ?? error);
 }

@@ -22,11 +22,17 @@ interface AddressLike {
  * Creates, configures and starts a service's HTTP app. `main.ts` imports the
  * service's `tracing.ts` (which calls startTelemetry) before this module.
  */
-export async function bootstrapHttpService(appModule: ModuleClass, options: HttpServiceOptions): Promise<NestExpressApplication> {
+export async function bootstrapHttpService(
+  appModule: ModuleClass,
+  options: HttpServiceOptions,
+): Promise<NestExpressApplication> {
   const logger = new JsonLogger({ service: options.serviceName });
   // Our own parsers are installed by configureHttpApp; buffered logs are flushed
   // through the JSON logger so even Nest's start-up lines are JSON.
-  const app = await NestFactory.create<NestExpressApplication>(appModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestExpressApplication>(appModule, {
+    bufferLogs: true,
+    bodyParser: false,
+  });
   app.useLogger(logger);
   app.enableShutdownHooks();
   configureHttpApp(app, options);
@@ -34,6 +40,10 @@ export async function bootstrapHttpService(appModule: ModuleClass, options: Http
   await app.listen(options.port, host);
   const address = app.getHttpServer().address() as AddressLike | string | null;
   const port = address !== null && typeof address === 'object' ? address.port : options.port;
-  new Logger('Bootstrap').log({ msg: `${options.serviceName} listening on http://${host}:${port}`, host, port });
+  new Logger('Bootstrap').log({
+    msg: `${options.serviceName} listening on http://${host}:${port}`,
+    host,
+    port,
+  });
   return app;
 }

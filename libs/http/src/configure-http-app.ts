@@ -29,7 +29,10 @@ function trustProxyFromEnv(value: string | undefined): TrustProxy {
  * validation pipe and OpenAPI. Call before `init()`/`listen()`; tests use it on a
  * `Test.createTestingModule(...).createNestApplication()` instance.
  */
-export function configureHttpApp(app: NestExpressApplication, options: HttpAppOptions): NestExpressApplication {
+export function configureHttpApp(
+  app: NestExpressApplication,
+  options: HttpAppOptions,
+): NestExpressApplication {
   const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   app.set('trust proxy', options.trustProxy ?? trustProxyFromEnv(process.env.TRUST_PROXY));
   app.disable('x-powered-by');

@@ -25,7 +25,11 @@ describe('defineErrors', () => {
     expect(RoomErrors.roomFull.is(RoomErrors.roomFull())).toBe(true);
     expect(RoomErrors.roomFull.is(RoomErrors.roomNotFound())).toBe(false);
     expect(RoomErrors.roomFull.is(new Error('room_full'))).toBe(false);
-    expect(listErrors(RoomErrors).map((f) => f.code)).toEqual(['room_not_found', 'room_full', 'e2ee_required']);
+    expect(listErrors(RoomErrors).map((f) => f.code)).toEqual([
+      'room_not_found',
+      'room_full',
+      'e2ee_required',
+    ]);
   });
 
   it('lets a call override the message and keep a cause', () => {

@@ -15,7 +15,9 @@ export interface ErrorOptions {
 }
 
 /** `ROOM_NOT_FOUND` → `roomNotFound`. */
-export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}` ? `${Head}${Capitalize<CamelCase<Tail>>}` : S;
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
 export type FactoryName<K extends string> = CamelCase<Lowercase<K>>;
 
 /** Builds one catalogued error; also carries what it builds, for docs and checks. */
@@ -40,7 +42,9 @@ function factoryName(key: string): string {
 
 function errorFactory<C extends string>(code: C, definition: ErrorDefinition): ErrorFactory<C> {
   const create = (details?: ErrorDetails, options: ErrorOptions = {}): AppError<C> =>
-    new AppError(code, definition.status, options.message ?? definition.message, details, { cause: options.cause });
+    new AppError(code, definition.status, options.message ?? definition.message, details, {
+      cause: options.cause,
+    });
   return Object.assign(create, {
     code,
     status: definition.status,
@@ -58,7 +62,9 @@ function errorFactory<C extends string>(code: C, definition: ErrorDefinition): E
  *
  * Malformed entries throw at definition time, i.e. as soon as the service loads.
  */
-export function defineErrors<const D extends Record<string, ErrorDefinition>>(definitions: D): ErrorCatalogue<D> {
+export function defineErrors<const D extends Record<string, ErrorDefinition>>(
+  definitions: D,
+): ErrorCatalogue<D> {
   const catalogue: Record<string, ErrorFactory> = {};
   for (const [key, definition] of Object.entries(definitions)) {
     if (!KEY_PATTERN.test(key)) throw new Error(`Error key "${key}" must be UPPER_SNAKE_CASE`);
@@ -71,6 +77,8 @@ export function defineErrors<const D extends Record<string, ErrorDefinition>>(de
 }
 
 /** Every entry of a catalogue, e.g. to document or test it. */
-export function listErrors<D extends Record<string, ErrorDefinition>>(catalogue: ErrorCatalogue<D>): ErrorFactory[] {
+export function listErrors<D extends Record<string, ErrorDefinition>>(
+  catalogue: ErrorCatalogue<D>,
+): ErrorFactory[] {
   return Object.values(catalogue) as ErrorFactory[];
 }

@@ -11,7 +11,13 @@ import { fromBodyParserError } from './body-parser-errors';
 import { mapError } from './error-mapping';
 
 function bodyParserError(type: string, status: number, extra: Record<string, unknown> = {}): Error {
-  return Object.assign(new Error(`parser says ${type}`), { type, status, statusCode: status, expose: true, ...extra });
+  return Object.assign(new Error(`parser says ${type}`), {
+    type,
+    status,
+    statusCode: status,
+    expose: true,
+    ...extra,
+  });
 }
 
 describe('mapError', () => {
@@ -44,21 +50,34 @@ describe('mapError', () => {
   });
 
   it('honours a well-formed code given in an HttpException body', () => {
-    expect(mapError(new ForbiddenException({ code: 'room_locked', message: 'Locked' })).body).toEqual({ code: 'room_locked', message: 'Locked' });
-    expect(mapError(new ForbiddenException({ code: 'Bad Code!', message: 'Locked' })).body.code).toBe('forbidden');
+    expect(mapError(new ForbiddenException({ code: 'room_locked', message: 'Locked' })).body).toEqual({
+      code: 'room_locked',
+      message: 'Locked',
+    });
+    expect(mapError(new ForbiddenException({ code: 'Bad Code!', message: 'Locked' })).body.code).toBe(
+      'forbidden',
+    );
   });
 
   it('maps body-parser failures that reach the filter untranslated', () => {
     expect(mapError(bodyParserError('entity.too.large', 413, { limit: 1024 }))).toEqual({
       status: 413,
-      body: { code: 'payload_too_large', message: 'The request body is too large', details: { limitBytes: 1024 } },
+      body: {
+        code: 'payload_too_large',
+        message: 'The request body is too large',
+        details: { limitBytes: 1024 },
+      },
       unexpected: false,
     });
   });
 
   it('hides anything unexpected behind a 500 internal', () => {
     const mapped = mapError(new Error('password=hunter2 in SQL'));
-    expect(mapped).toEqual({ status: 500, body: { code: 'internal', message: 'Internal server error' }, unexpected: true });
+    expect(mapped).toEqual({
+      status: 500,
+      body: { code: 'internal', message: 'Internal server error' },
+      unexpected: true,
+    });
     expect(mapError('a string').unexpected).toBe(true);
     expect(mapError(Object.assign(new Error('x'), { status: 400 })).status).toBe(500);
   });

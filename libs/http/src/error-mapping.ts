@@ -50,5 +50,9 @@ export function mapError(exception: unknown): MappedError {
   const fromParser = fromBodyParserError(exception);
   if (fromParser) return fromAppError(fromParser);
   const internal = HttpErrors.internal();
-  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: internal.code, message: internal.message }, unexpected: true };
+  return {
+    status: HttpStatus.INTERNAL_SERVER_ERROR,
+    body: { code: internal.code, message: internal.message },
+    unexpected: true,
+  };
 }

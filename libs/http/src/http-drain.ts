@@ -24,7 +24,9 @@ export class HttpDrain implements BeforeApplicationShutdown {
       // until it times out: close connections as soon as they fall idle.
       const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => {
-        this.#logger.warn({ msg: 'requests still in flight after the drain timeout; closing their connections' });
+        this.#logger.warn({
+          msg: 'requests still in flight after the drain timeout; closing their connections',
+        });
         server.closeAllConnections();
       }, HTTP_DRAIN_TIMEOUT_MS);
       server.close(() => {

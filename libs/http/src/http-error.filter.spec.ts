@@ -22,7 +22,10 @@ function harness(headersSent = false) {
   const adapterHost = { httpAdapter: adapter } as HttpAdapterHost;
   const host = {
     getType: () => 'http',
-    switchToHttp: () => ({ getRequest: () => ({ method: 'POST', originalUrl: '/rooms' }), getResponse: () => ({}) }),
+    switchToHttp: () => ({
+      getRequest: () => ({ method: 'POST', originalUrl: '/rooms' }),
+      getResponse: () => ({}),
+    }),
   } as unknown as ArgumentsHost;
   return { filter: new HttpErrorFilter(adapterHost), host, replies, ended: () => ended };
 }
@@ -37,7 +40,12 @@ describe('HttpErrorFilter', () => {
   it('replies with the error envelope and status', () => {
     const { filter, host, replies } = harness();
     filter.catch(new AppError('room_full', 409, 'The room is full', { capacity: 4 }), host);
-    expect(replies).toEqual([{ status: 409, body: { error: { code: 'room_full', message: 'The room is full', details: { capacity: 4 } } } }]);
+    expect(replies).toEqual([
+      {
+        status: 409,
+        body: { error: { code: 'room_full', message: 'The room is full', details: { capacity: 4 } } },
+      },
+    ]);
   });
 
   it('adds the trace id of the active span', () => {
@@ -47,7 +55,10 @@ describe('HttpErrorFilter', () => {
       span.end();
       return span.spanContext().traceId;
     });
-    expect(replies[0]).toEqual({ status: 404, body: { error: { code: 'not_found', message: 'Cannot GET /nope', traceId } } });
+    expect(replies[0]).toEqual({
+      status: 404,
+      body: { error: { code: 'not_found', message: 'Cannot GET /nope', traceId } },
+    });
   });
 
   it('logs unexpected errors with their stack but answers a bare 500', () => {
@@ -55,9 +66,16 @@ describe('HttpErrorFilter', () => {
     const { filter, host, replies } = harness();
     const bug = new Error('column "secret" does not exist');
     filter.catch(bug, host);
-    expect(replies).toEqual([{ status: 500, body: { error: { code: 'internal', message: 'Internal server error' } } }]);
+    expect(replies).toEqual([
+      { status: 500, body: { error: { code: 'internal', message: 'Internal server error' } } },
+    ]);
     expect(logged).toHaveBeenCalledWith(
-      expect.objectContaining({ method: 'POST', path: '/rooms', status: 500, error: { name: 'Error', message: bug.message } }),
+      expect.objectContaining({
+        method: 'POST',
+        path: '/rooms',
+        status: 500,
+        error: { name: 'Error', message: bug.message },
+      }),
       bug.stack,
     );
   });

@@ -37,12 +37,21 @@ export class HttpErrorFilter implements ExceptionFilter {
     const traceId = currentTraceIds()?.traceId;
     if (traceId) body.traceId = traceId;
 
-    const where = { method: request.method, path: request.originalUrl ?? request.url, status, code: body.code };
+    const where = {
+      method: request.method,
+      path: request.originalUrl ?? request.url,
+      status,
+      code: body.code,
+    };
     if (unexpected) {
       const stack = exception instanceof Error ? exception.stack : undefined;
-      this.logger.error({ msg: 'Unhandled error while serving a request', ...where, ...describeCause(exception) }, stack);
+      this.logger.error(
+        { msg: 'Unhandled error while serving a request', ...where, ...describeCause(exception) },
+        stack,
+      );
     } else if (status >= 500) {
-      const cause = exception instanceof AppError && exception.cause !== undefined ? describeCause(exception.cause) : {};
+      const cause =
+        exception instanceof AppError && exception.cause !== undefined ? describeCause(exception.cause) : {};
       this.logger.warn({ msg: body.message, ...where, ...cause });
     } else {
       this.logger.debug({ msg: body.message, ...where });

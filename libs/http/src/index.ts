@@ -1,7 +1,14 @@
 export { AppError } from './app-error';
 export type { ErrorDetails } from './app-error';
 export { defineErrors, listErrors } from './define-errors';
-export type { ErrorCatalogue, ErrorDefinition, ErrorFactory, ErrorOptions, FactoryName, CamelCase } from './define-errors';
+export type {
+  ErrorCatalogue,
+  ErrorDefinition,
+  ErrorFactory,
+  ErrorOptions,
+  FactoryName,
+  CamelCase,
+} from './define-errors';
 export { HttpErrors } from './http-errors';
 export type { ErrorBody, ErrorResponseBody } from './error-response';
 export { mapError } from './error-mapping';

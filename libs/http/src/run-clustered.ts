@@ -12,11 +12,14 @@ export async function runClustered(workers: number, start: () => Promise<unknown
     return;
   }
   let stopping = false;
-  const fork = () => cluster.fork().on('exit', (code, signal) => {
-    if (stopping) return;
-    process.stderr.write(JSON.stringify({ level: 'error', msg: 'worker exited; replacing it', code, signal }) + '\n');
-    setTimeout(fork, 1000);
-  });
+  const fork = () =>
+    cluster.fork().on('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(
+        JSON.stringify({ level: 'error', msg: 'worker exited; replacing it', code, signal }) + '\n',
+      );
+      setTimeout(fork, 1000);
+    });
   for (let i = 0; i < workers; i++) fork();
   const stop = () => {
     stopping = true;

@@ -29,7 +29,11 @@ class Search {
   page: number;
 }
 
-async function failure(value: unknown, type: 'body' | 'query' = 'body', metatype: new () => object = CreateRoom): Promise<AppError> {
+async function failure(
+  value: unknown,
+  type: 'body' | 'query' = 'body',
+  metatype: new () => object = CreateRoom,
+): Promise<AppError> {
   try {
     await new RequestValidationPipe().transform(value, { type, metatype });
   } catch (error) {
@@ -41,7 +45,10 @@ async function failure(value: unknown, type: 'body' | 'query' = 'body', metatype
 
 describe('RequestValidationPipe', () => {
   it('returns a DTO instance for a valid payload', async () => {
-    const result = await new RequestValidationPipe().transform({ name: 'standup', capacity: 4 }, { type: 'body', metatype: CreateRoom });
+    const result = await new RequestValidationPipe().transform(
+      { name: 'standup', capacity: 4 },
+      { type: 'body', metatype: CreateRoom },
+    );
     expect(result).toBeInstanceOf(CreateRoom);
     expect(result).toEqual({ name: 'standup', capacity: 4 });
   });
@@ -58,7 +65,10 @@ describe('RequestValidationPipe', () => {
     const error = await failure({ capacity: 1.5 });
     expect(error.details).toEqual([
       { field: 'name', problems: ['name must be a string'] },
-      { field: 'capacity', problems: ['capacity must not be less than 2', 'capacity must be an integer number'] },
+      {
+        field: 'capacity',
+        problems: ['capacity must not be less than 2', 'capacity must be an integer number'],
+      },
     ]);
   });
 
@@ -75,12 +85,16 @@ describe('RequestValidationPipe', () => {
   });
 
   it('names the query when the query is invalid, after converting types', async () => {
-    await expect(new RequestValidationPipe().transform({ page: '3' }, { type: 'query', metatype: Search })).resolves.toEqual({ page: 3 });
+    await expect(
+      new RequestValidationPipe().transform({ page: '3' }, { type: 'query', metatype: Search }),
+    ).resolves.toEqual({ page: 3 });
     const error = await failure({ page: 'abc' }, 'query', Search);
     expect(error.message).toBe('query.page must be an integer number');
   });
 
   it('leaves values without a DTO untouched', async () => {
-    await expect(new RequestValidationPipe().transform('abc', { type: 'param', metatype: String })).resolves.toBe('abc');
+    await expect(
+      new RequestValidationPipe().transform('abc', { type: 'param', metatype: String }),
+    ).resolves.toBe('abc');
   });
 });

@@ -19,7 +19,10 @@ describe('HealthController', () => {
     const registry = new ReadinessRegistry();
     registry.register('nats', async () => undefined);
     const response = new FakeResponse();
-    await expect(new HealthController(registry).readyz(response)).resolves.toEqual({ status: 'ready', checks: { nats: 'ok' } });
+    await expect(new HealthController(registry).readyz(response)).resolves.toEqual({
+      status: 'ready',
+      checks: { nats: 'ok' },
+    });
     expect(response.statusCode).toBe(200);
   });
 

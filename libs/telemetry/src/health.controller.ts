@@ -24,7 +24,9 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: every dependency the service needs is reachable' })
   @ApiOkResponse({ type: ReadyResponse })
   @ApiServiceUnavailableResponse({ type: NotReadyResponse })
-  async readyz(@Res({ passthrough: true }) response: StatusSettable): Promise<ReadyResponse | NotReadyResponse> {
+  async readyz(
+    @Res({ passthrough: true }) response: StatusSettable,
+  ): Promise<ReadyResponse | NotReadyResponse> {
     const report = await this.readiness.run();
     if (report.ready) return { status: 'ready', checks: report.checks };
     // Not an exception: the probe body keeps its own shape, not the error envelope.

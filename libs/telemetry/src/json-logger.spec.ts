@@ -29,14 +29,26 @@ describe('JsonLogger', () => {
     expect(stdout.lines[0].endsWith('\n')).toBe(true);
     expect(stdout.lines[0].trim()).not.toContain('\n');
     const [record] = stdout.records();
-    expect(record).toEqual({ time: expect.any(String), level: 'info', service: 'rooms', context: 'RoomsService', msg: 'room created' });
+    expect(record).toEqual({
+      time: expect.any(String),
+      level: 'info',
+      service: 'rooms',
+      context: 'RoomsService',
+      msg: 'room created',
+    });
     expect(new Date(record.time as string).toISOString()).toBe(record.time);
   });
 
   it('merges an object message into the line as fields', () => {
     const { logger, stdout } = setup();
     logger.log({ msg: 'joined', roomId: 'r1', peerId: 'p1' }, 'Signalling');
-    expect(stdout.records()[0]).toMatchObject({ msg: 'joined', roomId: 'r1', peerId: 'p1', context: 'Signalling', level: 'info' });
+    expect(stdout.records()[0]).toMatchObject({
+      msg: 'joined',
+      roomId: 'r1',
+      peerId: 'p1',
+      context: 'Signalling',
+      level: 'info',
+    });
   });
 
   it('does not let fields overwrite the keys the logger owns', () => {
@@ -51,7 +63,12 @@ describe('JsonLogger', () => {
     const stack = new Error('boom').stack as string;
     logger.error('request failed', stack, 'HttpErrorFilter');
     expect(stdout.lines).toHaveLength(0);
-    expect(stderr.records()[0]).toMatchObject({ level: 'error', msg: 'request failed', context: 'HttpErrorFilter', stack });
+    expect(stderr.records()[0]).toMatchObject({
+      level: 'error',
+      msg: 'request failed',
+      context: 'HttpErrorFilter',
+      stack,
+    });
   });
 
   it('tells a lone stack from a lone context the way Nest does', () => {
@@ -155,7 +172,11 @@ describe('JsonLogger', () => {
     });
     const [outside, inside] = stdout.records();
     expect(outside.trace_id).toBeUndefined();
-    expect(inside).toMatchObject({ service: 'rooms', trace_id: expected?.traceId, span_id: expected?.spanId });
+    expect(inside).toMatchObject({
+      service: 'rooms',
+      trace_id: expected?.traceId,
+      span_id: expected?.spanId,
+    });
     expect(inside.trace_id).toMatch(/^[0-9a-f]{32}$/);
   });
 });

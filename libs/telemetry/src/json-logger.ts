@@ -1,6 +1,12 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { currentTraceIds } from './instruments';
-import { DEFAULT_LOG_LEVEL, LOG_LEVEL_SEVERITY, LogLevelName, NEST_TO_LOG_LEVEL, parseLogLevel } from './log-levels';
+import {
+  DEFAULT_LOG_LEVEL,
+  LOG_LEVEL_SEVERITY,
+  LogLevelName,
+  NEST_TO_LOG_LEVEL,
+  parseLogLevel,
+} from './log-levels';
 import { telemetryServiceName } from './start-telemetry';
 
 /** Where lines go; process.stdout/stderr by default, an array in tests. */
@@ -37,7 +43,14 @@ function toJson(record: Fields): string {
     });
   } catch {
     // A circular field must not cost us the line itself.
-    return JSON.stringify({ time: record.time, level: record.level, service: record.service, context: record.context, msg: record.msg, log_error: 'unserializable fields' });
+    return JSON.stringify({
+      time: record.time,
+      level: record.level,
+      service: record.service,
+      context: record.context,
+      msg: record.msg,
+      log_error: 'unserializable fields',
+    });
   }
 }
 
@@ -57,7 +70,8 @@ export class JsonLogger implements LoggerService {
     this.service = options.service ?? telemetryServiceName() ?? 'unknown';
     this.stdout = options.stdout ?? process.stdout;
     this.stderr = options.stderr ?? process.stderr;
-    this.minimum = LOG_LEVEL_SEVERITY[options.level ?? parseLogLevel(process.env.LOG_LEVEL) ?? DEFAULT_LOG_LEVEL];
+    this.minimum =
+      LOG_LEVEL_SEVERITY[options.level ?? parseLogLevel(process.env.LOG_LEVEL) ?? DEFAULT_LOG_LEVEL];
   }
 
   log(message: unknown, ...params: unknown[]): void {
@@ -124,8 +138,20 @@ export class JsonLogger implements LoggerService {
     this.emit(level, message, context, rest);
   }
 
-  private emit(level: LogLevelName, message: unknown, context: string | undefined, extra: unknown[], stack?: string): void {
-    const record: Fields = { time: new Date().toISOString(), level, service: this.service, context, msg: undefined };
+  private emit(
+    level: LogLevelName,
+    message: unknown,
+    context: string | undefined,
+    extra: unknown[],
+    stack?: string,
+  ): void {
+    const record: Fields = {
+      time: new Date().toISOString(),
+      level,
+      service: this.service,
+      context,
+      msg: undefined,
+    };
     const ids = currentTraceIds();
     if (ids) {
       record.trace_id = ids.traceId;

@@ -1,5 +1,11 @@
 import { Controller, Get, Header, HttpStatus, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheusMetrics } from './prometheus-metrics';
 
 interface StatusSettable {
@@ -14,8 +20,14 @@ export class MetricsController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Prometheus scrape endpoint' })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Metrics in the Prometheus text exposition format', schema: { type: 'string' } })
-  @ApiServiceUnavailableResponse({ description: 'Telemetry was not started in this process', schema: { type: 'string' } })
+  @ApiOkResponse({
+    description: 'Metrics in the Prometheus text exposition format',
+    schema: { type: 'string' },
+  })
+  @ApiServiceUnavailableResponse({
+    description: 'Telemetry was not started in this process',
+    schema: { type: 'string' },
+  })
   async metrics(@Res({ passthrough: true }) response: StatusSettable): Promise<string> {
     const text = await renderPrometheusMetrics();
     if (text !== undefined) return text;

@@ -11,7 +11,10 @@ describe('ReadinessRegistry', () => {
     registry.register('database', async () => {
       throw new Error('connection refused');
     });
-    await expect(registry.run()).resolves.toEqual({ ready: false, checks: { nats: 'ok', database: 'connection refused' } });
+    await expect(registry.run()).resolves.toEqual({
+      ready: false,
+      checks: { nats: 'ok', database: 'connection refused' },
+    });
   });
 
   it('bounds each check by its timeout and runs checks in parallel', async () => {
@@ -22,7 +25,10 @@ describe('ReadinessRegistry', () => {
     const started = Date.now();
     const report = await registry.run();
     expect(Date.now() - started).toBeLessThan(1000);
-    expect(report).toEqual({ ready: false, checks: { 'slow-a': 'timed out after 50 ms', 'slow-b': 'timed out after 50 ms' } });
+    expect(report).toEqual({
+      ready: false,
+      checks: { 'slow-a': 'timed out after 50 ms', 'slow-b': 'timed out after 50 ms' },
+    });
   });
 
   it('treats a check that throws synchronously as failed', async () => {
@@ -47,6 +53,9 @@ describe('ReadinessRegistry', () => {
     const registry = new ReadinessRegistry();
     registry.register('nats', async () => undefined);
     registry.beforeApplicationShutdown();
-    await expect(registry.run()).resolves.toEqual({ ready: false, checks: { nats: 'ok', shutdown: 'shutting down' } });
+    await expect(registry.run()).resolves.toEqual({
+      ready: false,
+      checks: { nats: 'ok', shutdown: 'shutting down' },
+    });
   });
 });

@@ -58,7 +58,9 @@ export class ReadinessRegistry implements BeforeApplicationShutdown {
 
   async run(): Promise<ReadinessReport> {
     const entries = [...this.checks.entries()];
-    const outcomes = await Promise.allSettled(entries.map(([, entry]) => withTimeout(entry.check, entry.timeoutMs)));
+    const outcomes = await Promise.allSettled(
+      entries.map(([, entry]) => withTimeout(entry.check, entry.timeoutMs)),
+    );
     const checks: Record<string, string> = {};
     let ready = true;
     entries.forEach(([name], index) => {

@@ -1,6 +1,11 @@
 import { currentTraceIds, getMeter, getTracer } from './instruments';
 import { renderPrometheusMetrics } from './prometheus-metrics';
-import { isTelemetryStarted, shutdownTelemetry, startTelemetry, telemetryServiceName } from './start-telemetry';
+import {
+  isTelemetryStarted,
+  shutdownTelemetry,
+  startTelemetry,
+  telemetryServiceName,
+} from './start-telemetry';
 import { getTelemetryState } from './telemetry-state';
 
 describe('startTelemetry', () => {
@@ -20,7 +25,9 @@ describe('startTelemetry', () => {
   });
 
   it('exports metrics recorded through getMeter in Prometheus text, with the service name', async () => {
-    getMeter('rooms-test').createCounter('rooms_created', { description: 'Rooms created' }).add(3, { region: 'eu' });
+    getMeter('rooms-test')
+      .createCounter('rooms_created', { description: 'Rooms created' })
+      .add(3, { region: 'eu' });
     const text = await renderPrometheusMetrics();
     expect(text).toContain('# TYPE rooms_created_total counter');
     expect(text).toMatch(/rooms_created_total\{[^}]*region="eu"[^}]*\} 3/);

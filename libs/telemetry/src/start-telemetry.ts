@@ -69,7 +69,12 @@ export function startTelemetry(options: TelemetryOptions): void {
     ],
   });
   sdk.start();
-  setTelemetryState({ sdk, prometheus, serviceName: options.serviceName, serviceVersion: options.serviceVersion });
+  setTelemetryState({
+    sdk,
+    prometheus,
+    serviceName: options.serviceName,
+    serviceVersion: options.serviceVersion,
+  });
 }
 
 /** Flushes and stops exporters; safe to call more than once or before start. */

@@ -20,14 +20,21 @@ describe('an integrator authenticates against Confer', () => {
   const token = (body: Record<string, string>, authorization?: string) =>
     fetch(`${auth.baseUrl}/v1/auth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(authorization ? { authorization } : {}),
+      },
       body: new URLSearchParams(body).toString(),
     });
 
   const api = (path: string, accessToken: string, init: RequestInit = {}) =>
     fetch(`${auth.baseUrl}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        'content-type': 'application/json',
+        ...(init.headers ?? {}),
+      },
     });
 
   beforeAll(async () => {
@@ -79,33 +86,53 @@ describe('an integrator authenticates against Confer', () => {
   });
 
   it('accepts the credentials in the form body too (RFC 6749 §2.3.1)', async () => {
-    const response = await token({ grant_type: 'client_credentials', client_id: org.apiKey, client_secret: org.apiKeySecret });
+    const response = await token({
+      grant_type: 'client_credentials',
+      client_id: org.apiKey,
+      client_secret: org.apiKeySecret,
+    });
     expect(response.status).toBe(200);
   });
 
   it('refreshes once per refresh token, and revokes the family when a spent one comes back', async () => {
-    const first = (await (await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))).json()) as TokenResponse;
-    const refreshed = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token }, basic(org.apiKey, org.apiKeySecret));
+    const first = (await (
+      await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))
+    ).json()) as TokenResponse;
+    const refreshed = await token(
+      { grant_type: 'refresh_token', refresh_token: first.refresh_token },
+      basic(org.apiKey, org.apiKeySecret),
+    );
     expect(refreshed.status).toBe(200);
     const second = (await refreshed.json()) as TokenResponse;
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect(second.access_token).not.toBe(first.access_token);
 
-    const replay = await token({ grant_type: 'refresh_token', refresh_token: first.refresh_token }, basic(org.apiKey, org.apiKeySecret));
+    const replay = await token(
+      { grant_type: 'refresh_token', refresh_token: first.refresh_token },
+      basic(org.apiKey, org.apiKeySecret),
+    );
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: 'invalid_grant' });
 
     // The thief's replay burnt the legitimate holder's successor as well.
-    const successor = await token({ grant_type: 'refresh_token', refresh_token: second.refresh_token }, basic(org.apiKey, org.apiKeySecret));
+    const successor = await token(
+      { grant_type: 'refresh_token', refresh_token: second.refresh_token },
+      basic(org.apiKey, org.apiKeySecret),
+    );
     expect(successor.status).toBe(400);
     expect(await successor.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
   it('answers the HAL root with links that resolve', async () => {
-    const { access_token } = (await (await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))).json()) as TokenResponse;
+    const { access_token } = (await (
+      await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))
+    ).json()) as TokenResponse;
     const root = await api('/v1/', access_token);
     expect(root.status).toBe(200);
-    const body = (await root.json()) as { content: Record<string, unknown>; _links: Record<string, { href: string }> };
+    const body = (await root.json()) as {
+      content: Record<string, unknown>;
+      _links: Record<string, { href: string }>;
+    };
     expect(body.content).toEqual({ active: true, orgId: org.orgId, clientId: org.apiKey });
     expect(body._links.org.href).toBe(`/v1/orgs/${org.orgId}`);
     for (const [rel, link] of Object.entries(body._links)) {
@@ -117,15 +144,39 @@ describe('an integrator authenticates against Confer', () => {
 
   describe('refuses bad requests with RFC 6749 errors', () => {
     it.each([
-      ['a malformed Basic header', { grant_type: 'client_credentials' }, 'Basic not-base64!', 401, 'invalid_client'],
-      ['a Basic header without a colon', { grant_type: 'client_credentials' }, `Basic ${Buffer.from('nocolon').toString('base64')}`, 401, 'invalid_client'],
+      [
+        'a malformed Basic header',
+        { grant_type: 'client_credentials' },
+        'Basic not-base64!',
+        401,
+        'invalid_client',
+      ],
+      [
+        'a Basic header without a colon',
+        { grant_type: 'client_credentials' },
+        `Basic ${Buffer.from('nocolon').toString('base64')}`,
+        401,
+        'invalid_client',
+      ],
       ['a wrong secret', { grant_type: 'client_credentials' }, 'WRONG', 401, 'invalid_client'],
       ['no credentials', { grant_type: 'client_credentials' }, undefined, 401, 'invalid_client'],
       ['an unknown grant type', { grant_type: 'password' }, 'GOOD', 400, 'unsupported_grant_type'],
       ['no grant type', {}, 'GOOD', 400, 'invalid_request'],
       ['a refresh grant without a token', { grant_type: 'refresh_token' }, 'GOOD', 400, 'invalid_request'],
-      ['an unknown refresh token', { grant_type: 'refresh_token', refresh_token: 'rt_nope' }, 'GOOD', 400, 'invalid_grant'],
-      ['an unknown scope', { grant_type: 'client_credentials', scope: 'admin' }, 'GOOD', 400, 'invalid_scope'],
+      [
+        'an unknown refresh token',
+        { grant_type: 'refresh_token', refresh_token: 'rt_nope' },
+        'GOOD',
+        400,
+        'invalid_grant',
+      ],
+      [
+        'an unknown scope',
+        { grant_type: 'client_credentials', scope: 'admin' },
+        'GOOD',
+        400,
+        'invalid_scope',
+      ],
     ])('%s', async (_, body, authorization, status, error) => {
       const header =
         authorization === 'GOOD'
@@ -145,23 +196,36 @@ describe('an integrator authenticates against Confer', () => {
   describe('refuses bad bearer tokens on the API', () => {
     let accessToken: string;
     beforeAll(async () => {
-      accessToken = ((await (await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))).json()) as TokenResponse).access_token;
+      accessToken = (
+        (await (
+          await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))
+        ).json()) as TokenResponse
+      ).access_token;
     });
 
     it('a tampered token', async () => {
       const [h, p, s] = accessToken.split('.');
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>;
-      const forged = Buffer.from(JSON.stringify({ ...claims, org_id: 'org_someoneelse' })).toString('base64url');
+      const forged = Buffer.from(JSON.stringify({ ...claims, org_id: 'org_someoneelse' })).toString(
+        'base64url',
+      );
       const response = await api('/v1/', `${h}.${forged}.${s}`);
       expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ error: { code: 'invalid_token', message: 'the access token signature is invalid' } });
+      expect(await response.json()).toMatchObject({
+        error: { code: 'invalid_token', message: 'the access token signature is invalid' },
+      });
       expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"');
     });
 
     it('an expired token', async () => {
       const { kid, privateKey } = await auth.app.get(SigningKeys).currentSigningKey();
       const now = Math.floor(Date.now() / 1000);
-      const expired = await new SignJWT({ azp: org.apiKey, gty: 'client-credentials', scope: 'confer-api', org_id: org.orgId })
+      const expired = await new SignJWT({
+        azp: org.apiKey,
+        gty: 'client-credentials',
+        scope: 'confer-api',
+        org_id: org.orgId,
+      })
         .setProtectedHeader({ alg: 'RS256', kid })
         .setIssuer(auth.baseUrl)
         .setAudience(`${auth.baseUrl}/v1/`)
@@ -171,11 +235,15 @@ describe('an integrator authenticates against Confer', () => {
         .sign(privateKey);
       const response = await api('/v1/', expired);
       expect(response.status).toBe(401);
-      expect(await response.json()).toMatchObject({ error: { code: 'invalid_token', message: 'the access token has expired' } });
+      expect(await response.json()).toMatchObject({
+        error: { code: 'invalid_token', message: 'the access token has expired' },
+      });
     });
 
     it('a missing or non-Bearer Authorization header', async () => {
-      const response = await fetch(`${auth.baseUrl}/v1/`, { headers: { authorization: basic(org.apiKey, org.apiKeySecret) } });
+      const response = await fetch(`${auth.baseUrl}/v1/`, {
+        headers: { authorization: basic(org.apiKey, org.apiKeySecret) },
+      });
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ error: { code: 'unauthorized' } });
     });
@@ -188,16 +256,28 @@ describe('an integrator authenticates against Confer', () => {
   });
 
   it('manages API keys: secret shown once, listed without it, revoked keys refused', async () => {
-    const { access_token } = (await (await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))).json()) as TokenResponse;
-    const created = await api(`/v1/orgs/${org.orgId}/api-keys`, access_token, { method: 'POST', body: JSON.stringify({ name: 'billing' }) });
+    const { access_token } = (await (
+      await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))
+    ).json()) as TokenResponse;
+    const created = await api(`/v1/orgs/${org.orgId}/api-keys`, access_token, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'billing' }),
+    });
     expect(created.status).toBe(201);
-    const { content } = (await created.json()) as { content: { apiKey: string; apiKeySecret: string; name: string; active: boolean } };
+    const { content } = (await created.json()) as {
+      content: { apiKey: string; apiKeySecret: string; name: string; active: boolean };
+    };
     expect(content).toMatchObject({ name: 'billing', active: true });
 
-    const works = await token({ grant_type: 'client_credentials' }, basic(content.apiKey, content.apiKeySecret));
+    const works = await token(
+      { grant_type: 'client_credentials' },
+      basic(content.apiKey, content.apiKeySecret),
+    );
     expect(works.status).toBe(200);
 
-    const listed = (await (await api(`/v1/orgs/${org.orgId}/api-keys?page=0&count=1`, access_token)).json()) as {
+    const listed = (await (
+      await api(`/v1/orgs/${org.orgId}/api-keys?page=0&count=1`, access_token)
+    ).json()) as {
       content: Array<{ content: Record<string, unknown> }>;
       _links: Record<string, { href: string }>;
     };
@@ -210,13 +290,21 @@ describe('an integrator authenticates against Confer', () => {
     expect(await fetched.json()).toMatchObject({ content: { apiKey: content.apiKey, active: true } });
     expect((await api(`/v1/orgs/${org.orgId}/api-keys/ak_missing`, access_token)).status).toBe(404);
 
-    const revoked = await api(`/v1/orgs/${org.orgId}/api-keys/${content.apiKey}`, access_token, { method: 'DELETE' });
+    const revoked = await api(`/v1/orgs/${org.orgId}/api-keys/${content.apiKey}`, access_token, {
+      method: 'DELETE',
+    });
     expect(revoked.status).toBe(200);
     expect(await revoked.json()).toMatchObject({ content: { active: false } });
-    const refused = await token({ grant_type: 'client_credentials' }, basic(content.apiKey, content.apiKeySecret));
+    const refused = await token(
+      { grant_type: 'client_credentials' },
+      basic(content.apiKey, content.apiKeySecret),
+    );
     expect(refused.status).toBe(401);
 
-    const bad = await api(`/v1/orgs/${org.orgId}/api-keys`, access_token, { method: 'POST', body: JSON.stringify({ name: 42 }) });
+    const bad = await api(`/v1/orgs/${org.orgId}/api-keys`, access_token, {
+      method: 'POST',
+      body: JSON.stringify({ name: 42 }),
+    });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request' } });
     const badPage = await api(`/v1/orgs/${org.orgId}/api-keys?count=500`, access_token);
@@ -225,15 +313,21 @@ describe('an integrator authenticates against Confer', () => {
 
   it('keeps the last live key', async () => {
     const solo = await createOrganisation(auth.env, 'Solo', ['--rate-limit', '100']);
-    const { access_token } = (await (await token({ grant_type: 'client_credentials' }, basic(solo.apiKey, solo.apiKeySecret))).json()) as TokenResponse;
-    const response = await api(`/v1/orgs/${solo.orgId}/api-keys/${solo.apiKey}`, access_token, { method: 'DELETE' });
+    const { access_token } = (await (
+      await token({ grant_type: 'client_credentials' }, basic(solo.apiKey, solo.apiKeySecret))
+    ).json()) as TokenResponse;
+    const response = await api(`/v1/orgs/${solo.orgId}/api-keys/${solo.apiKey}`, access_token, {
+      method: 'DELETE',
+    });
     expect(response.status).toBe(409);
     expect(await response.json()).toMatchObject({ error: { code: 'last_live_api_key' } });
   });
 
   it('limits each credential to its rate (4 per second by default) with 429 and Retry-After', async () => {
     const limited = await createOrganisation(auth.env, 'Default Limits');
-    const { access_token } = (await (await token({ grant_type: 'client_credentials' }, basic(limited.apiKey, limited.apiKeySecret))).json()) as TokenResponse;
+    const { access_token } = (await (
+      await token({ grant_type: 'client_credentials' }, basic(limited.apiKey, limited.apiKeySecret))
+    ).json()) as TokenResponse;
     const statuses: number[] = [];
     let retryAfter: string | null = null;
     for (let i = 0; i < 6; i++) {
@@ -247,9 +341,13 @@ describe('an integrator authenticates against Confer', () => {
   });
 
   it('rotates signing keys without breaking tokens already issued', async () => {
-    const before = (await (await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))).json()) as TokenResponse;
+    const before = (await (
+      await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))
+    ).json()) as TokenResponse;
     const oldKid = decodeProtectedHeader(before.access_token).kid;
-    const jwksBefore = (await (await fetch(`${auth.baseUrl}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
+    const jwksBefore = (await (await fetch(`${auth.baseUrl}/.well-known/jwks.json`)).json()) as {
+      keys: Array<{ kid: string }>;
+    };
     expect(jwksBefore.keys).toHaveLength(2); // the signing key and the next one, published ahead
 
     const rotated = await runConferCli(['signing-keys', 'rotate', '--json'], auth.env);
@@ -260,7 +358,9 @@ describe('an integrator authenticates against Confer', () => {
     expect(jwksBefore.keys.map((k) => k.kid)).toContain(activeKid);
 
     await auth.app.get(SigningKeys).reload();
-    const after = (await (await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))).json()) as TokenResponse;
+    const after = (await (
+      await token({ grant_type: 'client_credentials' }, basic(org.apiKey, org.apiKeySecret))
+    ).json()) as TokenResponse;
     expect(decodeProtectedHeader(after.access_token).kid).toBe(activeKid);
     const jwks = createRemoteJWKSet(new URL(`${auth.baseUrl}/.well-known/jwks.json`));
     for (const t of [before.access_token, after.access_token]) {
@@ -270,11 +370,24 @@ describe('an integrator authenticates against Confer', () => {
   });
 
   it('documents its routes in /openapi.json with their error shapes', async () => {
-    const doc = (await (await fetch(`${auth.baseUrl}/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    const doc = (await (await fetch(`${auth.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    };
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/auth/token', '/v1', '/.well-known/jwks.json', '/.well-known/openid-configuration', '/v1/orgs/{orgId}/api-keys', '/v1/orgs/{orgId}/api-keys/{keyId}']),
+      expect.arrayContaining([
+        '/v1/auth/token',
+        '/v1',
+        '/.well-known/jwks.json',
+        '/.well-known/openid-configuration',
+        '/v1/orgs/{orgId}/api-keys',
+        '/v1/orgs/{orgId}/api-keys/{keyId}',
+      ]),
     );
-    expect(Object.keys(doc.paths['/v1/auth/token'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '429']));
-    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/api-keys'].post.responses)).toEqual(expect.arrayContaining(['201', '400', '401', '403']));
+    expect(Object.keys(doc.paths['/v1/auth/token'].post.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '429']),
+    );
+    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/api-keys'].post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403']),
+    );
   });
 });

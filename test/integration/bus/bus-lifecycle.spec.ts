@@ -15,7 +15,17 @@ import {
   NATS_CONNECTION,
   ResolvedBusOptions,
 } from '@confer/bus';
-import { NATS_URL, Pinged, cleanUp, observerConnection, pinged, runId, sleep, startBus, waitFor } from './bus-test-kit';
+import {
+  NATS_URL,
+  Pinged,
+  cleanUp,
+  observerConnection,
+  pinged,
+  runId,
+  sleep,
+  startBus,
+  waitFor,
+} from './bus-test-kit';
 
 describe('BusModule lifecycle (real NATS)', () => {
   const run = runId();
@@ -91,11 +101,19 @@ describe('BusModule lifecycle (real NATS)', () => {
   it('fails start-up with a clear error when NATS is unreachable', async () => {
     const started = Date.now();
     const compiling = Test.createTestingModule({
-      imports: [BusModule.forRoot({ service: 'bus-test', url: 'nats://127.0.0.1:1', connect: { attempts: 2, retryDelayMs: 10, timeoutMs: 500 } })],
+      imports: [
+        BusModule.forRoot({
+          service: 'bus-test',
+          url: 'nats://127.0.0.1:1',
+          connect: { attempts: 2, retryDelayMs: 10, timeoutMs: 500 },
+        }),
+      ],
     }).compile();
     const err = await compiling.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BusConnectionError);
-    expect((err as Error).message).toMatch(/Cannot connect to NATS at nats:\/\/127\.0\.0\.1:1 after 2 attempt\(s\)/);
+    expect((err as Error).message).toMatch(
+      /Cannot connect to NATS at nats:\/\/127\.0\.0\.1:1 after 2 attempt\(s\)/,
+    );
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
@@ -109,12 +127,20 @@ describe('BusModule lifecycle (real NATS)', () => {
         BusModule.forRootAsync({
           imports: [{ module: class SettingsModule {}, providers: [Settings], exports: [Settings] }],
           inject: [Settings],
-          useFactory: (s: Settings) => ({ service: 'bus-test-async', url: s.natsUrl, commandTimeoutMs: 1234 }),
+          useFactory: (s: Settings) => ({
+            service: 'bus-test-async',
+            url: s.natsUrl,
+            commandTimeoutMs: 1234,
+          }),
         }),
       ],
     }).compile();
     await app.init();
-    expect(app.get<ResolvedBusOptions>(BUS_OPTIONS)).toMatchObject({ service: 'bus-test-async', servers: [NATS_URL], commandTimeoutMs: 1234 });
+    expect(app.get<ResolvedBusOptions>(BUS_OPTIONS)).toMatchObject({
+      service: 'bus-test-async',
+      servers: [NATS_URL],
+      commandTimeoutMs: 1234,
+    });
     await app.get(BusHealth).check();
     await app.close();
   });

@@ -1,6 +1,13 @@
 import { Test, TestingModule } from '@nestjs/testing';
 import { ModuleMetadata } from '@nestjs/common';
-import { DEAD_LETTER_STREAM, EVENTS_STREAM, EventContract, EventOf, buildEvent, defineEvent } from '@confer/contracts';
+import {
+  DEAD_LETTER_STREAM,
+  EVENTS_STREAM,
+  EventContract,
+  EventOf,
+  buildEvent,
+  defineEvent,
+} from '@confer/contracts';
 import { Type } from '@sinclair/typebox';
 import { randomBytes } from 'crypto';
 import { AckPolicy, JsMsg, NatsConnection, connect } from 'nats';
@@ -31,13 +38,25 @@ export function pinged(orgId: string, n: number, id?: string): EventOf<typeof Pi
   return buildEvent(Pinged, { source: '/confer/bus-test', orgId, data: { n }, id });
 }
 
-export function event<C extends EventContract>(contract: C, orgId: string, data: EventOf<C>['data']): EventOf<C> {
-  return buildEvent(contract, { source: '/confer/bus-test', orgId, data } as Parameters<typeof buildEvent<C>>[1]);
+export function event<C extends EventContract>(
+  contract: C,
+  orgId: string,
+  data: EventOf<C>['data'],
+): EventOf<C> {
+  return buildEvent(contract, { source: '/confer/bus-test', orgId, data } as Parameters<
+    typeof buildEvent<C>
+  >[1]);
 }
 
-export async function startBus(options: Partial<BusModuleOptions> = {}, extra: ModuleMetadata = {}): Promise<TestingModule> {
+export async function startBus(
+  options: Partial<BusModuleOptions> = {},
+  extra: ModuleMetadata = {},
+): Promise<TestingModule> {
   const app = await Test.createTestingModule({
-    imports: [BusModule.forRoot({ service: 'bus-test', url: NATS_URL, ...options }), ...(extra.imports ?? [])],
+    imports: [
+      BusModule.forRoot({ service: 'bus-test', url: NATS_URL, ...options }),
+      ...(extra.imports ?? []),
+    ],
     providers: extra.providers ?? [],
   }).compile();
   await app.init();
@@ -49,7 +68,11 @@ export function observerConnection(): Promise<NatsConnection> {
   return connect({ servers: NATS_URL, name: 'bus-test-observer' });
 }
 
-export async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await condition()) return;
@@ -77,7 +100,12 @@ export async function readStored(nc: NatsConnection, stream: string, subject: st
   const expected = await countOnSubject(nc, stream, subject);
   if (expected === 0) return [];
   const name = `bustest-reader-${runId()}`;
-  await jsm.consumers.add(stream, { name, filter_subject: subject, ack_policy: AckPolicy.None, inactive_threshold: 30_000_000_000 });
+  await jsm.consumers.add(stream, {
+    name,
+    filter_subject: subject,
+    ack_policy: AckPolicy.None,
+    inactive_threshold: 30_000_000_000,
+  });
   try {
     const consumer = await nc.jetstream().consumers.get(stream, name);
     const out: JsMsg[] = [];
@@ -94,11 +122,15 @@ export async function readDeadLetters(nc: NatsConnection, durable: string): Prom
 }
 
 /** Removes what a test left behind on the shared streams. */
-export async function cleanUp(nc: NatsConnection, opts: { orgId?: string; durables?: string[] }): Promise<void> {
+export async function cleanUp(
+  nc: NatsConnection,
+  opts: { orgId?: string; durables?: string[] },
+): Promise<void> {
   const jsm = await nc.jetstreamManager();
   for (const durable of opts.durables ?? []) {
     await jsm.consumers.delete(EVENTS_STREAM, durable).catch(() => undefined);
     await jsm.streams.purge(DEAD_LETTER_STREAM, { filter: `confer.dlq.${durable}` }).catch(() => undefined);
   }
-  if (opts.orgId) await jsm.streams.purge(EVENTS_STREAM, { filter: `confer.evt.${opts.orgId}.>` }).catch(() => undefined);
+  if (opts.orgId)
+    await jsm.streams.purge(EVENTS_STREAM, { filter: `confer.evt.${opts.orgId}.>` }).catch(() => undefined);
 }

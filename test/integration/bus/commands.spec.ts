@@ -33,7 +33,13 @@ describe('CommandClient and CommandServer (real NATS)', () => {
     request: Type.Object({}),
     reply: Type.Object({ sum: Type.Integer() }),
   });
-  const Unserved = defineCommand({ service, name: 'numbers.unserved', summary: 'Nobody serves it.', request: Add.request, reply: Add.reply });
+  const Unserved = defineCommand({
+    service,
+    name: 'numbers.unserved',
+    summary: 'Nobody serves it.',
+    request: Add.request,
+    reply: Add.reply,
+  });
 
   let app: TestingModule;
   let client: CommandClient;
@@ -51,7 +57,8 @@ describe('CommandClient and CommandServer (real NATS)', () => {
       if (delayMs) await sleep(delayMs);
       if (a < 0) throw new CommandRejection('negative_number', 'a must not be negative');
       if (a === 7) throw Object.assign(new Error('seven is unlucky'), { code: 'unlucky' });
-      if (a === 13) throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:5432'), { code: 'ECONNREFUSED' });
+      if (a === 13)
+        throw Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:5432'), { code: 'ECONNREFUSED' });
       if (a === 666) throw new Error('bug');
       return { sum: a + b };
     });
@@ -86,13 +93,20 @@ describe('CommandClient and CommandServer (real NATS)', () => {
     expect((err as CommandFailed).remoteMessage).toMatch(/^\/a: /);
 
     const raw = await observer.request(Add.subject, new TextEncoder().encode('not json'), { timeout: 2000 });
-    expect(raw.json()).toEqual({ ok: false, error: { code: 'invalid_request', message: expect.stringMatching(/not JSON/) } });
+    expect(raw.json()).toEqual({
+      ok: false,
+      error: { code: 'invalid_request', message: expect.stringMatching(/not JSON/) },
+    });
   });
 
   it('carries a handler error code back as CommandFailed', async () => {
     const rejected = await client.request(Add, { a: -1, b: 1 }).catch((e: unknown) => e);
     expect(rejected).toBeInstanceOf(CommandFailed);
-    expect(rejected).toMatchObject({ code: 'negative_number', remoteMessage: 'a must not be negative', subject: Add.subject });
+    expect(rejected).toMatchObject({
+      code: 'negative_number',
+      remoteMessage: 'a must not be negative',
+      subject: Add.subject,
+    });
 
     const coded = await client.request(Add, { a: 7, b: 1 }).catch((e: unknown) => e);
     expect(coded).toMatchObject({ code: 'unlucky', remoteMessage: 'seven is unlucky' });
@@ -107,7 +121,9 @@ describe('CommandClient and CommandServer (real NATS)', () => {
   });
 
   it('times out with CommandTimeout', async () => {
-    const err = await client.request(Add, { a: 1, b: 1, delayMs: 500 }, { timeoutMs: 100 }).catch((e: unknown) => e);
+    const err = await client
+      .request(Add, { a: 1, b: 1, delayMs: 500 }, { timeoutMs: 100 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandTimeout);
     expect(err).toMatchObject({ subject: Add.subject, timeoutMs: 100 });
   });
@@ -137,7 +153,9 @@ describe('CommandClient and CommandServer (real NATS)', () => {
     await replica.get(BusHealth).check();
     try {
       const before = handled;
-      const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => client.request(Add, { a: 100 + i, b: 1 })));
+      const replies = await Promise.all(
+        Array.from({ length: 100 }, (_, i) => client.request(Add, { a: 100 + i, b: 1 })),
+      );
       expect(replies.map((r) => r.sum)).toEqual(Array.from({ length: 100 }, (_, i) => 101 + i));
       // Every request answered exactly once, and both replicas took a share.
       expect(handled - before + replicaHandled).toBe(100);

@@ -1,7 +1,14 @@
 import { EVENTS_STREAM, EventOf, subjectOf } from '@confer/contracts';
 import { TestingModule } from '@nestjs/testing';
 import { NatsConnection } from 'nats';
-import { BusError, ConsumerHandle, DeadLetterHeader, EventConsumer, EventContext, EventPublisherPort } from '@confer/bus';
+import {
+  BusError,
+  ConsumerHandle,
+  DeadLetterHeader,
+  EventConsumer,
+  EventContext,
+  EventPublisherPort,
+} from '@confer/bus';
 import {
   Pinged,
   Ponged,
@@ -235,7 +242,12 @@ describe('EventConsumer (real NATS)', () => {
     const fromNews: number[] = [];
     const fromHistory: number[] = [];
     handles.push(
-      await consumers.consume({ durable: news.durable, filterSubjects: [news.filter], contracts: [Pinged], handler: async (e) => void fromNews.push(e.data.n) }),
+      await consumers.consume({
+        durable: news.durable,
+        filterSubjects: [news.filter],
+        contracts: [Pinged],
+        handler: async (e) => void fromNews.push(e.data.n),
+      }),
       await consumers.consume({
         durable: history.durable,
         filterSubjects: [history.filter],

@@ -2,7 +2,16 @@ import { EVENTS_STREAM, SchemaViolation, subjectOf } from '@confer/contracts';
 import { TestingModule } from '@nestjs/testing';
 import { NatsConnection } from 'nats';
 import { EventPublisher, EventPublisherPort } from '@confer/bus';
-import { Pinged, cleanUp, countOnSubject, observerConnection, pinged, readStored, runId, startBus } from './bus-test-kit';
+import {
+  Pinged,
+  cleanUp,
+  countOnSubject,
+  observerConnection,
+  pinged,
+  readStored,
+  runId,
+  startBus,
+} from './bus-test-kit';
 
 describe('EventPublisher (real NATS)', () => {
   const orgId = `bustest-pub-${runId()}`;
@@ -63,7 +72,9 @@ describe('EventPublisher (real NATS)', () => {
   });
 
   it('refuses to publish an event its contract rejects, storing nothing', async () => {
-    const bad = { ...pinged(orgId, 4), roomid: 'room-invalid', data: { n: 'four' } } as unknown as ReturnType<typeof pinged>;
+    const bad = { ...pinged(orgId, 4), roomid: 'room-invalid', data: { n: 'four' } } as unknown as ReturnType<
+      typeof pinged
+    >;
     await expect(publisher.publish(Pinged, bad)).rejects.toBeInstanceOf(SchemaViolation);
     expect(await countOnSubject(observer, EVENTS_STREAM, subjectOf(Pinged, bad))).toBe(0);
   });

@@ -3,7 +3,11 @@ import { TestingModule } from '@nestjs/testing';
 import { SpanKind, context, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { Type } from '@sinclair/typebox';
 import { NatsConnection } from 'nats';
 import { CommandClient, CommandServer, EventConsumer, EventPublisherPort } from '@confer/bus';
@@ -28,7 +32,9 @@ describe('trace context across the bus (real NATS)', () => {
   beforeAll(async () => {
     context.setGlobalContextManager(contextManager.enable());
     propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
+    trace.setGlobalTracerProvider(
+      new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }),
+    );
     app = await startBus({ service: `bustest-${run}` });
     observer = await observerConnection();
   });
@@ -55,7 +61,9 @@ describe('trace context across the bus (real NATS)', () => {
 
     const tracer = trace.getTracer('test');
     const root = tracer.startSpan('POST /rooms');
-    await context.with(trace.setSpan(context.active(), root), () => app.get(EventPublisherPort).publish(Pinged, pinged(orgId, 1)));
+    await context.with(trace.setSpan(context.active(), root), () =>
+      app.get(EventPublisherPort).publish(Pinged, pinged(orgId, 1)),
+    );
     root.end();
 
     await waitFor('the event', () => seen.length === 1);
@@ -68,15 +76,21 @@ describe('trace context across the bus (real NATS)', () => {
     const consumer = spans.find((s) => s.kind === SpanKind.CONSUMER);
     expect(producer?.name).toBe('publish confer.evt.*.*.bustest.pinged.v1');
     expect(producer?.parentSpanContext?.spanId).toBe(root.spanContext().spanId);
-    expect(producer?.attributes['messaging.destination.name']).toBe(`confer.evt.${orgId}._.bustest.pinged.v1`);
+    expect(producer?.attributes['messaging.destination.name']).toBe(
+      `confer.evt.${orgId}._.bustest.pinged.v1`,
+    );
     expect(consumer?.name).toBe(`process ${durable}`);
     expect(consumer?.parentSpanContext?.spanId).toBe(producer?.spanContext().spanId);
   });
 
   it('continues the calling trace in the command handler', async () => {
-    app.get(CommandServer).handle(Echo, async () => ({ traceId: trace.getActiveSpan()?.spanContext().traceId ?? 'none' }));
+    app
+      .get(CommandServer)
+      .handle(Echo, async () => ({ traceId: trace.getActiveSpan()?.spanContext().traceId ?? 'none' }));
     const root = trace.getTracer('test').startSpan('GET /join');
-    const reply = await context.with(trace.setSpan(context.active(), root), () => app.get(CommandClient).request(Echo, {}));
+    const reply = await context.with(trace.setSpan(context.active(), root), () =>
+      app.get(CommandClient).request(Echo, {}),
+    );
     root.end();
 
     expect(reply.traceId).toBe(root.spanContext().traceId);

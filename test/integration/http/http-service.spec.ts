@@ -4,7 +4,15 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { ApiTags } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ApiErrors, configureHttpApp, defineErrors } from '@confer/http';
-import { getMeter, JsonLogger, LogSink, ReadinessRegistry, shutdownTelemetry, startTelemetry, TelemetryModule } from '@confer/telemetry';
+import {
+  getMeter,
+  JsonLogger,
+  LogSink,
+  ReadinessRegistry,
+  shutdownTelemetry,
+  startTelemetry,
+  TelemetryModule,
+} from '@confer/telemetry';
 
 const RoomErrors = defineErrors({
   ROOM_NOT_FOUND: { status: 404, message: 'Room not found' },
@@ -33,7 +41,9 @@ class TokenRequestDto {
 @ApiTags('rooms')
 @Controller()
 class RoomsController {
-  private readonly created = getMeter('rooms').createCounter('rooms_created', { description: 'Rooms created' });
+  private readonly created = getMeter('rooms').createCounter('rooms_created', {
+    description: 'Rooms created',
+  });
 
   @Post('rooms')
   @ApiErrors(400, RoomErrors.roomFull)
@@ -86,7 +96,12 @@ describe('an HTTP service configured by @confer/http', () => {
     const moduleRef = await Test.createTestingModule({ imports: [TestAppModule] }).compile();
     app = moduleRef.createNestApplication<NestExpressApplication>({ bufferLogs: true });
     app.useLogger(new JsonLogger({ service: 'http-integration', stdout: logs, stderr: logs }));
-    configureHttpApp(app, { title: 'Rooms', description: 'Test service', version: '1.0.0', bodyLimit: '2kb' });
+    configureHttpApp(app, {
+      title: 'Rooms',
+      description: 'Test service',
+      version: '1.0.0',
+      bodyLimit: '2kb',
+    });
     app.get(ReadinessRegistry).register('database', async () => {
       if (!databaseUp) throw new Error('connection refused');
     });
@@ -104,7 +119,11 @@ describe('an HTTP service configured by @confer/http', () => {
   const post = (path: string, body: string, contentType = 'application/json') =>
     fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
 
-  async function expectError(response: Response, status: number, code: string): Promise<{ message: string; details?: unknown }> {
+  async function expectError(
+    response: Response,
+    status: number,
+    code: string,
+  ): Promise<{ message: string; details?: unknown }> {
     expect(response.status).toBe(status);
     expect(response.headers.get('content-type')).toContain('application/json');
     const body = (await response.json()) as { error: { code: string; message: string; details?: unknown } };
@@ -125,25 +144,45 @@ describe('an HTTP service configured by @confer/http', () => {
   });
 
   it('answers a DTO violation with 400 invalid_request naming the field', async () => {
-    const error = await expectError(await post('/rooms', JSON.stringify({ name: 7 })), 400, 'invalid_request');
+    const error = await expectError(
+      await post('/rooms', JSON.stringify({ name: 7 })),
+      400,
+      'invalid_request',
+    );
     expect(error.message).toBe('body.name must be a string');
     expect(error.details).toEqual([{ field: 'name', problems: ['name must be a string'] }]);
   });
 
   it('rejects properties the DTO does not declare', async () => {
-    const error = await expectError(await post('/rooms', JSON.stringify({ name: 'x', owner: 'mallory' })), 400, 'invalid_request');
+    const error = await expectError(
+      await post('/rooms', JSON.stringify({ name: 'x', owner: 'mallory' })),
+      400,
+      'invalid_request',
+    );
     expect(error.details).toEqual([{ field: 'owner', problems: ['property owner should not exist'] }]);
   });
 
   it('answers an oversized body with 413 payload_too_large', async () => {
-    await expectError(await post('/rooms', JSON.stringify({ name: 'x'.repeat(4096) })), 413, 'payload_too_large');
+    await expectError(
+      await post('/rooms', JSON.stringify({ name: 'x'.repeat(4096) })),
+      413,
+      'payload_too_large',
+    );
   });
 
   it('parses urlencoded bodies, as OAuth token requests use', async () => {
-    const response = await post('/token', 'grant_type=authorization_code&code=abc', 'application/x-www-form-urlencoded');
+    const response = await post(
+      '/token',
+      'grant_type=authorization_code&code=abc',
+      'application/x-www-form-urlencoded',
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ grantType: 'authorization_code' });
-    await expectError(await post('/token', 'grant_type=authorization_code', 'application/x-www-form-urlencoded'), 400, 'invalid_request');
+    await expectError(
+      await post('/token', 'grant_type=authorization_code', 'application/x-www-form-urlencoded'),
+      400,
+      'invalid_request',
+    );
   });
 
   it('answers an unknown route with 404 not_found JSON', async () => {
@@ -176,18 +215,38 @@ describe('an HTTP service configured by @confer/http', () => {
     expect(response.status).toBe(200);
     const document = (await response.json()) as {
       info: { title: string; version: string };
-      paths: Record<string, Record<string, { responses: Record<string, { description: string; content?: Record<string, { schema: { $ref: string } }> }> }>>;
-      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, { type: string; scheme: string }> };
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            responses: Record<
+              string,
+              { description: string; content?: Record<string, { schema: { $ref: string } }> }
+            >;
+          }
+        >
+      >;
+      components: {
+        schemas: Record<string, unknown>;
+        securitySchemes: Record<string, { type: string; scheme: string }>;
+      };
     };
     expect(document.info).toMatchObject({ title: 'Rooms', version: '1.0.0' });
     const errorRef = '#/components/schemas/ApiErrorResponse';
     const createResponses = document.paths['/rooms'].post.responses;
     expect(createResponses['400'].content?.['application/json'].schema.$ref).toBe(errorRef);
     expect(createResponses['409'].description).toContain('room_full');
-    expect(document.paths['/rooms/{id}'].get.responses['404'].content?.['application/json'].schema.$ref).toBe(errorRef);
-    expect(Object.keys(document.paths['/token'].post.responses)).toEqual(expect.arrayContaining(['400', '401']));
+    expect(document.paths['/rooms/{id}'].get.responses['404'].content?.['application/json'].schema.$ref).toBe(
+      errorRef,
+    );
+    expect(Object.keys(document.paths['/token'].post.responses)).toEqual(
+      expect.arrayContaining(['400', '401']),
+    );
     expect(document.components.schemas.ApiErrorResponse).toBeDefined();
-    expect(document.components.schemas.ApiErrorBody).toMatchObject({ required: expect.arrayContaining(['code', 'message']) });
+    expect(document.components.schemas.ApiErrorBody).toMatchObject({
+      required: expect.arrayContaining(['code', 'message']),
+    });
     expect(document.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(document.components.securitySchemes.basic).toMatchObject({ type: 'http', scheme: 'basic' });
     // The operational endpoints are documented too.
@@ -212,7 +271,10 @@ describe('an HTTP service configured by @confer/http', () => {
     databaseUp = false;
     response = await fetch(`${base}/readyz`);
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'not_ready', checks: { database: 'connection refused', nats: 'ok' } });
+    expect(await response.json()).toEqual({
+      status: 'not_ready',
+      checks: { database: 'connection refused', nats: 'ok' },
+    });
     databaseUp = true;
   });
 

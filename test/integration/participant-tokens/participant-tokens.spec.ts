@@ -28,14 +28,22 @@ describe('participant tokens over NATS and HTTP', () => {
   }
 
   const now = () => Math.floor(Date.now() / 1000);
-  const verify = (token: string, extra: { roomId?: string; orgId?: string } = {}) => commands.request(VerifyParticipantToken, { token, ...extra });
+  const verify = (token: string, extra: { roomId?: string; orgId?: string } = {}) =>
+    commands.request(VerifyParticipantToken, { token, ...extra });
   const hs256 = (claims: Record<string, unknown>, secret: string, header: Record<string, unknown> = {}) =>
-    new SignJWT(claims).setProtectedHeader({ ...header, alg: 'HS256', typ: 'JWT' }).sign(Buffer.from(secret, 'utf8'));
-  const rs256 = (claims: Record<string, unknown>, key: KeyObject, kid: string) => new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ ...header, alg: 'HS256', typ: 'JWT' })
+      .sign(Buffer.from(secret, 'utf8'));
+  const rs256 = (claims: Record<string, unknown>, key: KeyObject, kid: string) =>
+    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key);
   const api = (path: string, init: RequestInit & { accessToken?: string } = {}) =>
     fetch(`${auth.baseUrl}${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${init.accessToken ?? accessTokenA}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      headers: {
+        authorization: `Bearer ${init.accessToken ?? accessTokenA}`,
+        'content-type': 'application/json',
+        ...(init.headers ?? {}),
+      },
     });
 
   /** An organisation with two live API keys, written straight to the database as the CLI would. */
@@ -44,12 +52,19 @@ describe('participant tokens over NATS and HTTP', () => {
     const box = auth.app.get(SecretBox);
     const orgId = newId('org');
     // A generous rate limit: this suite makes more than the default few requests a second.
-    await dataSource.query('INSERT INTO organisations (id, name, rate_limit_per_second) VALUES ($1, $2, 1000)', [orgId, name]);
+    await dataSource.query(
+      'INSERT INTO organisations (id, name, rate_limit_per_second) VALUES ($1, $2, 1000)',
+      [orgId, name],
+    );
     const keys: Array<{ id: string; secret: string }> = [];
     for (let i = 0; i < 2; i++) {
       const id = newId('ak', 24);
       const secret = newSecret();
-      await dataSource.query('INSERT INTO api_keys (id, org_id, secret_sealed) VALUES ($1, $2, $3)', [id, orgId, box.seal(secret, id)]);
+      await dataSource.query('INSERT INTO api_keys (id, org_id, secret_sealed) VALUES ($1, $2, $3)', [
+        id,
+        orgId,
+        box.seal(secret, id),
+      ]);
       keys.push({ id, secret });
     }
     return { orgId, apiKey: keys[0].id, secret: keys[0].secret };
@@ -58,16 +73,22 @@ describe('participant tokens over NATS and HTTP', () => {
   async function accessTokenFor(org: Org): Promise<string> {
     const response = await fetch(`${auth.baseUrl}/v1/auth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`${org.apiKey}:${org.secret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`${org.apiKey}:${org.secret}`).toString('base64')}`,
+      },
       body: 'grant_type=client_credentials',
     });
-    if (response.status !== 200) throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);
+    if (response.status !== 200)
+      throw new Error(`token endpoint answered ${response.status}: ${await response.text()}`);
     return ((await response.json()) as { access_token: string }).access_token;
   }
 
   beforeAll(async () => {
     auth = await startAuthService();
-    client = await Test.createTestingModule({ imports: [BusModule.forRoot({ service: 'participant-token-test', url: auth.natsUrl })] }).compile();
+    client = await Test.createTestingModule({
+      imports: [BusModule.forRoot({ service: 'participant-token-test', url: auth.natsUrl })],
+    }).compile();
     await client.init();
     commands = client.get(CommandClient);
     orgA = await seedOrganisation('Org A');
@@ -81,12 +102,25 @@ describe('participant tokens over NATS and HTTP', () => {
   });
 
   it('verifies a session link signed with an API key secret, and refuses it for another organisation', async () => {
-    const token = await hs256({ iss: orgA.apiKey, un: 'Dr. Jane Who', ref: 'jane', sid: 'room-1', rle: 'owner', exp: now() + 600 }, orgA.secret);
+    const token = await hs256(
+      { iss: orgA.apiKey, un: 'Dr. Jane Who', ref: 'jane', sid: 'room-1', rle: 'owner', exp: now() + 600 },
+      orgA.secret,
+    );
     expect(await verify(token, { roomId: 'room-1', orgId: orgA.orgId })).toMatchObject({
       valid: true,
-      participant: { form: 'coviu', orgId: orgA.orgId, roomId: 'room-1', identity: 'jane', role: 'owner', keyId: orgA.apiKey },
+      participant: {
+        form: 'coviu',
+        orgId: orgA.orgId,
+        roomId: 'room-1',
+        identity: 'jane',
+        role: 'owner',
+        keyId: orgA.apiKey,
+      },
     });
-    expect(await verify(token, { orgId: orgB.orgId })).toMatchObject({ valid: false, reason: 'wrong_audience' });
+    expect(await verify(token, { orgId: orgB.orgId })).toMatchObject({
+      valid: false,
+      reason: 'wrong_audience',
+    });
     expect(await verify(token, { roomId: 'room-2' })).toMatchObject({ valid: false, reason: 'wrong_room' });
   });
 
@@ -95,7 +129,11 @@ describe('participant tokens over NATS and HTTP', () => {
     const box = auth.app.get(SecretBox);
     const keyId = newId('ak', 24);
     const secret = newSecret();
-    await dataSource.query('INSERT INTO api_keys (id, org_id, secret_sealed) VALUES ($1, $2, $3)', [keyId, orgA.orgId, box.seal(secret, keyId)]);
+    await dataSource.query('INSERT INTO api_keys (id, org_id, secret_sealed) VALUES ($1, $2, $3)', [
+      keyId,
+      orgA.orgId,
+      box.seal(secret, keyId),
+    ]);
     const token = await hs256({ iss: keyId, un: 'Joe Guest', sid: 'room-1', rle: 'guest' }, secret);
     expect(await verify(token)).toMatchObject({ valid: true, participant: { keyId } });
     expect((await api(`/v1/orgs/${orgA.orgId}/api-keys/${keyId}`, { method: 'DELETE' })).status).toBe(200);
@@ -103,39 +141,86 @@ describe('participant tokens over NATS and HTTP', () => {
   });
 
   it('verifies a Twilio access token and refuses one that lives 25 hours', async () => {
-    const claims = { jti: `${orgA.apiKey}-1`, iss: orgA.apiKey, sub: orgA.orgId, nbf: now(), exp: now() + 3600, grants: { identity: 'alice', video: { room: 'room-1' } } };
-    expect(await verify(await hs256(claims, orgA.secret, { cty: 'twilio-fpa;v=1' }))).toMatchObject({ valid: true, participant: { form: 'twilio', identity: 'alice' } });
-    const tooLong = await hs256({ ...claims, exp: now() + 25 * 3600 }, orgA.secret, { cty: 'twilio-fpa;v=1' });
+    const claims = {
+      jti: `${orgA.apiKey}-1`,
+      iss: orgA.apiKey,
+      sub: orgA.orgId,
+      nbf: now(),
+      exp: now() + 3600,
+      grants: { identity: 'alice', video: { room: 'room-1' } },
+    };
+    expect(await verify(await hs256(claims, orgA.secret, { cty: 'twilio-fpa;v=1' }))).toMatchObject({
+      valid: true,
+      participant: { form: 'twilio', identity: 'alice' },
+    });
+    const tooLong = await hs256({ ...claims, exp: now() + 25 * 3600 }, orgA.secret, {
+      cty: 'twilio-fpa;v=1',
+    });
     expect(await verify(tooLong)).toMatchObject({ valid: false, reason: 'lifetime_too_long' });
   });
 
   it('never accepts alg none', async () => {
     const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const token = `${part({ alg: 'none', kid: orgA.apiKey })}.${part({ roomId: 'room-1', peerId: 'p', role: 'moderator' })}.`;
-    expect(await verify(token, { orgId: orgA.orgId })).toMatchObject({ valid: false, reason: 'algorithm_not_allowed' });
+    expect(await verify(token, { orgId: orgA.orgId })).toMatchObject({
+      valid: false,
+      reason: 'algorithm_not_allowed',
+    });
   });
 
   it('mints a Confer participant token that the verifier accepts', async () => {
     const response = await api('/v1/tokens', {
       method: 'POST',
-      body: JSON.stringify({ identity: 'user-42', roomId: 'weekly', role: 'moderator', displayName: 'Ada', ttlSeconds: 600, attributes: { canRecord: true } }),
+      body: JSON.stringify({
+        identity: 'user-42',
+        roomId: 'weekly',
+        role: 'moderator',
+        displayName: 'Ada',
+        ttlSeconds: 600,
+        attributes: { canRecord: true },
+      }),
     });
     expect(response.status).toBe(201);
     const body = (await response.json()) as { identity: string; token: string };
     expect(body).toEqual({ identity: 'user-42', token: expect.any(String) });
     expect(await verify(body.token, { roomId: 'weekly', orgId: orgA.orgId })).toMatchObject({
       valid: true,
-      participant: { form: 'confer', orgId: orgA.orgId, roomId: 'weekly', identity: 'user-42', displayName: 'Ada', role: 'moderator', attributes: { canRecord: true } },
+      participant: {
+        form: 'confer',
+        orgId: orgA.orgId,
+        roomId: 'weekly',
+        identity: 'user-42',
+        displayName: 'Ada',
+        role: 'moderator',
+        attributes: { canRecord: true },
+      },
     });
-    expect(await verify(body.token, { roomId: 'other' })).toMatchObject({ valid: false, reason: 'wrong_room' });
+    expect(await verify(body.token, { roomId: 'other' })).toMatchObject({
+      valid: false,
+      reason: 'wrong_room',
+    });
   });
 
   it('refuses to mint without an access token or with an invalid request', async () => {
-    expect((await api('/v1/tokens', { method: 'POST', body: JSON.stringify({ identity: 'u', roomId: 'r' }), accessToken: 'nope' })).status).toBe(401);
-    const invalid = await api('/v1/tokens', { method: 'POST', body: JSON.stringify({ identity: 'u', roomId: 'has spaces', ttlSeconds: 10 }) });
+    expect(
+      (
+        await api('/v1/tokens', {
+          method: 'POST',
+          body: JSON.stringify({ identity: 'u', roomId: 'r' }),
+          accessToken: 'nope',
+        })
+      ).status,
+    ).toBe(401);
+    const invalid = await api('/v1/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ identity: 'u', roomId: 'has spaces', ttlSeconds: 10 }),
+    });
     expect(invalid.status).toBe(400);
     expect(await invalid.json()).toMatchObject({ error: { code: 'invalid_request' } });
-    const tooLong = await api('/v1/tokens', { method: 'POST', body: JSON.stringify({ identity: 'u', roomId: 'r', ttlSeconds: 86400 * 2 }) });
+    const tooLong = await api('/v1/tokens', {
+      method: 'POST',
+      body: JSON.stringify({ identity: 'u', roomId: 'r', ttlSeconds: 86400 * 2 }),
+    });
     expect(tooLong.status).toBe(400);
   });
 
@@ -143,19 +228,40 @@ describe('participant tokens over NATS and HTTP', () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const created = await api(`/v1/orgs/${orgA.orgId}/public-keys`, {
       method: 'POST',
-      body: JSON.stringify({ publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }), name: 'room signer' }),
+      body: JSON.stringify({
+        publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }),
+        name: 'room signer',
+      }),
     });
     expect(created.status).toBe(201);
     const key = (await created.json()) as { id: string; name: string; algorithm: string; createdAt: string };
-    expect(key).toMatchObject({ id: expect.stringMatching(/^opk_/), name: 'room signer', algorithm: 'RS256', createdAt: expect.any(String) });
-
-    const token = await rs256({ roomId: 'serv0_test1', role: 'moderator', peerId: 'peer-1', canRecord: true }, privateKey, key.id);
-    expect(await verify(token, { roomId: 'serv0_test1', orgId: orgA.orgId })).toMatchObject({
-      valid: true,
-      participant: { form: 'gcore', orgId: orgA.orgId, role: 'moderator', identity: 'peer-1', keyId: key.id, attributes: { canRecord: true } },
+    expect(key).toMatchObject({
+      id: expect.stringMatching(/^opk_/),
+      name: 'room signer',
+      algorithm: 'RS256',
+      createdAt: expect.any(String),
     });
 
-    const listed = (await (await api(`/v1/orgs/${orgA.orgId}/public-keys?page=0&count=10`)).json()) as { content: Array<{ id: string }> };
+    const token = await rs256(
+      { roomId: 'serv0_test1', role: 'moderator', peerId: 'peer-1', canRecord: true },
+      privateKey,
+      key.id,
+    );
+    expect(await verify(token, { roomId: 'serv0_test1', orgId: orgA.orgId })).toMatchObject({
+      valid: true,
+      participant: {
+        form: 'gcore',
+        orgId: orgA.orgId,
+        role: 'moderator',
+        identity: 'peer-1',
+        keyId: key.id,
+        attributes: { canRecord: true },
+      },
+    });
+
+    const listed = (await (await api(`/v1/orgs/${orgA.orgId}/public-keys?page=0&count=10`)).json()) as {
+      content: Array<{ id: string }>;
+    };
     expect(listed.content.map((k) => k.id)).toContain(key.id);
 
     const revoked = await api(`/v1/orgs/${orgA.orgId}/public-keys/${key.id}`, { method: 'DELETE' });
@@ -165,9 +271,14 @@ describe('participant tokens over NATS and HTTP', () => {
   });
 
   it('rejects a public key that is not RSA or too short, and keys of another organisation', async () => {
-    const register = (publicKeyPem: string) => api(`/v1/orgs/${orgA.orgId}/public-keys`, { method: 'POST', body: JSON.stringify({ publicKeyPem }) });
-    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const register = (publicKeyPem: string) =>
+      api(`/v1/orgs/${orgA.orgId}/public-keys`, { method: 'POST', body: JSON.stringify({ publicKeyPem }) });
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     for (const pem of [short, ec, 'not a key']) {
       const response = await register(pem);
       expect(response.status).toBe(400);
@@ -180,21 +291,52 @@ describe('participant tokens over NATS and HTTP', () => {
     const aliasId = `alias_${randomBytes(4).toString('hex')}`;
     const first = 'first-alias-secret-0123456789';
     const expiresAt = now() + 3600;
-    expect(await commands.request(RegisterAliasCredential, { aliasId, orgId: orgA.orgId, roomId: 'room-alias', jwtSecret: first, expiresAt })).toEqual({ aliasId, expiresAt });
+    expect(
+      await commands.request(RegisterAliasCredential, {
+        aliasId,
+        orgId: orgA.orgId,
+        roomId: 'room-alias',
+        jwtSecret: first,
+        expiresAt,
+      }),
+    ).toEqual({ aliasId, expiresAt });
 
-    const [row] = (await auth.app.get(DataSource).query('SELECT secret_sealed FROM alias_credentials WHERE alias_id = $1', [aliasId])) as Array<{ secret_sealed: string }>;
+    const [row] = (await auth.app
+      .get(DataSource)
+      .query('SELECT secret_sealed FROM alias_credentials WHERE alias_id = $1', [aliasId])) as Array<{
+      secret_sealed: string;
+    }>;
     expect(row.secret_sealed).not.toContain(first);
 
-    const token = await hs256({ alias: aliasId, user_id: 'user456', host: true, expires_in: 600, iat: now() }, first);
-    expect(await verify(token, { roomId: 'room-alias' })).toMatchObject({ valid: true, participant: { form: 'datagram', orgId: orgA.orgId, role: 'host', identity: 'user456' } });
+    const token = await hs256(
+      { alias: aliasId, user_id: 'user456', host: true, expires_in: 600, iat: now() },
+      first,
+    );
+    expect(await verify(token, { roomId: 'room-alias' })).toMatchObject({
+      valid: true,
+      participant: { form: 'datagram', orgId: orgA.orgId, role: 'host', identity: 'user456' },
+    });
 
-    await commands.request(RegisterAliasCredential, { aliasId, orgId: orgA.orgId, roomId: 'room-alias', jwtSecret: 'second-alias-secret-012345678', expiresAt });
+    await commands.request(RegisterAliasCredential, {
+      aliasId,
+      orgId: orgA.orgId,
+      roomId: 'room-alias',
+      jwtSecret: 'second-alias-secret-012345678',
+      expiresAt,
+    });
     expect(await verify(token)).toMatchObject({ valid: false, reason: 'bad_signature' });
   });
 
   it('refuses to register an alias of an unknown organisation, or to move an alias to another organisation', async () => {
-    const request = { aliasId: `alias_${randomBytes(4).toString('hex')}`, roomId: 'r', jwtSecret: 'some-alias-secret-0123', expiresAt: now() + 60 };
-    await expect(commands.request(RegisterAliasCredential, { ...request, orgId: 'org_unknown' })).rejects.toMatchObject({ code: 'organisation_not_found' });
+    const request = {
+      aliasId: `alias_${randomBytes(4).toString('hex')}`,
+      roomId: 'r',
+      jwtSecret: 'some-alias-secret-0123',
+      expiresAt: now() + 60,
+    };
+    await expect(
+      commands.request(RegisterAliasCredential, { ...request, orgId: 'org_unknown' }),
+    ).rejects.toMatchObject({ code: 'organisation_not_found' });
     await commands.request(RegisterAliasCredential, { ...request, orgId: orgA.orgId });
     const moved = commands.request(RegisterAliasCredential, { ...request, orgId: orgB.orgId });
     await expect(moved).rejects.toBeInstanceOf(CommandFailed);
@@ -203,11 +345,21 @@ describe('participant tokens over NATS and HTTP', () => {
 
   it('documents the endpoints in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${auth.baseUrl}/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { tags?: string[]; responses: Record<string, unknown>; security?: unknown[] }>>;
+      paths: Record<
+        string,
+        Record<string, { tags?: string[]; responses: Record<string, unknown>; security?: unknown[] }>
+      >;
     };
-    expect(doc.paths['/v1/tokens'].post).toMatchObject({ tags: ['participant tokens'], responses: { '201': expect.anything() } });
+    expect(doc.paths['/v1/tokens'].post).toMatchObject({
+      tags: ['participant tokens'],
+      responses: { '201': expect.anything() },
+    });
     expect(doc.paths['/v1/tokens'].post.security).toBeDefined();
-    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/public-keys'])).toEqual(expect.arrayContaining(['post', 'get']));
-    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/public-keys/{keyId}'])).toEqual(expect.arrayContaining(['get', 'delete']));
+    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/public-keys'])).toEqual(
+      expect.arrayContaining(['post', 'get']),
+    );
+    expect(Object.keys(doc.paths['/v1/orgs/{orgId}/public-keys/{keyId}'])).toEqual(
+      expect.arrayContaining(['get', 'delete']),
+    );
   });
 });

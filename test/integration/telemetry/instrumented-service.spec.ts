@@ -22,10 +22,14 @@ class ServiceProcess {
     delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
     delete env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
     delete env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
-    const child = spawn(process.execPath, ['-r', path.join(FIXTURES, 'register-ts.js'), path.join(FIXTURES, 'main.ts')], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['-r', path.join(FIXTURES, 'register-ts.js'), path.join(FIXTURES, 'main.ts')],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const service = new ServiceProcess(child);
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => service.collect(chunk));
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => service.stderr.push(chunk));
@@ -42,7 +46,9 @@ class ServiceProcess {
   async port(timeoutMs = 20000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const started = this.lines.find((line) => line.context === 'Bootstrap' && typeof line.port === 'number');
+      const started = this.lines.find(
+        (line) => line.context === 'Bootstrap' && typeof line.port === 'number',
+      );
       if (started) return started.port as number;
       if (this.child.exitCode !== null) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -75,7 +81,11 @@ describe('an instrumented service process', () => {
   it('logs only JSON lines carrying the service name, start-up included', () => {
     expect(service.lines.length).toBeGreaterThan(3);
     for (const line of service.lines) {
-      expect(line).toMatchObject({ service: 'fixture-service', level: expect.any(String), time: expect.any(String) });
+      expect(line).toMatchObject({
+        service: 'fixture-service',
+        level: expect.any(String),
+        time: expect.any(String),
+      });
     }
     expect(service.lines.some((line) => line.context === 'NestApplication')).toBe(true);
   });
@@ -84,10 +94,21 @@ describe('an instrumented service process', () => {
     const response = await fetch(`${base}/things/missing`, { headers: { traceparent: TRACEPARENT } });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
-      error: { code: 'thing_not_found', message: 'Thing not found', details: { id: 'missing' }, traceId: TRACE_ID },
+      error: {
+        code: 'thing_not_found',
+        message: 'Thing not found',
+        details: { id: 'missing' },
+        traceId: TRACE_ID,
+      },
     });
-    const logged = service.lines.find((line) => line.msg === 'looking up thing' && line.thingId === 'missing');
-    expect(logged).toMatchObject({ context: 'ThingsController', trace_id: TRACE_ID, span_id: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    const logged = service.lines.find(
+      (line) => line.msg === 'looking up thing' && line.thingId === 'missing',
+    );
+    expect(logged).toMatchObject({
+      context: 'ThingsController',
+      trace_id: TRACE_ID,
+      span_id: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
   });
 
   it('starts a new trace for requests without one', async () => {
@@ -101,9 +122,15 @@ describe('an instrumented service process', () => {
   it('logs unexpected errors as JSON on stderr with the trace id, and hides them from the caller', async () => {
     const response = await fetch(`${base}/things/boom/now`, { headers: { traceparent: TRACEPARENT } });
     expect(response.status).toBe(500);
-    expect(await response.json()).toEqual({ error: { code: 'internal', message: 'Internal server error', traceId: TRACE_ID } });
+    expect(await response.json()).toEqual({
+      error: { code: 'internal', message: 'Internal server error', traceId: TRACE_ID },
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const errors = service.stderr.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+    const errors = service.stderr
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LogLine);
     expect(errors).toEqual([
       expect.objectContaining({
         level: 'error',
@@ -124,7 +151,9 @@ describe('an instrumented service process', () => {
     const text = await response.text();
     expect(text).toContain('# TYPE http_server_request_duration histogram');
     const series = (status: number) =>
-      new RegExp(`http_server_request_duration_count\\{[^}]*http_route="/things/:id"[^}]*http_response_status_code="${status}"[^}]*\\} 1`);
+      new RegExp(
+        `http_server_request_duration_count\\{[^}]*http_route="/things/:id"[^}]*http_response_status_code="${status}"[^}]*\\} 1`,
+      );
     expect(text).toMatch(series(404));
     expect(text).toMatch(series(200));
     expect(text).toMatch(/target_info\{[^}]*service_name="fixture-service"/);

@@ -1,5 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { AccessTokenGuard, AccessTokenVerifier, API_RATE_LIMITER, TokenBucketRateLimiter } from '@confer/auth-client';
+import {
+  AccessTokenGuard,
+  AccessTokenVerifier,
+  API_RATE_LIMITER,
+  TokenBucketRateLimiter,
+} from '@confer/auth-client';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { AccessTokens } from './access-tokens.service';
 

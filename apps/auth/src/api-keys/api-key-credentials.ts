@@ -44,7 +44,11 @@ export class ApiKeyCredentials {
 
   /** Every live key of an organisation (for tokens that name no key). */
   async forOrganisation(orgId: string): Promise<ApiKeyCredential[]> {
-    const rows = await this.keys.find({ where: { orgId, revokedAt: IsNull() }, order: { createdAt: 'ASC' }, take: 100 });
+    const rows = await this.keys.find({
+      where: { orgId, revokedAt: IsNull() },
+      order: { createdAt: 'ASC' },
+      take: 100,
+    });
     const org = await this.organisations.findOneBy({ id: orgId });
     return rows.map((row) => this.toCredential(row, org?.rateLimitPerSecond ?? null));
   }

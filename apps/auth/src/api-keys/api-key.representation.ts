@@ -7,7 +7,10 @@ export class HalLink {
 }
 
 export class ApiKeyContent {
-  @ApiProperty({ description: 'The API key id (Basic-auth user name, `iss` of session tokens)', example: 'ak_4f…' })
+  @ApiProperty({
+    description: 'The API key id (Basic-auth user name, `iss` of session tokens)',
+    example: 'ak_4f…',
+  })
   apiKey: string;
 
   @ApiProperty()
@@ -56,6 +59,9 @@ export function apiKeyResource(key: ApiKeyEntity): ApiKeyResource {
       revoked: key.revokedAt ? key.revokedAt.getTime() : null,
       active: key.revokedAt === null,
     },
-    _links: { self: { href: `/v1/orgs/${key.orgId}/api-keys/${key.id}` }, org: { href: `/v1/orgs/${key.orgId}` } },
+    _links: {
+      self: { href: `/v1/orgs/${key.orgId}/api-keys/${key.id}` },
+      org: { href: `/v1/orgs/${key.orgId}` },
+    },
   };
 }

@@ -16,7 +16,10 @@ export class CliModule {
       module: CliModule,
       global: true,
       imports: [
-        DatabaseModule.forRoot({ ...authDatabaseOptions(config.DATABASE_URL, config.AUTH_DB_SCHEMA), poolSize: 2 }),
+        DatabaseModule.forRoot({
+          ...authDatabaseOptions(config.DATABASE_URL, config.AUTH_DB_SCHEMA),
+          poolSize: 2,
+        }),
         BusModule.forRoot({ service: 'auth-cli', url: config.NATS_URL }),
         SigningKeysModule,
         // The use-case modules carry their HTTP controllers, whose guard needs these.

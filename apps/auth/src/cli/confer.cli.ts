@@ -22,13 +22,18 @@ Configuration comes from the environment (DATABASE_URL, NATS_URL, SECRET_ENCRYPT
 
 class UsageError extends Error {}
 
-type Command = (app: INestApplicationContext, values: Record<string, string | boolean | undefined>) => Promise<string>;
+type Command = (
+  app: INestApplicationContext,
+  values: Record<string, string | boolean | undefined>,
+) => Promise<string>;
 
 const commands: Record<string, Command> = {
   'org create': async (app, values) => {
     if (typeof values.name !== 'string' || !values.name.trim()) throw new UsageError('--name is required');
     const rateLimit = values['rate-limit'] === undefined ? null : parseRate(values['rate-limit']);
-    const created = await app.get(CreateOrganisation).execute({ name: values.name, rateLimitPerSecond: rateLimit });
+    const created = await app
+      .get(CreateOrganisation)
+      .execute({ name: values.name, rateLimitPerSecond: rateLimit });
     if (values.json) return JSON.stringify(created);
     return [
       `organisation  ${created.orgId}`,
@@ -43,7 +48,8 @@ const commands: Record<string, Command> = {
     const raw = values['rate-limit'];
     if (raw === undefined) throw new UsageError('--rate-limit is required (a number, or "default")');
     const rate = raw === 'default' ? null : parseRate(raw);
-    if (!(await app.get(SetRateLimit).execute(values.org, rate))) throw new UsageError(`organisation ${values.org} does not exist`);
+    if (!(await app.get(SetRateLimit).execute(values.org, rate)))
+      throw new UsageError(`organisation ${values.org} does not exist`);
     return `organisation ${values.org}: ${rate === null ? 'default rate limit' : `${rate} requests per second`} for tokens issued from now on`;
   },
   'signing-keys rotate': async (app, values) => {
@@ -78,7 +84,9 @@ async function main(argv: string[]): Promise<number> {
     process[values.help ? 'stdout' : 'stderr'].write(USAGE + '\n');
     return values.help ? 0 : 2;
   }
-  const app = await NestFactory.createApplicationContext(CliModule.forConfig(loadAuthConfig()), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(CliModule.forConfig(loadAuthConfig()), {
+    logger: ['error'],
+  });
   try {
     process.stdout.write((await command(app, values)) + '\n');
     return 0;

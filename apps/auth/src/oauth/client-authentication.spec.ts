@@ -15,7 +15,10 @@ function refusal(fn: () => unknown): OAuthError {
 
 describe('readClientCredentials', () => {
   it('reads Basic credentials, url-decoding each part', () => {
-    expect(readClientCredentials(basic('ak_1:s%3Acret'), {})).toEqual({ clientId: 'ak_1', clientSecret: 's:cret' });
+    expect(readClientCredentials(basic('ak_1:s%3Acret'), {})).toEqual({
+      clientId: 'ak_1',
+      clientSecret: 's:cret',
+    });
   });
 
   it('reads credentials from the form body', () => {
@@ -39,9 +42,9 @@ describe('readClientCredentials', () => {
   });
 
   it('refuses two authentication methods at once as invalid_request', () => {
-    expect(refusal(() => readClientCredentials(basic('a:b'), { client_id: 'a', client_secret: 'b' })).code).toBe(
-      'invalid_request',
-    );
+    expect(
+      refusal(() => readClientCredentials(basic('a:b'), { client_id: 'a', client_secret: 'b' })).code,
+    ).toBe('invalid_request');
   });
 
   it('refuses no credentials at all as invalid_client', () => {

@@ -16,27 +16,44 @@ export function readClientCredentials(
 ): PresentedClientCredentials {
   const inBody = body.client_id !== undefined || body.client_secret !== undefined;
   if (authorization !== undefined) {
-    if (inBody) throw new OAuthError('invalid_request', 'use one client authentication method: Basic or the form body, not both');
+    if (inBody)
+      throw new OAuthError(
+        'invalid_request',
+        'use one client authentication method: Basic or the form body, not both',
+      );
     return parseBasic(authorization);
   }
   if (inBody) {
     const clientId = body.client_id;
     const clientSecret = body.client_secret;
     if (typeof clientId !== 'string' || typeof clientSecret !== 'string' || !clientId || !clientSecret) {
-      throw new OAuthError('invalid_client', 'client_id and client_secret must both be given as non-empty strings');
+      throw new OAuthError(
+        'invalid_client',
+        'client_id and client_secret must both be given as non-empty strings',
+      );
     }
     return { clientId, clientSecret };
   }
-  throw new OAuthError('invalid_client', 'client authentication is required: Authorization: Basic base64(api_key:api_key_secret)');
+  throw new OAuthError(
+    'invalid_client',
+    'client authentication is required: Authorization: Basic base64(api_key:api_key_secret)',
+  );
 }
 
 function parseBasic(header: string): PresentedClientCredentials {
   const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(header);
-  if (!match) throw new OAuthError('invalid_client', 'the Authorization header is not "Basic <base64(api_key:api_key_secret)>"');
+  if (!match)
+    throw new OAuthError(
+      'invalid_client',
+      'the Authorization header is not "Basic <base64(api_key:api_key_secret)>"',
+    );
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon <= 0 || colon === decoded.length - 1) {
-    throw new OAuthError('invalid_client', 'the Basic credentials must be api_key:api_key_secret, both non-empty');
+    throw new OAuthError(
+      'invalid_client',
+      'the Basic credentials must be api_key:api_key_secret, both non-empty',
+    );
   }
   try {
     return {

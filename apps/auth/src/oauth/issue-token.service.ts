@@ -33,17 +33,26 @@ export class IssueToken {
     const rateLimit = client.rateLimitPerSecond ?? this.config.DEFAULT_RATE_LIMIT_PER_SECOND;
     const decision = this.limiter.consume(client.keyId, rateLimit);
     if (!decision.allowed) {
-      throw new OAuthError('invalid_request', `rate limit of ${rateLimit} requests per second exceeded`, 429, decision.retryAfterSeconds);
+      throw new OAuthError(
+        'invalid_request',
+        `rate limit of ${rateLimit} requests per second exceeded`,
+        429,
+        decision.retryAfterSeconds,
+      );
     }
 
     const grantType = body.grant_type;
-    if (grantType === undefined || grantType === '') throw new OAuthError('invalid_request', 'grant_type is required');
+    if (grantType === undefined || grantType === '')
+      throw new OAuthError('invalid_request', 'grant_type is required');
     if (typeof grantType !== 'string') throw new OAuthError('invalid_request', 'grant_type must be a string');
     const scope = this.grantedScope(body.scope);
     const grant = { clientId: client.keyId, orgId: client.orgId, scope, rateLimitPerSecond: rateLimit };
 
     if (grantType === 'client_credentials') {
-      const [access, refresh] = await Promise.all([this.accessTokens.issue(grant), this.refreshTokens.issue(grant)]);
+      const [access, refresh] = await Promise.all([
+        this.accessTokens.issue(grant),
+        this.refreshTokens.issue(grant),
+      ]);
       return this.response(access, refresh, scope);
     }
     if (grantType === 'refresh_token') {
@@ -54,10 +63,16 @@ export class IssueToken {
       const redemption = await this.refreshTokens.redeem(presentedToken, client.keyId);
       if (redemption.outcome === 'reused') {
         await this.reportReuse(redemption.token.orgId, client.keyId, redemption.token.familyId);
-        throw new OAuthError('invalid_grant', 'the refresh token was already used; its token family is now revoked');
+        throw new OAuthError(
+          'invalid_grant',
+          'the refresh token was already used; its token family is now revoked',
+        );
       }
       if (redemption.outcome !== 'redeemed') {
-        throw new OAuthError('invalid_grant', `the refresh token is ${redemption.outcome === 'wrong_client' ? 'unknown' : redemption.outcome}`);
+        throw new OAuthError(
+          'invalid_grant',
+          `the refresh token is ${redemption.outcome === 'wrong_client' ? 'unknown' : redemption.outcome}`,
+        );
       }
       const successorGrant = { ...grant, scope: redemption.token.scope };
       const [access, refresh] = await Promise.all([
@@ -66,19 +81,36 @@ export class IssueToken {
       ]);
       return this.response(access, refresh, successorGrant.scope);
     }
-    throw new OAuthError('unsupported_grant_type', `grant_type "${grantType.slice(0, 64)}" is not supported; use client_credentials or refresh_token`);
+    throw new OAuthError(
+      'unsupported_grant_type',
+      `grant_type "${grantType.slice(0, 64)}" is not supported; use client_credentials or refresh_token`,
+    );
   }
 
   private grantedScope(requested: unknown): string {
     if (requested === undefined || requested === '') return SERVER_API_SCOPE;
     if (typeof requested !== 'string') throw new OAuthError('invalid_request', 'scope must be a string');
     const unknown = requested.split(' ').filter((s) => s && s !== SERVER_API_SCOPE);
-    if (unknown.length) throw new OAuthError('invalid_scope', `unknown scope "${unknown[0].slice(0, 64)}"; only ${SERVER_API_SCOPE} is granted`);
+    if (unknown.length)
+      throw new OAuthError(
+        'invalid_scope',
+        `unknown scope "${unknown[0].slice(0, 64)}"; only ${SERVER_API_SCOPE} is granted`,
+      );
     return SERVER_API_SCOPE;
   }
 
-  private response(access: { token: string; expiresIn: number }, refresh: string, scope: string): TokenResponseDto {
-    return { access_token: access.token, refresh_token: refresh, expires_in: access.expiresIn, token_type: 'Bearer', scope };
+  private response(
+    access: { token: string; expiresIn: number },
+    refresh: string,
+    scope: string,
+  ): TokenResponseDto {
+    return {
+      access_token: access.token,
+      refresh_token: refresh,
+      expires_in: access.expiresIn,
+      token_type: 'Bearer',
+      scope,
+    };
   }
 
   private async reportReuse(orgId: string, clientId: string, familyId: string): Promise<void> {
@@ -86,11 +118,21 @@ export class IssueToken {
     try {
       await this.events.publish(
         RefreshTokenReuseDetected,
-        buildEvent(RefreshTokenReuseDetected, { source: '/confer/auth', orgId, data: { orgId, clientId, familyId }, id: `reuse:${familyId}` }),
+        buildEvent(RefreshTokenReuseDetected, {
+          source: '/confer/auth',
+          orgId,
+          data: { orgId, clientId, familyId },
+          id: `reuse:${familyId}`,
+        }),
       );
     } catch (error) {
       // The revocation already happened; a lost notification must not undo the refusal.
-      this.#logger.error({ msg: 'could not publish refresh-token.reused', orgId, familyId, error: String(error) });
+      this.#logger.error({
+        msg: 'could not publish refresh-token.reused',
+        orgId,
+        familyId,
+        error: String(error),
+      });
     }
   }
 }

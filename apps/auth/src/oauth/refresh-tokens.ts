@@ -99,8 +99,9 @@ export class RefreshTokens {
   }
 
   async revokeFamily(familyId: string): Promise<void> {
-    await this.tokens.query('UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL', [
-      familyId,
-    ]);
+    await this.tokens.query(
+      'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
+      [familyId],
+    );
   }
 }

@@ -37,7 +37,14 @@ export class TokenResponseDto {
 
 export class OAuthErrorDto {
   @ApiProperty({
-    enum: ['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope'],
+    enum: [
+      'invalid_request',
+      'invalid_client',
+      'invalid_grant',
+      'unauthorized_client',
+      'unsupported_grant_type',
+      'invalid_scope',
+    ],
   })
   error: string;
 

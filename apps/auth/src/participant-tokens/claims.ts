@@ -45,14 +45,20 @@ export function optionalBoolean(claims: Claims, name: string, label = name): boo
 export function optionalNumber(claims: Claims, name: string, label = name): number | undefined {
   if (!present(claims, name)) return undefined;
   const value = claims[name];
-  if (typeof value !== 'number' || !Number.isFinite(value)) refuse('malformed', `Claim "${label}" must be a number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    refuse('malformed', `Claim "${label}" must be a number`);
   return value;
 }
 
-export function optionalObject(claims: Claims, name: string, label = name): Record<string, unknown> | undefined {
+export function optionalObject(
+  claims: Claims,
+  name: string,
+  label = name,
+): Record<string, unknown> | undefined {
   if (!present(claims, name)) return undefined;
   const value = claims[name];
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) refuse('malformed', `Claim "${label}" must be an object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    refuse('malformed', `Claim "${label}" must be an object`);
   return value as Record<string, unknown>;
 }
 

@@ -11,13 +11,18 @@ export const ISSUER = 'https://confer.test';
 
 /** The service's defaults, as if started with only the required settings (plus `overrides`). */
 export function authConfigForTests(overrides: Partial<AuthConfig> = {}): AuthConfig {
-  return { ...loadAuthConfig({ SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), PUBLIC_URL: `${ISSUER}/` }), ...overrides };
+  return {
+    ...loadAuthConfig({ SECRET_ENCRYPTION_KEY: 'ab'.repeat(32), PUBLIC_URL: `${ISSUER}/` }),
+    ...overrides,
+  };
 }
 
 type Header = Partial<JWTHeaderParameters> & Record<string, unknown>;
 
 export function signHs256(payload: JWTPayload, secret: string, header: Header = {}): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ typ: 'JWT', ...header, alg: 'HS256' }).sign(Buffer.from(secret, 'utf8'));
+  return new SignJWT(payload)
+    .setProtectedHeader({ typ: 'JWT', ...header, alg: 'HS256' })
+    .sign(Buffer.from(secret, 'utf8'));
 }
 
 export function signRs256(payload: JWTPayload, privateKey: KeyObject, header: Header = {}): Promise<string> {
@@ -35,7 +40,11 @@ export function unsignedToken(payload: JWTPayload, header: Header = {}): string 
  * The RS/HS confusion attack: an HS256 token whose HMAC key is the bytes of an RSA
  * public key (which is public), hoping the verifier feeds that key to HMAC.
  */
-export function hmacWithPublicKeyBytes(payload: JWTPayload, publicKeyBytes: string | Buffer, header: Header = {}): string {
+export function hmacWithPublicKeyBytes(
+  payload: JWTPayload,
+  publicKeyBytes: string | Buffer,
+  header: Header = {},
+): string {
   const input = `${b64url({ typ: 'JWT', ...header, alg: 'HS256' })}.${b64url(payload)}`;
   const signature = createHmac('sha256', publicKeyBytes).update(input).digest('base64url');
   return `${input}.${signature}`;

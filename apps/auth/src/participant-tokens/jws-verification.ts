@@ -39,10 +39,17 @@ export function describeKey(key: VerificationKey): string {
  * that algorithm alone. So `alg: none` and an HS256 token keyed with an RSA public key
  * (the RS/HS confusion) are refused by construction.
  */
-export async function verifyWithKey<K extends VerificationKey>(token: UntrustedToken, key: K, options: JwsCheckOptions): Promise<VerifiedToken<K>> {
+export async function verifyWithKey<K extends VerificationKey>(
+  token: UntrustedToken,
+  key: K,
+  options: JwsCheckOptions,
+): Promise<VerifiedToken<K>> {
   if (key.revoked) refuse('key_revoked', `${capitalise(describeKey(key))} has been revoked`);
   if (token.header.alg !== key.algorithm) {
-    refuse('algorithm_not_allowed', `${capitalise(describeKey(key))} verifies ${key.algorithm} signatures only; the token says "${String(token.header.alg)}"`);
+    refuse(
+      'algorithm_not_allowed',
+      `${capitalise(describeKey(key))} verifies ${key.algorithm} signatures only; the token says "${String(token.header.alg)}"`,
+    );
   }
   try {
     const { payload } = await jwtVerify(token.compact, key.key, {
@@ -88,17 +95,25 @@ function refusalFromJose(err: unknown, key: VerificationKey): TokenRefused {
     return new TokenRefused('expired', `The token expired (claim "exp" is in the past)`);
   }
   if (err instanceof errors.JWTClaimValidationFailed) {
-    if (err.reason === 'missing') return new TokenRefused('missing_claim', `Claim "${err.claim}" is required`);
+    if (err.reason === 'missing')
+      return new TokenRefused('missing_claim', `Claim "${err.claim}" is required`);
     if (err.reason === 'check_failed') {
-      if (err.claim === 'nbf') return new TokenRefused('not_yet_valid', 'The token is not valid yet (claim "nbf" is in the future)');
+      if (err.claim === 'nbf')
+        return new TokenRefused('not_yet_valid', 'The token is not valid yet (claim "nbf" is in the future)');
       if (err.claim === 'aud' || err.claim === 'iss') {
-        return new TokenRefused('wrong_audience', `Claim "${err.claim}" does not name what ${describeKey(key)} signs for`);
+        return new TokenRefused(
+          'wrong_audience',
+          `Claim "${err.claim}" does not name what ${describeKey(key)} signs for`,
+        );
       }
     }
     return new TokenRefused('malformed', `Claim "${err.claim}" is invalid: ${err.message}`);
   }
   if (err instanceof errors.JOSEAlgNotAllowed) {
-    return new TokenRefused('algorithm_not_allowed', `${capitalise(describeKey(key))} verifies ${key.algorithm} signatures only`);
+    return new TokenRefused(
+      'algorithm_not_allowed',
+      `${capitalise(describeKey(key))} verifies ${key.algorithm} signatures only`,
+    );
   }
   if (err instanceof errors.JOSEError) {
     // JWSInvalid, JWTInvalid, JOSENotSupported (e.g. an unknown "crit" header): the token itself is broken.
@@ -106,7 +121,10 @@ function refusalFromJose(err: unknown, key: VerificationKey): TokenRefused {
   }
   if (err instanceof TypeError) {
     // jose raises TypeError when key and algorithm do not fit; the algorithm guard above should make this unreachable.
-    return new TokenRefused('algorithm_not_allowed', `${capitalise(describeKey(key))} cannot verify this token: ${err.message}`);
+    return new TokenRefused(
+      'algorithm_not_allowed',
+      `${capitalise(describeKey(key))} cannot verify this token: ${err.message}`,
+    );
   }
   throw err;
 }

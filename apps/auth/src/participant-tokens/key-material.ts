@@ -30,16 +30,27 @@ export class UnusablePublicKey extends Error {}
 export function rs256Key(material: string | KeyObject): AlgorithmBoundKey {
   let key: KeyObject;
   try {
-    key = typeof material === 'string' ? createPublicKey(material) : material.type === 'public' ? material : createPublicKey(material);
+    key =
+      typeof material === 'string'
+        ? createPublicKey(material)
+        : material.type === 'public'
+          ? material
+          : createPublicKey(material);
   } catch (err) {
-    throw new UnusablePublicKey(`not a PEM-encoded public key (${err instanceof Error ? err.message : String(err)})`);
+    throw new UnusablePublicKey(
+      `not a PEM-encoded public key (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new UnusablePublicKey(`an RSA key is required, got ${key.asymmetricKeyType ?? 'an unknown key type'}`);
+    throw new UnusablePublicKey(
+      `an RSA key is required, got ${key.asymmetricKeyType ?? 'an unknown key type'}`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_MODULUS_BITS) {
-    throw new UnusablePublicKey(`the RSA modulus has ${bits} bits; at least ${MIN_RSA_MODULUS_BITS} are required`);
+    throw new UnusablePublicKey(
+      `the RSA modulus has ${bits} bits; at least ${MIN_RSA_MODULUS_BITS} are required`,
+    );
   }
   return { algorithm: 'RS256', key };
 }

@@ -35,16 +35,29 @@ describe('ParticipantTokenKeysTypeormAdapter', () => {
     ];
     const calls = { publicKeyFind: 0, aliasFind: 0, forOrganisation: 0, invalidated: [] as string[] };
     const publicKeyRows = {
-      findOneBy: async (where: { id?: unknown }) => (calls.publicKeyFind++, where.id === publicKeyRow.id ? publicKeyRow : null),
+      findOneBy: async (where: { id?: unknown }) => (
+        calls.publicKeyFind++,
+        where.id === publicKeyRow.id ? publicKeyRow : null
+      ),
       find: async () => [publicKeyRow].filter((r) => r.revokedAt === null),
     };
-    const aliasRows = { findOneBy: async (where: { aliasId?: unknown }) => (calls.aliasFind++, where.aliasId === aliasRow.aliasId ? aliasRow : null) };
+    const aliasRows = {
+      findOneBy: async (where: { aliasId?: unknown }) => (
+        calls.aliasFind++,
+        where.aliasId === aliasRow.aliasId ? aliasRow : null
+      ),
+    };
     const apiKeyCredentials = {
       find: async (keyId: string) => credentials.find((c) => c.keyId === keyId),
-      forOrganisation: async (orgId: string) => (calls.forOrganisation++, credentials.filter((c) => c.orgId === orgId && !c.revoked)),
+      forOrganisation: async (orgId: string) => (
+        calls.forOrganisation++,
+        credentials.filter((c) => c.orgId === orgId && !c.revoked)
+      ),
       invalidate: (keyId: string) => void calls.invalidated.push(keyId),
     };
-    const signingKeys = { verificationKey: async (kid: string) => (kid === 'sk_1' ? platformKey.publicKey : undefined) };
+    const signingKeys = {
+      verificationKey: async (kid: string) => (kid === 'sk_1' ? platformKey.publicKey : undefined),
+    };
     // TypeORM's overloads are wider than the few calls the adapter makes; these stand-ins serve those.
     const adapter = new ParticipantTokenKeysTypeormAdapter(
       publicKeyRows as unknown as Repository<OrganisationPublicKeyEntity>,
@@ -58,13 +71,32 @@ describe('ParticipantTokenKeysTypeormAdapter', () => {
 
   it('binds API key secrets and alias secrets to HS256, public keys and platform keys to RS256', async () => {
     const { adapter } = setUp();
-    expect(await adapter.apiKey('ak_1')).toMatchObject({ kind: 'api_key', orgId: 'org_a', algorithm: 'HS256', revoked: false });
+    expect(await adapter.apiKey('ak_1')).toMatchObject({
+      kind: 'api_key',
+      orgId: 'org_a',
+      algorithm: 'HS256',
+      revoked: false,
+    });
     expect((await adapter.apiKey('ak_1'))?.key.type).toBe('secret');
     expect(await adapter.apiKey('ak_2')).toMatchObject({ revoked: true });
-    expect(await adapter.organisationPublicKey('opk_1')).toMatchObject({ kind: 'organisation_public_key', orgId: 'org_a', algorithm: 'RS256' });
+    expect(await adapter.organisationPublicKey('opk_1')).toMatchObject({
+      kind: 'organisation_public_key',
+      orgId: 'org_a',
+      algorithm: 'RS256',
+    });
     expect((await adapter.organisationPublicKey('opk_1'))?.key.asymmetricKeyType).toBe('rsa');
-    expect(await adapter.platformKey('sk_1')).toMatchObject({ kind: 'platform_key', id: 'sk_1', algorithm: 'RS256' });
-    expect(await adapter.aliasCredential('al_1')).toMatchObject({ kind: 'alias_secret', orgId: 'org_a', roomId: 'room_1', expiresAt: NOW_S + 3600, algorithm: 'HS256' });
+    expect(await adapter.platformKey('sk_1')).toMatchObject({
+      kind: 'platform_key',
+      id: 'sk_1',
+      algorithm: 'RS256',
+    });
+    expect(await adapter.aliasCredential('al_1')).toMatchObject({
+      kind: 'alias_secret',
+      orgId: 'org_a',
+      roomId: 'room_1',
+      expiresAt: NOW_S + 3600,
+      algorithm: 'HS256',
+    });
   });
 
   it('opens the alias secret it stored sealed', async () => {

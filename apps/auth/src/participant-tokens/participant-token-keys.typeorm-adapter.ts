@@ -8,7 +8,13 @@ import { AliasCredentialEntity } from './alias-credential.entity';
 import { hs256Key, rs256Key } from './key-material';
 import { OrganisationPublicKeyEntity } from './organisation-public-key.entity';
 import { KEY_CACHE_TTL_MS } from './participant-token.constants';
-import { AliasKey, OrganisationKey, ParticipantTokenKeys, PlatformKey, VerificationKey } from './ports/participant-token-keys.port';
+import {
+  AliasKey,
+  OrganisationKey,
+  ParticipantTokenKeys,
+  PlatformKey,
+  VerificationKey,
+} from './ports/participant-token-keys.port';
 import { ShortLivedCache } from './short-lived-cache';
 
 /** The most keys of one kind tried for a token that names none; organisations have a handful. */
@@ -26,9 +32,12 @@ export class ParticipantTokenKeysTypeormAdapter extends ParticipantTokenKeys {
   readonly #organisationKeys = new ShortLivedCache<OrganisationKey[]>(KEY_CACHE_TTL_MS);
 
   constructor(
-    @InjectRepository(OrganisationPublicKeyEntity) private readonly publicKeyRows: Pick<Repository<OrganisationPublicKeyEntity>, 'findOneBy' | 'find'>,
-    @InjectRepository(AliasCredentialEntity) private readonly aliasRows: Pick<Repository<AliasCredentialEntity>, 'findOneBy'>,
-    @Inject(ApiKeyCredentials) private readonly apiKeyCredentials: Pick<ApiKeyCredentials, 'find' | 'forOrganisation' | 'invalidate'>,
+    @InjectRepository(OrganisationPublicKeyEntity)
+    private readonly publicKeyRows: Pick<Repository<OrganisationPublicKeyEntity>, 'findOneBy' | 'find'>,
+    @InjectRepository(AliasCredentialEntity)
+    private readonly aliasRows: Pick<Repository<AliasCredentialEntity>, 'findOneBy'>,
+    @Inject(ApiKeyCredentials)
+    private readonly apiKeyCredentials: Pick<ApiKeyCredentials, 'find' | 'forOrganisation' | 'invalidate'>,
     @Inject(SigningKeys) private readonly signingKeys: Pick<SigningKeys, 'verificationKey'>,
     @Inject(SecretBox) private readonly secretBox: SecretBox,
   ) {
@@ -42,7 +51,10 @@ export class ParticipantTokenKeysTypeormAdapter extends ParticipantTokenKeys {
 
   apiKeysOfOrganisation(orgId: string): Promise<OrganisationKey[]> {
     return this.#organisationKeys.get(`api_key:${orgId}`, async () =>
-      (await this.apiKeyCredentials.forOrganisation(orgId)).filter((c) => !c.revoked).slice(0, MAX_KEYS_PER_ORGANISATION).map(apiKeyOf),
+      (await this.apiKeyCredentials.forOrganisation(orgId))
+        .filter((c) => !c.revoked)
+        .slice(0, MAX_KEYS_PER_ORGANISATION)
+        .map(apiKeyOf),
     );
   }
 
@@ -106,9 +118,21 @@ export class ParticipantTokenKeysTypeormAdapter extends ParticipantTokenKeys {
 }
 
 function apiKeyOf(credential: ApiKeyCredential): OrganisationKey {
-  return { kind: 'api_key', id: credential.keyId, orgId: credential.orgId, revoked: credential.revoked, ...hs256Key(credential.secret) };
+  return {
+    kind: 'api_key',
+    id: credential.keyId,
+    orgId: credential.orgId,
+    revoked: credential.revoked,
+    ...hs256Key(credential.secret),
+  };
 }
 
 function publicKeyOf(row: OrganisationPublicKeyEntity): OrganisationKey {
-  return { kind: 'organisation_public_key', id: row.id, orgId: row.orgId, revoked: row.revokedAt !== null, ...rs256Key(row.publicKeyPem) };
+  return {
+    kind: 'organisation_public_key',
+    id: row.id,
+    orgId: row.orgId,
+    revoked: row.revokedAt !== null,
+    ...rs256Key(row.publicKeyPem),
+  };
 }

@@ -30,16 +30,36 @@ describe('participant-token message controllers', () => {
     controller.onApplicationBootstrap();
     expect([...server.handlers.keys()]).toEqual(['confer.cmd.auth.participant-token.verify']);
     const token = await signHs256({ peerId: 'p1', roomId: 'r1' }, SECRETS.ak_a1, { kid: 'ak_a1' });
-    expect(await server.call(VerifyParticipantToken, { token, roomId: 'r1' })).toMatchObject({ valid: true, participant: { form: 'gcore' } });
+    expect(await server.call(VerifyParticipantToken, { token, roomId: 'r1' })).toMatchObject({
+      valid: true,
+      participant: { form: 'gcore' },
+    });
   });
 
   it('serves RegisterAliasCredential with the alias credential store', async () => {
     const server = new RecordingCommandServer();
     const registered: unknown[] = [];
-    const store = { register: async (request: { aliasId: string; expiresAt: number }) => (registered.push(request), { aliasId: request.aliasId, expiresAt: request.expiresAt }) };
-    new RegisterAliasCredentialMessageController(server, store as unknown as AliasCredentials).onApplicationBootstrap();
-    const request = { aliasId: 'al_1', orgId: 'org_a', roomId: 'r1', jwtSecret: 'a-long-enough-secret', expiresAt: 1_800_000_000 };
-    expect(await server.call(RegisterAliasCredential, request)).toEqual({ aliasId: 'al_1', expiresAt: 1_800_000_000 });
+    const store = {
+      register: async (request: { aliasId: string; expiresAt: number }) => (
+        registered.push(request),
+        { aliasId: request.aliasId, expiresAt: request.expiresAt }
+      ),
+    };
+    new RegisterAliasCredentialMessageController(
+      server,
+      store as unknown as AliasCredentials,
+    ).onApplicationBootstrap();
+    const request = {
+      aliasId: 'al_1',
+      orgId: 'org_a',
+      roomId: 'r1',
+      jwtSecret: 'a-long-enough-secret',
+      expiresAt: 1_800_000_000,
+    };
+    expect(await server.call(RegisterAliasCredential, request)).toEqual({
+      aliasId: 'al_1',
+      expiresAt: 1_800_000_000,
+    });
     expect(registered).toEqual([request]);
   });
 });

@@ -1,6 +1,13 @@
 import { JWTPayload, SignJWT } from 'jose';
 import { FixedClock } from './clock';
-import { authConfigForTests, hmacWithPublicKeyBytes, ISSUER, signHs256, signRs256, unsignedToken } from './integrator-tokens.fake';
+import {
+  authConfigForTests,
+  hmacWithPublicKeyBytes,
+  ISSUER,
+  signHs256,
+  signRs256,
+  unsignedToken,
+} from './integrator-tokens.fake';
 import { CONFER_PARTICIPANT_AUDIENCE, TWILIO_CONTENT_TYPE } from './participant-token.constants';
 import { ParticipantTokenVerifier } from './participant-token.verifier';
 import { FakeParticipantTokenKeys } from './ports/participant-token-keys.fake';
@@ -15,11 +22,24 @@ describe('ParticipantTokenVerifier', () => {
       ['not a JWT at all', 'hello'],
       ['two parts', 'eyJhbGciOiJIUzI1NiJ9.eyJhIjoxfQ'],
       ['a JWE (five parts)', 'a.b.c.d.e'],
-      ['a header that is not JSON', `${Buffer.from('{oops').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.sig`],
-      ['a payload that is not a JSON object', `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('[1,2]').toString('base64url')}.sig`],
-      ['a header without alg', `${Buffer.from('{"typ":"JWT"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.sig`],
+      [
+        'a header that is not JSON',
+        `${Buffer.from('{oops').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.sig`,
+      ],
+      [
+        'a payload that is not a JSON object',
+        `${Buffer.from('{"alg":"HS256"}').toString('base64url')}.${Buffer.from('[1,2]').toString('base64url')}.sig`,
+      ],
+      [
+        'a header without alg',
+        `${Buffer.from('{"typ":"JWT"}').toString('base64url')}.${Buffer.from('{}').toString('base64url')}.sig`,
+      ],
     ])('refuses %s', async (_what, token) => {
-      expect(await verifier.verify({ token })).toMatchObject({ valid: false, reason: 'malformed', message: expect.any(String) });
+      expect(await verifier.verify({ token })).toMatchObject({
+        valid: false,
+        reason: 'malformed',
+        message: expect.any(String),
+      });
     });
   });
 
@@ -28,35 +48,70 @@ describe('ParticipantTokenVerifier', () => {
       ['a room token naming an API key', unsignedToken(roomClaims, { kid: 'ak_a1' })],
       ['a room token naming a public key', unsignedToken(roomClaims, { kid: 'opk_a1' })],
       ['a session link', unsignedToken({ iss: 'ak_a1', un: 'x', sid: 's', rle: 'owner', ref: 'r' })],
-      ['a Twilio token', unsignedToken({ iss: 'ak_a1', grants: { identity: 'x' }, exp: NOW_S + 60 }, { cty: TWILIO_CONTENT_TYPE })],
+      [
+        'a Twilio token',
+        unsignedToken(
+          { iss: 'ak_a1', grants: { identity: 'x' }, exp: NOW_S + 60 },
+          { cty: TWILIO_CONTENT_TYPE },
+        ),
+      ],
       ['an alias token', unsignedToken({ alias: 'al_live', user_id: 'u' })],
-      ['a Confer token', unsignedToken({ iss: ISSUER, aud: CONFER_PARTICIPANT_AUDIENCE, sub: 'x', org_id: 'org_a', room: 'r', role: 'moderator' }, { kid: 'kid_p1' })],
+      [
+        'a Confer token',
+        unsignedToken(
+          {
+            iss: ISSUER,
+            aud: CONFER_PARTICIPANT_AUDIENCE,
+            sub: 'x',
+            org_id: 'org_a',
+            room: 'r',
+            role: 'moderator',
+          },
+          { kid: 'kid_p1' },
+        ),
+      ],
     ])('is never accepted (%s)', async (_what, token) => {
-      expect(await verifier.verify({ token, orgId: 'org_a' })).toMatchObject({ valid: false, reason: 'algorithm_not_allowed', message: expect.stringContaining('"none"') });
+      expect(await verifier.verify({ token, orgId: 'org_a' })).toMatchObject({
+        valid: false,
+        reason: 'algorithm_not_allowed',
+        message: expect.stringContaining('"none"'),
+      });
     });
 
     it('is refused whatever its spelling', async () => {
       for (const alg of ['None', 'NONE', 'nOnE']) {
         const header = Buffer.from(JSON.stringify({ alg, kid: 'ak_a1' })).toString('base64url');
         const payload = Buffer.from(JSON.stringify(roomClaims)).toString('base64url');
-        expect(await verifier.verify({ token: `${header}.${payload}.` })).toMatchObject({ valid: false, reason: 'algorithm_not_allowed' });
+        expect(await verifier.verify({ token: `${header}.${payload}.` })).toMatchObject({
+          valid: false,
+          reason: 'algorithm_not_allowed',
+        });
       }
     });
   });
 
   describe('algorithms other than HS256 and RS256', () => {
     it('refuses HS512 even with the right secret', async () => {
-      const token = await new SignJWT(roomClaims).setProtectedHeader({ alg: 'HS512', kid: 'ak_a1' }).sign(Buffer.from(SECRETS.ak_a1.repeat(2)));
-      expect(await verifier.verify({ token })).toMatchObject({ valid: false, reason: 'algorithm_not_allowed' });
+      const token = await new SignJWT(roomClaims)
+        .setProtectedHeader({ alg: 'HS512', kid: 'ak_a1' })
+        .sign(Buffer.from(SECRETS.ak_a1.repeat(2)));
+      expect(await verifier.verify({ token })).toMatchObject({
+        valid: false,
+        reason: 'algorithm_not_allowed',
+      });
     });
 
     it('refuses an HS256 token naming an RS256 key, and an RS256 token naming an HS256 key, before computing anything', async () => {
-      expect(await verifier.verify({ token: await signHs256(roomClaims, SECRETS.ak_a1, { kid: 'opk_a1' }) })).toMatchObject({
+      expect(
+        await verifier.verify({ token: await signHs256(roomClaims, SECRETS.ak_a1, { kid: 'opk_a1' }) }),
+      ).toMatchObject({
         valid: false,
         reason: 'algorithm_not_allowed',
         message: expect.stringContaining('opk_a1 verifies RS256'),
       });
-      expect(await verifier.verify({ token: await signRs256(roomClaims, orgAKey.privateKey, { kid: 'ak_a1' }) })).toMatchObject({
+      expect(
+        await verifier.verify({ token: await signRs256(roomClaims, orgAKey.privateKey, { kid: 'ak_a1' }) }),
+      ).toMatchObject({
         valid: false,
         reason: 'algorithm_not_allowed',
         message: expect.stringContaining('ak_a1 verifies HS256'),
@@ -76,35 +131,81 @@ describe('ParticipantTokenVerifier', () => {
       ['JWK', jwk],
     ])('is refused when the token names the public key (%s bytes)', async (_encoding, keyBytes) => {
       const token = hmacWithPublicKeyBytes(roomClaims, keyBytes(), { kid: 'opk_a1' });
-      expect(await verifier.verify({ token })).toMatchObject({ valid: false, reason: 'algorithm_not_allowed' });
+      expect(await verifier.verify({ token })).toMatchObject({
+        valid: false,
+        reason: 'algorithm_not_allowed',
+      });
     });
 
     it('is refused when the token names no key and the organisation is searched', async () => {
       const token = hmacWithPublicKeyBytes(roomClaims, pem());
       // Only the organisation's HS256 keys (API key secrets) are tried for an HS256 token.
-      expect(await verifier.verify({ token, orgId: 'org_a' })).toMatchObject({ valid: false, reason: 'bad_signature' });
+      expect(await verifier.verify({ token, orgId: 'org_a' })).toMatchObject({
+        valid: false,
+        reason: 'bad_signature',
+      });
     });
 
     it("is refused against Confer's own platform key", async () => {
-      const claims = { iss: ISSUER, aud: CONFER_PARTICIPANT_AUDIENCE, sub: 'x', org_id: 'org_a', room: 'r', role: 'moderator', iat: NOW_S, exp: NOW_S + 60 };
-      const token = hmacWithPublicKeyBytes(claims, platformKey.publicKey.export({ type: 'spki', format: 'pem' }), { kid: 'kid_p1' });
-      expect(await verifier.verify({ token })).toMatchObject({ valid: false, reason: 'algorithm_not_allowed' });
+      const claims = {
+        iss: ISSUER,
+        aud: CONFER_PARTICIPANT_AUDIENCE,
+        sub: 'x',
+        org_id: 'org_a',
+        room: 'r',
+        role: 'moderator',
+        iat: NOW_S,
+        exp: NOW_S + 60,
+      };
+      const token = hmacWithPublicKeyBytes(
+        claims,
+        platformKey.publicKey.export({ type: 'spki', format: 'pem' }),
+        { kid: 'kid_p1' },
+      );
+      expect(await verifier.verify({ token })).toMatchObject({
+        valid: false,
+        reason: 'algorithm_not_allowed',
+      });
     });
   });
 
   describe('form selection', () => {
     it('reads cty before claims: a Twilio token with session claims is checked as Twilio', async () => {
       const token = await signHs256(
-        { iss: 'ak_a1', sid: 's', rle: 'owner', nbf: NOW_S, exp: NOW_S + HOUR, grants: { identity: 'alice' } },
+        {
+          iss: 'ak_a1',
+          sid: 's',
+          rle: 'owner',
+          nbf: NOW_S,
+          exp: NOW_S + HOUR,
+          grants: { identity: 'alice' },
+        },
         SECRETS.ak_a1,
         { cty: TWILIO_CONTENT_TYPE },
       );
-      expect(await verifier.verify({ token })).toMatchObject({ valid: true, participant: { form: 'twilio' } });
+      expect(await verifier.verify({ token })).toMatchObject({
+        valid: true,
+        participant: { form: 'twilio' },
+      });
     });
 
     it('treats a token claiming our issuer but signed with an API key as a Confer token, and refuses it', async () => {
-      const token = await signHs256({ iss: ISSUER, aud: CONFER_PARTICIPANT_AUDIENCE, sub: 'x', org_id: 'org_b', room: 'r', role: 'moderator' }, SECRETS.ak_a1, { kid: 'kid_p1' });
-      expect(await verifier.verify({ token })).toMatchObject({ valid: false, reason: 'algorithm_not_allowed' });
+      const token = await signHs256(
+        {
+          iss: ISSUER,
+          aud: CONFER_PARTICIPANT_AUDIENCE,
+          sub: 'x',
+          org_id: 'org_b',
+          room: 'r',
+          role: 'moderator',
+        },
+        SECRETS.ak_a1,
+        { kid: 'kid_p1' },
+      );
+      expect(await verifier.verify({ token })).toMatchObject({
+        valid: false,
+        reason: 'algorithm_not_allowed',
+      });
     });
   });
 
@@ -112,6 +213,8 @@ describe('ParticipantTokenVerifier', () => {
     const keys = new FakeParticipantTokenKeys();
     keys.apiKey = () => Promise.reject(new Error('database unavailable'));
     const broken = new ParticipantTokenVerifier(keys, new FixedClock(NOW), authConfigForTests());
-    await expect(broken.verify({ token: await signHs256(roomClaims, SECRETS.ak_a1, { kid: 'ak_a1' }) })).rejects.toThrow('database unavailable');
+    await expect(
+      broken.verify({ token: await signHs256(roomClaims, SECRETS.ak_a1, { kid: 'ak_a1' }) }),
+    ).rejects.toThrow('database unavailable');
   });
 });

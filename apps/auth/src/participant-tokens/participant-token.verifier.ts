@@ -37,7 +37,12 @@ export class ParticipantTokenVerifier {
     this.#twilio = new TwilioAccessTokenForm(keys, clock);
     this.#datagram = new DatagramAliasTokenForm(keys, clock);
     this.#coviu = new CoviuSessionTokenForm(keys, clock);
-    this.#confer = new ConferParticipantTokenForm(keys, clock, issuerOf(config), config.PARTICIPANT_TOKEN_MAX_TTL_SECONDS);
+    this.#confer = new ConferParticipantTokenForm(
+      keys,
+      clock,
+      issuerOf(config),
+      config.PARTICIPANT_TOKEN_MAX_TTL_SECONDS,
+    );
     this.#gcore = new GcoreRoomTokenForm(keys, clock);
   }
 
@@ -71,13 +76,19 @@ export class ParticipantTokenVerifier {
  */
 function refuseUnacceptableAlgorithm(token: UntrustedToken): void {
   if (!TOKEN_ALGORITHMS.some((a) => a === token.header.alg)) {
-    refuse('algorithm_not_allowed', `Participant tokens are signed with ${TOKEN_ALGORITHMS.join(' or ')}; "${String(token.header.alg)}" is not accepted`);
+    refuse(
+      'algorithm_not_allowed',
+      `Participant tokens are signed with ${TOKEN_ALGORITHMS.join(' or ')}; "${String(token.header.alg)}" is not accepted`,
+    );
   }
 }
 
 function matchRequest(participant: VerifiedParticipant, request: VerifyParticipantTokenRequest): void {
   if (request.orgId !== undefined && participant.orgId !== request.orgId) {
-    refuse('wrong_audience', `The token was signed by key ${participant.keyId} of organisation ${participant.orgId}, not of organisation ${request.orgId}`);
+    refuse(
+      'wrong_audience',
+      `The token was signed by key ${participant.keyId} of organisation ${participant.orgId}, not of organisation ${request.orgId}`,
+    );
   }
   if (request.roomId !== undefined && participant.roomId !== null && participant.roomId !== request.roomId) {
     refuse('wrong_room', `The token admits to room "${participant.roomId}", not "${request.roomId}"`);
@@ -85,5 +96,7 @@ function matchRequest(participant: VerifiedParticipant, request: VerifyParticipa
 }
 
 function withoutUndefined(participant: VerifiedParticipant): VerifiedParticipant {
-  return Object.fromEntries(Object.entries(participant).filter(([, v]) => v !== undefined)) as VerifiedParticipant;
+  return Object.fromEntries(
+    Object.entries(participant).filter(([, v]) => v !== undefined),
+  ) as VerifiedParticipant;
 }

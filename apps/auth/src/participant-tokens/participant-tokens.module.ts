@@ -18,7 +18,10 @@ import { ParticipantTokenKeys } from './ports/participant-token-keys.port';
 
 export const httpControllers = [MintParticipantTokenHttpController, OrganisationPublicKeysHttpController];
 /** NATS command handlers; they register with CommandServer on application bootstrap. */
-export const messageControllers = [ParticipantTokenMessageController, RegisterAliasCredentialMessageController];
+export const messageControllers = [
+  ParticipantTokenMessageController,
+  RegisterAliasCredentialMessageController,
+];
 export const providers = [
   { provide: Clock, useClass: SystemClock },
   { provide: ParticipantTokenKeys, useClass: ParticipantTokenKeysTypeormAdapter },
@@ -34,7 +37,11 @@ export const providers = [
  * Needs AUTH_CONFIG and SecretBox from a global provider, CommandServer from BusModule.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([OrganisationPublicKeyEntity, AliasCredentialEntity]), ApiKeysModule, SigningKeysModule],
+  imports: [
+    TypeOrmModule.forFeature([OrganisationPublicKeyEntity, AliasCredentialEntity]),
+    ApiKeysModule,
+    SigningKeysModule,
+  ],
   controllers: httpControllers,
   providers: [...providers, ...messageControllers],
   exports: [ParticipantTokenVerifier, ParticipantTokenMinter],

@@ -42,10 +42,27 @@ export function createVerifierFixture() {
     .addApiKey({ id: 'ak_a_old', orgId: 'org_a', secret: SECRETS.ak_a_old, revoked: true })
     .addApiKey({ id: 'ak_b1', orgId: 'org_b', secret: SECRETS.ak_b1 })
     .addOrganisationPublicKey({ id: 'opk_a1', orgId: 'org_a', publicKey: orgAKey.publicKey })
-    .addOrganisationPublicKey({ id: 'opk_a_old', orgId: 'org_a', publicKey: orgAOldKey.publicKey, revoked: true })
+    .addOrganisationPublicKey({
+      id: 'opk_a_old',
+      orgId: 'org_a',
+      publicKey: orgAOldKey.publicKey,
+      revoked: true,
+    })
     .addOrganisationPublicKey({ id: 'opk_b1', orgId: 'org_b', publicKey: orgBKey.publicKey })
-    .addAlias({ id: 'al_live', orgId: 'org_a', roomId: 'room_alias', secret: SECRETS.al_live, expiresAt: NOW_S + 24 * HOUR })
-    .addAlias({ id: 'al_gone', orgId: 'org_a', roomId: 'room_alias', secret: SECRETS.al_gone, expiresAt: NOW_S - HOUR })
+    .addAlias({
+      id: 'al_live',
+      orgId: 'org_a',
+      roomId: 'room_alias',
+      secret: SECRETS.al_live,
+      expiresAt: NOW_S + 24 * HOUR,
+    })
+    .addAlias({
+      id: 'al_gone',
+      orgId: 'org_a',
+      roomId: 'room_alias',
+      secret: SECRETS.al_gone,
+      expiresAt: NOW_S - HOUR,
+    })
     .addPlatformKey({ kid: 'kid_p1', publicKey: platformKey.publicKey });
   const verifier = new ParticipantTokenVerifier(keys, clock, config);
   return { verifier, keys, clock, config, orgAKey, orgAOldKey, orgBKey, platformKey };

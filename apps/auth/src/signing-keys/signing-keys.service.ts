@@ -36,7 +36,9 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     await this.ensureKeys();
     await this.reload();
     this.#timer = setInterval(() => {
-      this.reload().catch((error: unknown) => this.#logger.error({ msg: 'signing key reload failed', error: String(error) }));
+      this.reload().catch((error: unknown) =>
+        this.#logger.error({ msg: 'signing key reload failed', error: String(error) }),
+      );
     }, this.config.SIGNING_KEY_REFRESH_SECONDS * 1000);
     this.#timer.unref();
   }
@@ -73,7 +75,9 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       const now = new Date();
       if (active) {
         active.status = 'retired';
-        active.publishUntil = new Date(now.getTime() + (this.config.ACCESS_TOKEN_TTL_SECONDS + this.graceSeconds()) * 1000);
+        active.publishUntil = new Date(
+          now.getTime() + (this.config.ACCESS_TOKEN_TTL_SECONDS + this.graceSeconds()) * 1000,
+        );
         await repo.save(active);
       }
       const promoted = next ?? (await repo.save(this.generate('active')));
@@ -81,7 +85,11 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       promoted.activatedAt = now;
       await repo.save(promoted);
       const upcoming = await repo.save(this.generate('next'));
-      await repo.createQueryBuilder().delete().where('status = :s AND publish_until < now()', { s: 'retired' }).execute();
+      await repo
+        .createQueryBuilder()
+        .delete()
+        .where('status = :s AND publish_until < now()', { s: 'retired' })
+        .execute();
       return { activeKid: promoted.kid, nextKid: upcoming.kid, retiredKid: active?.kid ?? null };
     });
     await this.reload();
@@ -114,10 +122,16 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       .orderBy('k.created_at', 'DESC')
       .getMany();
     const activeRow = rows.find((r) => r.status === 'active');
-    if (!activeRow) throw new Error('no active signing key: run the auth migrations and start the service once');
+    if (!activeRow)
+      throw new Error('no active signing key: run the auth migrations and start the service once');
     this.#loaded = {
-      active: { kid: activeRow.kid, privateKey: createPrivateKey(this.secretBox.open(activeRow.privateKeySealed, activeRow.kid)) },
-      verification: new Map(rows.map((r) => [r.kid, createPublicKey({ key: r.publicJwk as JsonWebKey, format: 'jwk' })])),
+      active: {
+        kid: activeRow.kid,
+        privateKey: createPrivateKey(this.secretBox.open(activeRow.privateKeySealed, activeRow.kid)),
+      },
+      verification: new Map(
+        rows.map((r) => [r.kid, createPublicKey({ key: r.publicJwk as JsonWebKey, format: 'jwk' })]),
+      ),
       jwks: { keys: rows.map((r) => r.publicJwk) },
     };
   }
@@ -141,7 +155,10 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     entity.alg = 'RS256';
     entity.status = status;
     entity.publicJwk = { kty: jwk.kty, n: jwk.n, e: jwk.e, kid, alg: 'RS256', use: 'sig' };
-    entity.privateKeySealed = this.secretBox.seal(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(), kid);
+    entity.privateKeySealed = this.secretBox.seal(
+      privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      kid,
+    );
     entity.activatedAt = null;
     entity.publishUntil = null;
     return entity;

@@ -4,21 +4,32 @@ import { InMemoryEventPublisher } from './in-memory-event-publisher';
 
 describe('InMemoryEventPublisher', () => {
   const publisher = new InMemoryEventPublisher();
-  const created = buildEvent(OrganisationCreated, { source: '/test', orgId: 'org1', data: { orgId: 'org1', name: 'Acme' } });
+  const created = buildEvent(OrganisationCreated, {
+    source: '/test',
+    orgId: 'org1',
+    data: { orgId: 'org1', name: 'Acme' },
+  });
 
   beforeEach(() => publisher.clear());
 
   it('is a drop-in EventPublisherPort that records events by contract', async () => {
     expect(publisher).toBeInstanceOf(EventPublisherPort);
     const result = await publisher.publish(OrganisationCreated, created);
-    expect(result).toEqual({ subject: 'confer.evt.org1._.organisation.created.v1', sequence: 1, duplicate: false });
+    expect(result).toEqual({
+      subject: 'confer.evt.org1._.organisation.created.v1',
+      sequence: 1,
+      duplicate: false,
+    });
     expect(publisher.eventsOf(OrganisationCreated)).toEqual([created]);
     expect(publisher.eventsOf(ApiKeyRevoked)).toEqual([]);
   });
 
   it('deduplicates by event id like JetStream', async () => {
     await publisher.publish(OrganisationCreated, created);
-    expect(await publisher.publish(OrganisationCreated, created)).toMatchObject({ duplicate: true, sequence: 1 });
+    expect(await publisher.publish(OrganisationCreated, created)).toMatchObject({
+      duplicate: true,
+      sequence: 1,
+    });
     expect(publisher.published).toHaveLength(1);
   });
 

@@ -31,7 +31,10 @@ export function renderAsyncApi(): string {
       headers: {
         type: 'object',
         properties: {
-          'Nats-Msg-Id': { type: 'string', description: 'The event id; JetStream drops a duplicate within its window' },
+          'Nats-Msg-Id': {
+            type: 'string',
+            description: 'The event id; JetStream drops a duplicate within its window',
+          },
           traceparent: { type: 'string', description: 'W3C trace context' },
         },
       },
@@ -55,7 +58,11 @@ export function renderAsyncApi(): string {
 
   for (const command of commandCatalogue) {
     const name = pascal(`${command.service}.${command.name}`);
-    messages[`${name}Request`] = { name: `${name}Request`, contentType: 'application/json', payload: plain(command.request) };
+    messages[`${name}Request`] = {
+      name: `${name}Request`,
+      contentType: 'application/json',
+      payload: plain(command.request),
+    };
     messages[`${name}Reply`] = {
       name: `${name}Reply`,
       contentType: 'application/json',
@@ -73,7 +80,7 @@ export function renderAsyncApi(): string {
     };
     channels[`${name}Reply`] = {
       address: null,
-      description: 'The requester\'s inbox',
+      description: "The requester's inbox",
       messages: { [`${name}Reply`]: { $ref: `#/components/messages/${name}Reply` } },
     };
     operations[`handle${name}`] = {

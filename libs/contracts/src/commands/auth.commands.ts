@@ -74,7 +74,7 @@ export const RegisterAliasCredential = defineCommand({
   service: 'auth',
   name: 'alias-credential.register',
   summary:
-    "Register (or replace) the signing secret of a private alias, so that HS256 alias tokens signed with it are accepted until the alias expires.",
+    'Register (or replace) the signing secret of a private alias, so that HS256 alias tokens signed with it are accepted until the alias expires.',
   request: Type.Object({
     aliasId: Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$' }),
     orgId: Type.String({ minLength: 1 }),
@@ -82,7 +82,9 @@ export const RegisterAliasCredential = defineCommand({
     roomId: Type.String({ minLength: 1 }),
     /** The alias's jwt_secret; stored encrypted, never returned. */
     jwtSecret: Type.String({ minLength: 8, maxLength: 1024 }),
-    expiresAt: Type.Integer({ description: 'epoch seconds after which the alias and its tokens are refused' }),
+    expiresAt: Type.Integer({
+      description: 'epoch seconds after which the alias and its tokens are refused',
+    }),
   }),
   reply: Type.Object({
     aliasId: Type.String(),

@@ -56,7 +56,12 @@ export function buildEvent<C extends EventContract>(contract: C, spec: NewEvent<
 }
 
 export function subjectOf(contract: EventContract, event: { orgid: string; roomid?: string }): string {
-  return eventSubject({ orgId: event.orgid, roomId: event.roomid, type: contract.type, version: contract.version });
+  return eventSubject({
+    orgId: event.orgid,
+    roomId: event.roomid,
+    type: contract.type,
+    version: contract.version,
+  });
 }
 
 /** Validates a received envelope against its contract (unknown extra fields are kept). */

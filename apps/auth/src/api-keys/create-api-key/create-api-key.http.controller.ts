@@ -27,7 +27,9 @@ export class CreateApiKeyHttpController {
     @Body() body: CreateApiKeyRequestDto,
   ): Promise<CreatedApiKeyResource> {
     assertOrgAccess(principal, orgId);
-    const created = await this.dataSource.transaction((tx) => this.createApiKey.within(tx, orgId, body.name ?? null));
+    const created = await this.dataSource.transaction((tx) =>
+      this.createApiKey.within(tx, orgId, body.name ?? null),
+    );
     await this.createApiKey.announce(created.key);
     const resource = apiKeyResource(created.key);
     return { ...resource, content: { ...resource.content, apiKeySecret: created.secret } };

@@ -22,14 +22,20 @@ export class RevokeApiKey {
     const { key, changed } = await this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(ApiKeyEntity);
       // Lock the organisation's live keys so two concurrent revocations cannot remove the last two.
-      const live = await repo.find({ where: { orgId, revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
+      const live = await repo.find({
+        where: { orgId, revokedAt: IsNull() },
+        lock: { mode: 'pessimistic_write' },
+      });
       const key = await repo.findOneBy({ id: keyId, orgId });
       if (!key) throw AuthErrors.apiKeyNotFound(keyId);
       if (key.revokedAt) return { key, changed: false };
       if (live.length === 1 && live[0].id === keyId) throw AuthErrors.lastLiveApiKey(keyId);
       key.revokedAt = new Date();
       await repo.save(key);
-      await tx.query('UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL', [keyId]);
+      await tx.query(
+        'UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL',
+        [keyId],
+      );
       return { key, changed: true };
     });
     this.credentials.invalidate(keyId);

@@ -44,7 +44,9 @@ export class InitialSchema1764000000000 implements MigrationInterface {
       publish_until timestamptz
     )`);
     // At most one key signs at a time, and at most one waits to.
-    await q.query(`CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys (status) WHERE status IN ('active', 'next')`);
+    await q.query(
+      `CREATE UNIQUE INDEX signing_keys_one_active ON signing_keys (status) WHERE status IN ('active', 'next')`,
+    );
     await q.query(`CREATE TABLE organisation_public_keys (
       id text PRIMARY KEY,
       org_id text NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
@@ -66,7 +68,14 @@ export class InitialSchema1764000000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['alias_credentials', 'organisation_public_keys', 'signing_keys', 'refresh_tokens', 'api_keys', 'organisations']) {
+    for (const table of [
+      'alias_credentials',
+      'organisation_public_keys',
+      'signing_keys',
+      'refresh_tokens',
+      'api_keys',
+      'organisations',
+    ]) {
       await q.query(`DROP TABLE IF EXISTS ${table}`);
     }
   }

@@ -47,5 +47,4 @@ export class CreateOrganisation {
     await this.createApiKey.announce(created.key);
     return { orgId: org.id, apiKey: created.key.id, apiKeySecret: created.secret };
   }
-
 }

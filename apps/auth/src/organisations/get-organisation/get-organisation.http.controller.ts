@@ -1,5 +1,12 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+} from '@nestjs/swagger';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ApiErrors } from '@confer/http';
@@ -32,13 +39,18 @@ class OrganisationResource {
 @Controller('v1/orgs')
 @UseGuards(AccessTokenGuard)
 export class GetOrganisationHttpController {
-  constructor(@InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>) {}
+  constructor(
+    @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
+  ) {}
 
   @Get(':orgId')
   @ApiOperation({ summary: "The caller's organisation" })
   @ApiOkResponse({ type: OrganisationResource })
   @ApiErrors(401, 403, 404, 429)
-  async get(@CurrentPrincipal() principal: Principal, @Param('orgId') orgId: string): Promise<OrganisationResource> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('orgId') orgId: string,
+  ): Promise<OrganisationResource> {
     assertOrgAccess(principal, orgId);
     const org = await this.organisations.findOneBy({ id: orgId });
     if (!org) throw AuthErrors.organisationNotFound(orgId);

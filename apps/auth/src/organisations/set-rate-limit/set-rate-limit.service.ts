@@ -15,7 +15,9 @@ export class SetRateLimit {
     if (rateLimitPerSecond !== null && !(rateLimitPerSecond > 0)) {
       throw new RangeError('the rate limit must be a positive number of requests per second');
     }
-    const result = await this.dataSource.getRepository(OrganisationEntity).update({ id: orgId }, { rateLimitPerSecond });
+    const result = await this.dataSource
+      .getRepository(OrganisationEntity)
+      .update({ id: orgId }, { rateLimitPerSecond });
     return (result.affected ?? 0) > 0;
   }
 }

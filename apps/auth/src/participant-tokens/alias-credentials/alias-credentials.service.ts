@@ -30,9 +30,15 @@ export class AliasCredentials {
     try {
       await this.dataSource.transaction(async (tx) => {
         const rows = tx.getRepository(AliasCredentialEntity);
-        const existing = await rows.findOne({ where: { aliasId: request.aliasId }, lock: { mode: 'pessimistic_write' } });
+        const existing = await rows.findOne({
+          where: { aliasId: request.aliasId },
+          lock: { mode: 'pessimistic_write' },
+        });
         if (existing && existing.orgId !== request.orgId) {
-          throw new CommandRejection('alias_conflict', `Alias ${request.aliasId} belongs to another organisation`);
+          throw new CommandRejection(
+            'alias_conflict',
+            `Alias ${request.aliasId} belongs to another organisation`,
+          );
         }
         await rows.save(
           rows.create({
@@ -45,7 +51,10 @@ export class AliasCredentials {
         );
       });
     } catch (err) {
-      if (err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === FOREIGN_KEY_VIOLATION) {
+      if (
+        err instanceof QueryFailedError &&
+        (err.driverError as { code?: string } | undefined)?.code === FOREIGN_KEY_VIOLATION
+      ) {
         throw new CommandRejection('organisation_not_found', `Organisation ${request.orgId} does not exist`);
       }
       throw err;

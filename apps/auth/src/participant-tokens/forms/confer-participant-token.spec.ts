@@ -20,7 +20,8 @@ describe('Confer participant tokens', () => {
     nbf: NOW_S,
     exp: NOW_S + HOUR,
   };
-  const sign = (payload: JWTPayload, kid = 'kid_p1', key = platformKey.privateKey) => signRs256(payload, key, { kid });
+  const sign = (payload: JWTPayload, kid = 'kid_p1', key = platformKey.privateKey) =>
+    signRs256(payload, key, { kid });
 
   it('admits the participant it was minted for', async () => {
     expect(await verifier.verify({ token: await sign(claims), roomId: 'room_1', orgId: 'org_a' })).toEqual({
@@ -42,30 +43,68 @@ describe('Confer participant tokens', () => {
   });
 
   it('refuses another room and another organisation', async () => {
-    expect(await verifier.verify({ token: await sign(claims), roomId: 'room_2' })).toMatchObject({ valid: false, reason: 'wrong_room' });
-    expect(await verifier.verify({ token: await sign(claims), orgId: 'org_b' })).toMatchObject({ valid: false, reason: 'wrong_audience' });
+    expect(await verifier.verify({ token: await sign(claims), roomId: 'room_2' })).toMatchObject({
+      valid: false,
+      reason: 'wrong_room',
+    });
+    expect(await verifier.verify({ token: await sign(claims), orgId: 'org_b' })).toMatchObject({
+      valid: false,
+      reason: 'wrong_audience',
+    });
   });
 
   it('refuses a token for another audience (e.g. an API access token)', async () => {
-    expect(await verifier.verify({ token: await sign({ ...claims, aud: `${ISSUER}/v1/` }) })).toMatchObject({ valid: false, reason: 'wrong_audience', message: expect.stringContaining('"aud"') });
+    expect(await verifier.verify({ token: await sign({ ...claims, aud: `${ISSUER}/v1/` }) })).toMatchObject({
+      valid: false,
+      reason: 'wrong_audience',
+      message: expect.stringContaining('"aud"'),
+    });
   });
 
   it('refuses a token that lives longer than the configured maximum', async () => {
-    expect(await verifier.verify({ token: await sign({ ...claims, exp: NOW_S + 25 * HOUR }) })).toMatchObject({ valid: false, reason: 'lifetime_too_long' });
+    expect(await verifier.verify({ token: await sign({ ...claims, exp: NOW_S + 25 * HOUR }) })).toMatchObject(
+      { valid: false, reason: 'lifetime_too_long' },
+    );
   });
 
   it('refuses an unknown kid, a missing kid, a foreign key and a tampered payload', async () => {
-    expect(await verifier.verify({ token: await sign(claims, 'kid_nope') })).toMatchObject({ valid: false, reason: 'unknown_key' });
-    expect(await verifier.verify({ token: await signRs256(claims, platformKey.privateKey) })).toMatchObject({ valid: false, reason: 'unknown_key' });
-    expect(await verifier.verify({ token: await sign(claims, 'kid_p1', rsaPair().privateKey) })).toMatchObject({ valid: false, reason: 'bad_signature' });
-    expect(await verifier.verify({ token: withPayload(await sign(claims), { ...claims, org_id: 'org_b' }) })).toMatchObject({ valid: false, reason: 'bad_signature' });
+    expect(await verifier.verify({ token: await sign(claims, 'kid_nope') })).toMatchObject({
+      valid: false,
+      reason: 'unknown_key',
+    });
+    expect(await verifier.verify({ token: await signRs256(claims, platformKey.privateKey) })).toMatchObject({
+      valid: false,
+      reason: 'unknown_key',
+    });
+    expect(
+      await verifier.verify({ token: await sign(claims, 'kid_p1', rsaPair().privateKey) }),
+    ).toMatchObject({ valid: false, reason: 'bad_signature' });
+    expect(
+      await verifier.verify({ token: withPayload(await sign(claims), { ...claims, org_id: 'org_b' }) }),
+    ).toMatchObject({ valid: false, reason: 'bad_signature' });
   });
 
   it('refuses expired, not-yet-valid and incomplete tokens', async () => {
-    expect(await verifier.verify({ token: await sign({ ...claims, iat: NOW_S - 2 * HOUR, nbf: NOW_S - 2 * HOUR, exp: NOW_S - HOUR }) })).toMatchObject({ valid: false, reason: 'expired' });
-    expect(await verifier.verify({ token: await sign({ ...claims, nbf: NOW_S + 60, exp: NOW_S + HOUR }) })).toMatchObject({ valid: false, reason: 'not_yet_valid' });
-    expect(await verifier.verify({ token: await sign({ ...claims, room: undefined }) })).toMatchObject({ valid: false, reason: 'missing_claim', message: expect.stringContaining('"room"') });
-    expect(await verifier.verify({ token: await sign({ ...claims, exp: undefined }) })).toMatchObject({ valid: false, reason: 'missing_claim' });
-    expect(await verifier.verify({ token: await sign({ ...claims, role: 'emperor' }) })).toMatchObject({ valid: false, reason: 'malformed' });
+    expect(
+      await verifier.verify({
+        token: await sign({ ...claims, iat: NOW_S - 2 * HOUR, nbf: NOW_S - 2 * HOUR, exp: NOW_S - HOUR }),
+      }),
+    ).toMatchObject({ valid: false, reason: 'expired' });
+    expect(
+      await verifier.verify({ token: await sign({ ...claims, nbf: NOW_S + 60, exp: NOW_S + HOUR }) }),
+    ).toMatchObject({ valid: false, reason: 'not_yet_valid' });
+    expect(await verifier.verify({ token: await sign({ ...claims, room: undefined }) })).toMatchObject({
+      valid: false,
+      reason: 'missing_claim',
+      message: expect.stringContaining('"room"'),
+    });
+    expect(await verifier.verify({ token: await sign({ ...claims, exp: undefined }) })).toMatchObject({
+      valid: false,
+      reason: 'missing_claim',
+    });
+    expect(await verifier.verify({ token: await sign({ ...claims, role: 'emperor' }) })).toMatchObject({
+      valid: false,
+      reason: 'malformed',
+    });
   });
 });

@@ -29,16 +29,27 @@ export class ConferParticipantTokenForm implements ParticipantTokenForm {
 
   async verify(token: UntrustedToken): Promise<VerifiedParticipant> {
     const kid = token.header.kid;
-    if (kid === undefined) refuse('unknown_key', 'A Confer participant token names its signing key in header "kid"; this one names none');
+    if (kid === undefined)
+      refuse(
+        'unknown_key',
+        'A Confer participant token names its signing key in header "kid"; this one names none',
+      );
     const key = await this.keys.platformKey(kid);
     if (!key) refuse('unknown_key', `No Confer signing key "${kid}" (header "kid")`);
-    const { claims } = await verifyWithKey(token, key, { clock: this.clock, issuer: this.issuer, audience: CONFER_PARTICIPANT_AUDIENCE });
+    const { claims } = await verifyWithKey(token, key, {
+      clock: this.clock,
+      issuer: this.issuer,
+      audience: CONFER_PARTICIPANT_AUDIENCE,
+    });
 
     if (claims.exp === undefined) refuse('missing_claim', 'Claim "exp" is required');
     const start = claims.nbf ?? claims.iat;
     if (start === undefined) refuse('missing_claim', 'Claim "iat" (or "nbf") is required');
     if (claims.exp - start > this.maxLifetimeSeconds) {
-      refuse('lifetime_too_long', `The token lives ${claims.exp - start} s; at most ${this.maxLifetimeSeconds} s are allowed`);
+      refuse(
+        'lifetime_too_long',
+        `The token lives ${claims.exp - start} s; at most ${this.maxLifetimeSeconds} s are allowed`,
+      );
     }
 
     return {
@@ -47,7 +58,7 @@ export class ConferParticipantTokenForm implements ParticipantTokenForm {
       roomId: requiredString(claims, 'room', 'the room the token admits to'),
       identity: requiredString(claims, 'sub', 'the participant the token is for'),
       displayName: optionalString(claims, 'name'),
-      role: participantRole(requiredString(claims, 'role', 'the participant\'s role')),
+      role: participantRole(requiredString(claims, 'role', "the participant's role")),
       attributes: optionalObject(claims, 'attrs') ?? {},
       keyId: key.id,
       tokenId: optionalString(claims, 'jti'),
@@ -59,6 +70,7 @@ export class ConferParticipantTokenForm implements ParticipantTokenForm {
 
 function participantRole(value: string): ParticipantRole {
   const role = ParticipantRoles.find((r) => r === value);
-  if (!role) refuse('malformed', `Claim "role" must be one of ${ParticipantRoles.join(', ')}; "${value}" is not`);
+  if (!role)
+    refuse('malformed', `Claim "role" must be one of ${ParticipantRoles.join(', ')}; "${value}" is not`);
   return role;
 }

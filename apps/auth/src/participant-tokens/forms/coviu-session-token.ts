@@ -42,7 +42,10 @@ export class CoviuSessionTokenForm implements ParticipantTokenForm {
     const role = sessionRole(requiredString(claims, 'rle', 'owner or guest'));
     const ref = optionalString(claims, 'ref');
     // The owner is the subscription holder, known by the integrator's reference; guests are known by name.
-    const identity = role === 'owner' ? requiredString(claims, 'ref', "an owner's link carries the subscription reference") : userName;
+    const identity =
+      role === 'owner'
+        ? requiredString(claims, 'ref', "an owner's link carries the subscription reference")
+        : userName;
 
     return {
       form: this.form,

@@ -5,11 +5,19 @@ import { createVerifierFixture, HOUR, NOW_S, SECRETS } from '../verifier-fixture
 describe('Datagram alias tokens', () => {
   const { verifier } = createVerifierFixture();
 
-  const claims: JWTPayload = { alias: 'al_live', user_id: 'user456xxyz', host: true, expires_in: HOUR, iat: NOW_S - 60 };
+  const claims: JWTPayload = {
+    alias: 'al_live',
+    user_id: 'user456xxyz',
+    host: true,
+    expires_in: HOUR,
+    iat: NOW_S - 60,
+  };
   const sign = (payload: JWTPayload, secret: string = SECRETS.al_live) => signHs256(payload, secret);
 
   it("admits a host to the alias's room", async () => {
-    expect(await verifier.verify({ token: await sign(claims), roomId: 'room_alias', orgId: 'org_a' })).toEqual({
+    expect(
+      await verifier.verify({ token: await sign(claims), roomId: 'room_alias', orgId: 'org_a' }),
+    ).toEqual({
       valid: true,
       participant: {
         form: 'datagram',
@@ -25,14 +33,19 @@ describe('Datagram alias tokens', () => {
   });
 
   it('admits a non-host as participant; a token with neither exp nor expires_in lasts as long as the alias', async () => {
-    expect(await verifier.verify({ token: await sign({ alias: 'al_live', user_id: 42, host: false }) })).toMatchObject({
+    expect(
+      await verifier.verify({ token: await sign({ alias: 'al_live', user_id: 42, host: false }) }),
+    ).toMatchObject({
       valid: true,
       participant: { role: 'participant', identity: '42', expiresAt: NOW_S + 24 * HOUR },
     });
   });
 
   it('honours a standard exp when it ends first', async () => {
-    expect(await verifier.verify({ token: await sign({ ...claims, exp: NOW_S + 600 }) })).toMatchObject({ valid: true, participant: { expiresAt: NOW_S + 600 } });
+    expect(await verifier.verify({ token: await sign({ ...claims, exp: NOW_S + 600 }) })).toMatchObject({
+      valid: true,
+      participant: { expiresAt: NOW_S + 600 },
+    });
   });
 
   it('refuses a token whose expires_in has lapsed', async () => {
@@ -45,27 +58,57 @@ describe('Datagram alias tokens', () => {
 
   it('refuses any token of an expired alias', async () => {
     const token = await sign({ ...claims, alias: 'al_gone' }, SECRETS.al_gone);
-    expect(await verifier.verify({ token })).toMatchObject({ valid: false, reason: 'expired', message: expect.stringContaining('Alias al_gone') });
+    expect(await verifier.verify({ token })).toMatchObject({
+      valid: false,
+      reason: 'expired',
+      message: expect.stringContaining('Alias al_gone'),
+    });
   });
 
   it('refuses a token for another room than the alias opens', async () => {
-    expect(await verifier.verify({ token: await sign(claims), roomId: 'room_1' })).toMatchObject({ valid: false, reason: 'wrong_room' });
+    expect(await verifier.verify({ token: await sign(claims), roomId: 'room_1' })).toMatchObject({
+      valid: false,
+      reason: 'wrong_room',
+    });
   });
 
   it('refuses missing user_id, expires_in without iat, and a non-boolean host', async () => {
-    expect(await verifier.verify({ token: await sign({ ...claims, user_id: undefined }) })).toMatchObject({ valid: false, reason: 'missing_claim', message: expect.stringContaining('user_id') });
-    expect(await verifier.verify({ token: await sign({ ...claims, iat: undefined }) })).toMatchObject({ valid: false, reason: 'missing_claim', message: expect.stringContaining('"iat"') });
-    expect(await verifier.verify({ token: await sign({ ...claims, host: 'yes' }) })).toMatchObject({ valid: false, reason: 'malformed' });
+    expect(await verifier.verify({ token: await sign({ ...claims, user_id: undefined }) })).toMatchObject({
+      valid: false,
+      reason: 'missing_claim',
+      message: expect.stringContaining('user_id'),
+    });
+    expect(await verifier.verify({ token: await sign({ ...claims, iat: undefined }) })).toMatchObject({
+      valid: false,
+      reason: 'missing_claim',
+      message: expect.stringContaining('"iat"'),
+    });
+    expect(await verifier.verify({ token: await sign({ ...claims, host: 'yes' }) })).toMatchObject({
+      valid: false,
+      reason: 'malformed',
+    });
   });
 
   it("refuses an unknown alias, another alias's secret and a tampered payload", async () => {
-    expect(await verifier.verify({ token: await sign({ ...claims, alias: 'al_nope' }) })).toMatchObject({ valid: false, reason: 'unknown_key' });
-    expect(await verifier.verify({ token: await sign(claims, SECRETS.ak_a1) })).toMatchObject({ valid: false, reason: 'bad_signature' });
+    expect(await verifier.verify({ token: await sign({ ...claims, alias: 'al_nope' }) })).toMatchObject({
+      valid: false,
+      reason: 'unknown_key',
+    });
+    expect(await verifier.verify({ token: await sign(claims, SECRETS.ak_a1) })).toMatchObject({
+      valid: false,
+      reason: 'bad_signature',
+    });
     const tampered = withPayload(await sign({ ...claims, host: false }), claims);
-    expect(await verifier.verify({ token: tampered })).toMatchObject({ valid: false, reason: 'bad_signature' });
+    expect(await verifier.verify({ token: tampered })).toMatchObject({
+      valid: false,
+      reason: 'bad_signature',
+    });
   });
 
   it('refuses a token for an alias of organisation A presented for organisation B', async () => {
-    expect(await verifier.verify({ token: await sign(claims), orgId: 'org_b' })).toMatchObject({ valid: false, reason: 'wrong_audience' });
+    expect(await verifier.verify({ token: await sign(claims), orgId: 'org_b' })).toMatchObject({
+      valid: false,
+      reason: 'wrong_audience',
+    });
   });
 });

@@ -27,7 +27,11 @@ export class DatagramAliasTokenForm implements ParticipantTokenForm {
   }
 
   async verify(token: UntrustedToken): Promise<VerifiedParticipant> {
-    const aliasId = requiredString(token.payload, 'alias', 'it names the alias whose secret signed the token');
+    const aliasId = requiredString(
+      token.payload,
+      'alias',
+      'it names the alias whose secret signed the token',
+    );
     const alias = await this.keys.aliasCredential(aliasId);
     if (!alias) refuse('unknown_key', `No alias "${aliasId}" (claim "alias")`);
     const now = this.clock.nowSeconds();
@@ -37,10 +41,14 @@ export class DatagramAliasTokenForm implements ParticipantTokenForm {
     const { claims } = await verifyWithKey(token, alias, { clock: this.clock });
 
     const userId = optionalIdentifier(claims, 'user_id');
-    if (userId === undefined) refuse('missing_claim', 'Claim "user_id" is required: it says who the participant is');
+    if (userId === undefined)
+      refuse('missing_claim', 'Claim "user_id" is required: it says who the participant is');
     const expiresAt = Math.min(alias.expiresAt, claims.exp ?? Infinity, this.expiryFromExpiresIn(claims));
     if (expiresAt + CLOCK_TOLERANCE_SECONDS < now) {
-      refuse('expired', `The token expired at ${new Date(expiresAt * 1000).toISOString()} (claim "expires_in" counted from "iat")`);
+      refuse(
+        'expired',
+        `The token expired at ${new Date(expiresAt * 1000).toISOString()} (claim "expires_in" counted from "iat")`,
+      );
     }
 
     return {
@@ -62,7 +70,11 @@ export class DatagramAliasTokenForm implements ParticipantTokenForm {
     if (expiresIn === undefined) return Infinity;
     if (expiresIn < 0) refuse('malformed', 'Claim "expires_in" must not be negative');
     const issuedAt = optionalNumber(claims, 'iat');
-    if (issuedAt === undefined) refuse('missing_claim', 'Claim "iat" is required with "expires_in", which counts seconds from issuance');
+    if (issuedAt === undefined)
+      refuse(
+        'missing_claim',
+        'Claim "iat" is required with "expires_in", which counts seconds from issuance',
+      );
     return issuedAt + expiresIn;
   }
 }

@@ -18,7 +18,19 @@ const ROOM_TOKEN_ROLES: ReadonlyMap<string, ParticipantRole> = new Map<string, P
 ]);
 
 /** Claims mapped to fields of the participant, or registered JWT claims; every other claim is a room attribute. */
-const MAPPED_CLAIMS = new Set(['roomId', 'role', 'peerId', 'displayName', 'iss', 'sub', 'aud', 'iat', 'nbf', 'exp', 'jti']);
+const MAPPED_CLAIMS = new Set([
+  'roomId',
+  'role',
+  'peerId',
+  'displayName',
+  'iss',
+  'sub',
+  'aud',
+  'iat',
+  'nbf',
+  'exp',
+  'jti',
+]);
 
 /**
  * Gcore-style room tokens: the room's URL attributes (roomId, role, peerId, displayName,
@@ -39,8 +51,11 @@ export class GcoreRoomTokenForm implements ParticipantTokenForm {
     const { claims, key } = await this.verifySignature(token, request);
 
     const identity = optionalIdentifier(claims, 'peerId') ?? optionalString(claims, 'sub');
-    if (identity === undefined) refuse('missing_claim', 'Claim "peerId" (or "sub") is required: it says who the participant is');
-    const attributes = Object.fromEntries(Object.entries(claims).filter(([name]) => !MAPPED_CLAIMS.has(name)));
+    if (identity === undefined)
+      refuse('missing_claim', 'Claim "peerId" (or "sub") is required: it says who the participant is');
+    const attributes = Object.fromEntries(
+      Object.entries(claims).filter(([name]) => !MAPPED_CLAIMS.has(name)),
+    );
 
     return {
       form: this.form,
@@ -57,7 +72,10 @@ export class GcoreRoomTokenForm implements ParticipantTokenForm {
     };
   }
 
-  private async verifySignature(token: UntrustedToken, request: VerifyParticipantTokenRequest): Promise<VerifiedToken<OrganisationKey>> {
+  private async verifySignature(
+    token: UntrustedToken,
+    request: VerifyParticipantTokenRequest,
+  ): Promise<VerifiedToken<OrganisationKey>> {
     const options = { clock: this.clock };
     const kid = token.header.kid;
     if (kid !== undefined) {
@@ -74,12 +92,20 @@ export class GcoreRoomTokenForm implements ParticipantTokenForm {
     }
 
     if (request.orgId === undefined) {
-      refuse('unknown_key', 'The token names no key (no header "kid", no claim "iss") and the request names no organisation to look in');
+      refuse(
+        'unknown_key',
+        'The token names no key (no header "kid", no claim "iss") and the request names no organisation to look in',
+      );
     }
     const algorithm = TOKEN_ALGORITHMS.find((a) => a === token.header.alg);
-    if (!algorithm) refuse('algorithm_not_allowed', `Room tokens are signed with HS256 or RS256, not "${String(token.header.alg)}"`);
+    if (!algorithm)
+      refuse(
+        'algorithm_not_allowed',
+        `Room tokens are signed with HS256 or RS256, not "${String(token.header.alg)}"`,
+      );
     const candidates = await this.liveKeysOf(request.orgId, algorithm);
-    if (candidates.length === 0) refuse('unknown_key', `Organisation ${request.orgId} has no live ${algorithm} key`);
+    if (candidates.length === 0)
+      refuse('unknown_key', `Organisation ${request.orgId} has no live ${algorithm} key`);
     return verifyWithAnyKey(token, candidates, {
       ...options,
       describeCandidates: `the ${candidates.length} live ${algorithm} key(s) of organisation ${request.orgId} (${candidates.map(describeKey).join(', ')})`,
@@ -87,7 +113,9 @@ export class GcoreRoomTokenForm implements ParticipantTokenForm {
   }
 
   private liveKeysOf(orgId: string, algorithm: TokenAlgorithm): Promise<OrganisationKey[]> {
-    return algorithm === 'RS256' ? this.keys.organisationPublicKeys(orgId) : this.keys.apiKeysOfOrganisation(orgId);
+    return algorithm === 'RS256'
+      ? this.keys.organisationPublicKeys(orgId)
+      : this.keys.apiKeysOfOrganisation(orgId);
   }
 }
 
@@ -100,7 +128,11 @@ function roomTokenRole(claims: Record<string, unknown>): ParticipantRole {
   const webinarParticipant = optionalBoolean(claims, 'itisparticipant');
   if (named !== undefined) {
     const role = ROOM_TOKEN_ROLES.get(named);
-    if (!role) refuse('malformed', `Claim "role" must be one of ${[...ROOM_TOKEN_ROLES.keys()].join(', ')}; "${named}" is not a known role`);
+    if (!role)
+      refuse(
+        'malformed',
+        `Claim "role" must be one of ${[...ROOM_TOKEN_ROLES.keys()].join(', ')}; "${named}" is not a known role`,
+      );
     if (role !== 'participant') return role;
   }
   if (webinarParticipant !== undefined) return webinarParticipant ? 'speaker' : 'viewer';

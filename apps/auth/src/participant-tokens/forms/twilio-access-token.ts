@@ -33,10 +33,14 @@ export class TwilioAccessTokenForm implements ParticipantTokenForm {
 
     const account = optionalString(claims, 'sub');
     if (account !== undefined && account !== key.orgId) {
-      refuse('wrong_audience', `Claim "sub" names account "${account}", but API key ${key.id} belongs to organisation ${key.orgId}`);
+      refuse(
+        'wrong_audience',
+        `Claim "sub" names account "${account}", but API key ${key.id} belongs to organisation ${key.orgId}`,
+      );
     }
 
-    if (claims.exp === undefined) refuse('missing_claim', 'Claim "exp" is required: access tokens live at most 24 hours');
+    if (claims.exp === undefined)
+      refuse('missing_claim', 'Claim "exp" is required: access tokens live at most 24 hours');
     const start = claims.nbf ?? claims.iat ?? this.clock.nowSeconds();
     if (claims.exp - start > TWILIO_MAX_LIFETIME_SECONDS) {
       refuse(
@@ -47,7 +51,12 @@ export class TwilioAccessTokenForm implements ParticipantTokenForm {
 
     const grants = optionalObject(claims, 'grants');
     if (!grants) refuse('missing_claim', 'Claim "grants" is required: it carries the identity');
-    const identity = requiredString(grants, 'identity', 'the participant the token is for', 'grants.identity');
+    const identity = requiredString(
+      grants,
+      'identity',
+      'the participant the token is for',
+      'grants.identity',
+    );
     const video = optionalObject(grants, 'video', 'grants.video');
     // An empty room grant means "any room", as with Twilio.
     const room = video ? optionalString(video, 'room', 'grants.video.room') : undefined;

@@ -17,11 +17,15 @@ export class MintParticipantTokenHttpController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Mint a participant token for one room of your organisation',
-    description: 'The token is an RS256 JWT (iss = this service, aud = confer:participant), verifiable against the published JWKS.',
+    description:
+      'The token is an RS256 JWT (iss = this service, aud = confer:participant), verifiable against the published JWKS.',
   })
   @ApiCreatedResponse({ type: MintedParticipantTokenResponseDto })
   @ApiErrors(400, 401, 429)
-  async mint(@CurrentPrincipal() principal: Principal, @Body() body: MintParticipantTokenRequestDto): Promise<MintedParticipantTokenResponseDto> {
+  async mint(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: MintParticipantTokenRequestDto,
+  ): Promise<MintedParticipantTokenResponseDto> {
     const { identity, token } = await this.minter.mint(principal.orgId, body);
     return { identity, token };
   }

@@ -1,17 +1,29 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { ParticipantRole, ParticipantRoles } from '@confer/contracts';
-import { DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS, MIN_PARTICIPANT_TOKEN_TTL_SECONDS } from '../participant-token.constants';
+import {
+  DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS,
+  MIN_PARTICIPANT_TOKEN_TTL_SECONDS,
+} from '../participant-token.constants';
 
 export const ROOM_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export class MintParticipantTokenRequestDto {
-  @ApiProperty({ description: 'Who the token is for, in your system (becomes `sub`)', minLength: 1, maxLength: 256, example: 'user-42' })
+  @ApiProperty({
+    description: 'Who the token is for, in your system (becomes `sub`)',
+    minLength: 1,
+    maxLength: 256,
+    example: 'user-42',
+  })
   @IsString()
   @Length(1, 256)
   identity: string;
 
-  @ApiProperty({ description: 'The room the token admits to', pattern: ROOM_ID_PATTERN.source, example: 'weekly-standup' })
+  @ApiProperty({
+    description: 'The room the token admits to',
+    pattern: ROOM_ID_PATTERN.source,
+    example: 'weekly-standup',
+  })
   @IsString()
   @Matches(ROOM_ID_PATTERN, { message: 'roomId must be 1-128 letters, digits, "_" or "-"' })
   roomId: string;
@@ -21,14 +33,19 @@ export class MintParticipantTokenRequestDto {
   @IsIn(ParticipantRoles)
   role?: ParticipantRole;
 
-  @ApiPropertyOptional({ description: 'Name shown to the other participants', maxLength: 256, example: 'Ada Lovelace' })
+  @ApiPropertyOptional({
+    description: 'Name shown to the other participants',
+    maxLength: 256,
+    example: 'Ada Lovelace',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 256)
   displayName?: string;
 
   @ApiPropertyOptional({
-    description: 'Lifetime in seconds; at most the service maximum (PARTICIPANT_TOKEN_MAX_TTL_SECONDS, 86400 by default)',
+    description:
+      'Lifetime in seconds; at most the service maximum (PARTICIPANT_TOKEN_MAX_TTL_SECONDS, 86400 by default)',
     minimum: MIN_PARTICIPANT_TOKEN_TTL_SECONDS,
     default: DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS,
   })

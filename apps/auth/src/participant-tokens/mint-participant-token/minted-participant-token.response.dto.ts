@@ -5,6 +5,9 @@ export class MintedParticipantTokenResponseDto {
   @ApiProperty({ example: 'user-42' })
   identity: string;
 
-  @ApiProperty({ description: 'A Confer participant token (RS256 JWT); present it to join the room', example: 'eyJhbGciOiJSUzI1NiIs…' })
+  @ApiProperty({
+    description: 'A Confer participant token (RS256 JWT); present it to join the room',
+    example: 'eyJhbGciOiJSUzI1NiIs…',
+  })
   token: string;
 }

@@ -6,7 +6,11 @@ import { AUTH_CONFIG, AuthConfig, issuerOf } from '../../config/auth.config';
 import { newId } from '../../crypto/identifiers';
 import { SigningKeys } from '../../signing-keys/signing-keys.service';
 import { Clock } from '../clock';
-import { CONFER_PARTICIPANT_AUDIENCE, DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS, MIN_PARTICIPANT_TOKEN_TTL_SECONDS } from '../participant-token.constants';
+import {
+  CONFER_PARTICIPANT_AUDIENCE,
+  DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS,
+  MIN_PARTICIPANT_TOKEN_TTL_SECONDS,
+} from '../participant-token.constants';
 
 export interface ParticipantTokenOrder {
   identity: string;
@@ -38,7 +42,9 @@ export class ParticipantTokenMinter {
   ) {}
 
   async mint(orgId: string, order: ParticipantTokenOrder): Promise<MintedParticipantToken> {
-    const ttl = order.ttlSeconds ?? Math.min(DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS, this.config.PARTICIPANT_TOKEN_MAX_TTL_SECONDS);
+    const ttl =
+      order.ttlSeconds ??
+      Math.min(DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS, this.config.PARTICIPANT_TOKEN_MAX_TTL_SECONDS);
     const maxTtl = this.config.PARTICIPANT_TOKEN_MAX_TTL_SECONDS;
     // The DTO cannot know the configured maximum, so the bound is enforced here.
     if (!Number.isInteger(ttl) || ttl < MIN_PARTICIPANT_TOKEN_TTL_SECONDS || ttl > maxTtl) {
@@ -53,7 +59,9 @@ export class ParticipantTokenMinter {
       room: order.roomId,
       role: order.role ?? 'participant',
       ...(order.displayName !== undefined ? { name: order.displayName } : {}),
-      ...(order.attributes !== undefined && Object.keys(order.attributes).length ? { attrs: order.attributes } : {}),
+      ...(order.attributes !== undefined && Object.keys(order.attributes).length
+        ? { attrs: order.attributes }
+        : {}),
     };
     const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })

@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OrganisationPublicKeyEntity } from '../organisation-public-key.entity';
 
 export class OrganisationPublicKeyResponseDto {
-  @ApiProperty({ description: 'The key id: put it in the `kid` header of room tokens signed with the matching private key', example: 'opk_k2j4…' })
+  @ApiProperty({
+    description: 'The key id: put it in the `kid` header of room tokens signed with the matching private key',
+    example: 'opk_k2j4…',
+  })
   id: string;
 
   @ApiProperty()
@@ -17,7 +20,12 @@ export class OrganisationPublicKeyResponseDto {
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
 
-  @ApiPropertyOptional({ nullable: true, type: String, format: 'date-time', description: 'Set once revoked; tokens naming a revoked key are refused' })
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'Set once revoked; tokens naming a revoked key are refused',
+  })
   revokedAt: string | null;
 
   @ApiProperty({ description: 'The registered public key, PEM-encoded' })
@@ -35,7 +43,9 @@ export class OrganisationPublicKeyPageDto {
   @ApiProperty({ type: OrganisationPublicKeyLinks }) _links: OrganisationPublicKeyLinks;
 }
 
-export function organisationPublicKeyResponse(row: OrganisationPublicKeyEntity): OrganisationPublicKeyResponseDto {
+export function organisationPublicKeyResponse(
+  row: OrganisationPublicKeyEntity,
+): OrganisationPublicKeyResponseDto {
   return {
     id: row.id,
     orgId: row.orgId,

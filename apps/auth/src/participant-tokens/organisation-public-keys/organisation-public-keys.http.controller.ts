@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
@@ -25,7 +36,8 @@ export class OrganisationPublicKeysHttpController {
   @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Register an RSA public key for RS256 room tokens',
-    description: 'Sign room tokens with the matching private key and put the returned `id` in their `kid` header.',
+    description:
+      'Sign room tokens with the matching private key and put the returned `id` in their `kid` header.',
   })
   @ApiCreatedResponse({ type: OrganisationPublicKeyResponseDto })
   @ApiErrors(400, ParticipantTokenErrors.invalidPublicKey, 401, 403, 429)
@@ -35,16 +47,26 @@ export class OrganisationPublicKeysHttpController {
     @Body() body: RegisterPublicKeyRequestDto,
   ): Promise<OrganisationPublicKeyResponseDto> {
     assertOrgAccess(principal, orgId);
-    return organisationPublicKeyResponse(await this.publicKeys.register(orgId, body.publicKeyPem, body.name ?? null));
+    return organisationPublicKeyResponse(
+      await this.publicKeys.register(orgId, body.publicKeyPem, body.name ?? null),
+    );
   }
 
   @Get()
   @ApiOperation({ summary: 'List registered public keys, newest first, revoked ones included' })
   @ApiOkResponse({ type: OrganisationPublicKeyPageDto })
   @ApiErrors(400, 401, 403, 429)
-  async list(@CurrentPrincipal() principal: Principal, @Param('orgId') orgId: string, @Query() query: PageQueryDto): Promise<OrganisationPublicKeyPageDto> {
+  async list(
+    @CurrentPrincipal() principal: Principal,
+    @Param('orgId') orgId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<OrganisationPublicKeyPageDto> {
     assertOrgAccess(principal, orgId);
-    const { rows, total } = await this.publicKeys.list(orgId, query.page ?? 0, query.count ?? DEFAULT_PAGE_SIZE);
+    const { rows, total } = await this.publicKeys.list(
+      orgId,
+      query.page ?? 0,
+      query.count ?? DEFAULT_PAGE_SIZE,
+    );
     return halPage(`/v1/orgs/${orgId}/public-keys`, query, rows.map(organisationPublicKeyResponse), total);
   }
 
@@ -52,16 +74,26 @@ export class OrganisationPublicKeysHttpController {
   @ApiOperation({ summary: 'Fetch one registered public key' })
   @ApiOkResponse({ type: OrganisationPublicKeyResponseDto })
   @ApiErrors(401, 403, ParticipantTokenErrors.publicKeyNotFound, 429)
-  async get(@CurrentPrincipal() principal: Principal, @Param('orgId') orgId: string, @Param('keyId') keyId: string): Promise<OrganisationPublicKeyResponseDto> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('orgId') orgId: string,
+    @Param('keyId') keyId: string,
+  ): Promise<OrganisationPublicKeyResponseDto> {
     assertOrgAccess(principal, orgId);
     return organisationPublicKeyResponse(await this.publicKeys.get(orgId, keyId));
   }
 
   @Delete(':keyId')
-  @ApiOperation({ summary: 'Revoke a public key (idempotent); room tokens naming it are refused from now on' })
+  @ApiOperation({
+    summary: 'Revoke a public key (idempotent); room tokens naming it are refused from now on',
+  })
   @ApiOkResponse({ type: OrganisationPublicKeyResponseDto })
   @ApiErrors(401, 403, ParticipantTokenErrors.publicKeyNotFound, 429)
-  async revoke(@CurrentPrincipal() principal: Principal, @Param('orgId') orgId: string, @Param('keyId') keyId: string): Promise<OrganisationPublicKeyResponseDto> {
+  async revoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('orgId') orgId: string,
+    @Param('keyId') keyId: string,
+  ): Promise<OrganisationPublicKeyResponseDto> {
     assertOrgAccess(principal, orgId);
     return organisationPublicKeyResponse(await this.publicKeys.revoke(orgId, keyId));
   }

@@ -21,13 +21,21 @@ class InMemoryPublicKeyRows {
     return row;
   }
 
-  async findOneBy(where: FindOptionsWhere<OrganisationPublicKeyEntity>): Promise<OrganisationPublicKeyEntity | null> {
+  async findOneBy(
+    where: FindOptionsWhere<OrganisationPublicKeyEntity>,
+  ): Promise<OrganisationPublicKeyEntity | null> {
     const row = this.rows.get(String(where.id));
     return row && row.orgId === where.orgId ? row : null;
   }
 
-  async findAndCount(options: { where: { orgId: string }; skip: number; take: number }): Promise<[OrganisationPublicKeyEntity[], number]> {
-    const all = [...this.rows.values()].filter((r) => r.orgId === options.where.orgId).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+  async findAndCount(options: {
+    where: { orgId: string };
+    skip: number;
+    take: number;
+  }): Promise<[OrganisationPublicKeyEntity[], number]> {
+    const all = [...this.rows.values()]
+      .filter((r) => r.orgId === options.where.orgId)
+      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     return [all.slice(options.skip, options.skip + options.take), all.length];
   }
 
@@ -37,7 +45,8 @@ class InMemoryPublicKeyRows {
 }
 
 describe('OrganisationPublicKeys', () => {
-  const pem = (key: { export(o: { type: 'spki'; format: 'pem' }): string | Buffer }) => key.export({ type: 'spki', format: 'pem' }).toString();
+  const pem = (key: { export(o: { type: 'spki'; format: 'pem' }): string | Buffer }) =>
+    key.export({ type: 'spki', format: 'pem' }).toString();
   let rows: InMemoryPublicKeyRows;
   let keys: FakeParticipantTokenKeys;
   let service: OrganisationPublicKeys;
@@ -46,29 +55,53 @@ describe('OrganisationPublicKeys', () => {
     rows = new InMemoryPublicKeyRows();
     keys = new FakeParticipantTokenKeys();
     // TypeORM's overloads are wider than the few calls the service makes; the in-memory rows serve those.
-    service = new OrganisationPublicKeys(rows as unknown as Repository<OrganisationPublicKeyEntity>, keys, new FixedClock(NOW));
+    service = new OrganisationPublicKeys(
+      rows as unknown as Repository<OrganisationPublicKeyEntity>,
+      keys,
+      new FixedClock(NOW),
+    );
   });
 
   it('registers an RSA public key under a new kid, stored as SPKI PEM', async () => {
     const { publicKey } = rsaPair();
     const pkcs1 = publicKey.export({ type: 'pkcs1', format: 'pem' }).toString();
     const row = await service.register('org_a', pkcs1, 'signer');
-    expect(row).toMatchObject({ id: expect.stringMatching(/^opk_[a-z0-9]{20}$/), orgId: 'org_a', name: 'signer', revokedAt: null, publicKeyPem: pem(publicKey) });
+    expect(row).toMatchObject({
+      id: expect.stringMatching(/^opk_[a-z0-9]{20}$/),
+      orgId: 'org_a',
+      name: 'signer',
+      revokedAt: null,
+      publicKeyPem: pem(publicKey),
+    });
   });
 
   it.each([
     ['garbage', () => 'not a key', /not a PEM-encoded public key/],
-    ['a 1024-bit RSA key', () => pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey), /1024 bits/],
-    ['an EC key', () => pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey), /RSA key is required/],
+    [
+      'a 1024-bit RSA key',
+      () => pem(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey),
+      /1024 bits/,
+    ],
+    [
+      'an EC key',
+      () => pem(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey),
+      /RSA key is required/,
+    ],
   ])('refuses %s with 400 invalid_public_key', async (_what, material, message) => {
     const attempt = service.register('org_a', material(), null);
     await expect(attempt).rejects.toBeInstanceOf(AppError);
-    await expect(attempt).rejects.toMatchObject({ status: 400, code: 'invalid_public_key', message: expect.stringMatching(message) });
+    await expect(attempt).rejects.toMatchObject({
+      status: 400,
+      code: 'invalid_public_key',
+      message: expect.stringMatching(message),
+    });
   });
 
   it('refuses a private key handed in by mistake, rather than quietly keeping its public half', async () => {
     const { privateKey } = rsaPair();
-    await expect(service.register('org_a', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), null)).rejects.toMatchObject({
+    await expect(
+      service.register('org_a', privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), null),
+    ).rejects.toMatchObject({
       status: 400,
       code: 'invalid_public_key',
       message: expect.stringContaining('private key'),
@@ -76,7 +109,7 @@ describe('OrganisationPublicKeys', () => {
     expect(rows.rows.size).toBe(0);
   });
 
-  it('lists one organisation\'s keys, newest first, a page at a time', async () => {
+  it("lists one organisation's keys, newest first, a page at a time", async () => {
     const { publicKey } = rsaPair();
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push((await service.register('org_a', pem(publicKey), `k${i}`)).id);
@@ -86,12 +119,15 @@ describe('OrganisationPublicKeys', () => {
     expect(page.rows.map((r) => r.id)).toEqual([ids[2], ids[1]]);
   });
 
-  it('revokes idempotently, forgets the cached key, and 404s for another organisation\'s key', async () => {
+  it("revokes idempotently, forgets the cached key, and 404s for another organisation's key", async () => {
     const { id } = await service.register('org_a', pem(rsaPair().publicKey), null);
     const revoked = await service.revoke('org_a', id);
     expect(revoked.revokedAt).toEqual(NOW);
     expect((await service.revoke('org_a', id)).revokedAt).toEqual(NOW);
     expect(keys.forgotten).toContainEqual({ kind: 'organisation_public_key', id });
-    await expect(service.revoke('org_b', id)).rejects.toMatchObject({ status: 404, code: 'public_key_not_found' });
+    await expect(service.revoke('org_b', id)).rejects.toMatchObject({
+      status: 404,
+      code: 'public_key_not_found',
+    });
   });
 });

@@ -21,16 +21,25 @@ export interface PublicKeyPage {
 export class OrganisationPublicKeys {
   constructor(
     @InjectRepository(OrganisationPublicKeyEntity)
-    private readonly rows: Pick<Repository<OrganisationPublicKeyEntity>, 'create' | 'save' | 'findOneBy' | 'findAndCount' | 'update'>,
+    private readonly rows: Pick<
+      Repository<OrganisationPublicKeyEntity>,
+      'create' | 'save' | 'findOneBy' | 'findAndCount' | 'update'
+    >,
     @Inject(ParticipantTokenKeys) private readonly keys: ParticipantTokenKeys,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  async register(orgId: string, publicKeyPem: string, name: string | null): Promise<OrganisationPublicKeyEntity> {
+  async register(
+    orgId: string,
+    publicKeyPem: string,
+    name: string | null,
+  ): Promise<OrganisationPublicKeyEntity> {
     if (/PRIVATE KEY/.test(publicKeyPem)) {
       // Deriving the public half would work, but the caller should learn the private key left their hands.
       const problem = 'this is a private key: keep it secret and register only its public key';
-      throw ParticipantTokenErrors.invalidPublicKey([{ field: 'publicKeyPem', problems: [problem] }], { message: `publicKeyPem is unusable: ${problem}` });
+      throw ParticipantTokenErrors.invalidPublicKey([{ field: 'publicKeyPem', problems: [problem] }], {
+        message: `publicKeyPem is unusable: ${problem}`,
+      });
     }
     let canonicalPem: string;
     try {
@@ -42,7 +51,13 @@ export class OrganisationPublicKeys {
         message: `publicKeyPem is unusable: ${err.message}`,
       });
     }
-    const row = this.rows.create({ id: newId('opk'), orgId, name, publicKeyPem: canonicalPem, revokedAt: null });
+    const row = this.rows.create({
+      id: newId('opk'),
+      orgId,
+      name,
+      publicKeyPem: canonicalPem,
+      revokedAt: null,
+    });
     return this.rows.save(row);
   }
 
@@ -58,7 +73,11 @@ export class OrganisationPublicKeys {
 
   async get(orgId: string, keyId: string): Promise<OrganisationPublicKeyEntity> {
     const row = await this.rows.findOneBy({ id: keyId, orgId });
-    if (!row) throw ParticipantTokenErrors.publicKeyNotFound({ keyId }, { message: `Public key ${keyId} does not exist in organisation ${orgId}` });
+    if (!row)
+      throw ParticipantTokenErrors.publicKeyNotFound(
+        { keyId },
+        { message: `Public key ${keyId} does not exist in organisation ${orgId}` },
+      );
     return row;
   }
 

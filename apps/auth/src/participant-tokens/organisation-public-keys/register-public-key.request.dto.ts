@@ -3,8 +3,10 @@ import { IsOptional, IsString, Length } from 'class-validator';
 
 export class RegisterPublicKeyRequestDto {
   @ApiProperty({
-    description: 'An RSA public key of at least 2048 bits, PEM-encoded (SPKI "BEGIN PUBLIC KEY" or PKCS#1 "BEGIN RSA PUBLIC KEY")',
-    example: '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----\n',
+    description:
+      'An RSA public key of at least 2048 bits, PEM-encoded (SPKI "BEGIN PUBLIC KEY" or PKCS#1 "BEGIN RSA PUBLIC KEY")',
+    example:
+      '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA…\n-----END PUBLIC KEY-----\n',
   })
   @IsString()
   @Length(1, 16384)

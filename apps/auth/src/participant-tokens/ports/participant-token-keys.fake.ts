@@ -1,6 +1,12 @@
 import { KeyObject } from 'crypto';
 import { hs256Key, rs256Key } from '../key-material';
-import { AliasKey, OrganisationKey, ParticipantTokenKeys, PlatformKey, VerificationKey } from './participant-token-keys.port';
+import {
+  AliasKey,
+  OrganisationKey,
+  ParticipantTokenKeys,
+  PlatformKey,
+  VerificationKey,
+} from './participant-token-keys.port';
 
 /** In-memory keys for specs: add what a test needs, revoke it, count lookups. */
 export class FakeParticipantTokenKeys extends ParticipantTokenKeys {
@@ -11,11 +17,22 @@ export class FakeParticipantTokenKeys extends ParticipantTokenKeys {
   readonly forgotten: Array<{ kind: VerificationKey['kind']; id: string }> = [];
 
   addApiKey(spec: { id: string; orgId: string; secret: string; revoked?: boolean }): this {
-    this.#apiKeys.set(spec.id, { kind: 'api_key', id: spec.id, orgId: spec.orgId, revoked: spec.revoked ?? false, ...hs256Key(spec.secret) });
+    this.#apiKeys.set(spec.id, {
+      kind: 'api_key',
+      id: spec.id,
+      orgId: spec.orgId,
+      revoked: spec.revoked ?? false,
+      ...hs256Key(spec.secret),
+    });
     return this;
   }
 
-  addOrganisationPublicKey(spec: { id: string; orgId: string; publicKey: KeyObject | string; revoked?: boolean }): this {
+  addOrganisationPublicKey(spec: {
+    id: string;
+    orgId: string;
+    publicKey: KeyObject | string;
+    revoked?: boolean;
+  }): this {
     this.#publicKeys.set(spec.id, {
       kind: 'organisation_public_key',
       id: spec.id,
@@ -32,7 +49,12 @@ export class FakeParticipantTokenKeys extends ParticipantTokenKeys {
   }
 
   addPlatformKey(spec: { kid: string; publicKey: KeyObject }): this {
-    this.#platformKeys.set(spec.kid, { kind: 'platform_key', id: spec.kid, revoked: false, ...rs256Key(spec.publicKey) });
+    this.#platformKeys.set(spec.kid, {
+      kind: 'platform_key',
+      id: spec.kid,
+      revoked: false,
+      ...rs256Key(spec.publicKey),
+    });
     return this;
   }
 
