@@ -1,5 +1,12 @@
 import { EventContract } from './define-event';
 import * as auth from './auth.events';
+import * as room from './room.events';
+
+// The event modules also export enums (reasons, actions); keep only the contracts.
+const contractsOf = (module: Record<string, unknown>): EventContract[] =>
+  Object.values(module).filter(
+    (value): value is EventContract => typeof value === 'object' && value !== null && 'envelope' in value,
+  );
 
 /** Every event any service publishes. The AsyncAPI document is generated from this list. */
-export const eventCatalogue: readonly EventContract[] = [...Object.values(auth)];
+export const eventCatalogue: readonly EventContract[] = [...contractsOf(auth), ...contractsOf(room)];
