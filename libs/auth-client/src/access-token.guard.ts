@@ -39,9 +39,11 @@ export class AccessTokenGuard implements CanActivate {
     } catch (error) {
       const message =
         error instanceof InvalidAccessToken ? error.message : 'the access token could not be verified';
+      // A quoted-string may not hold a bare `"` or `\` (RFC 7235), and messages quote claim names.
+      const description = message.replace(/["\\]/g, "'");
       response.setHeader(
         'WWW-Authenticate',
-        `Bearer realm="confer", error="invalid_token", error_description="${message}"`,
+        `Bearer realm="confer", error="invalid_token", error_description="${description}"`,
       );
       throw new AppError('invalid_token', 401, message);
     }

@@ -5,6 +5,7 @@ import { HttpErrors } from './http-errors';
 interface BodyParserError {
   type: string;
   limit?: number;
+  status?: number;
 }
 
 function isBodyParserError(error: unknown): error is BodyParserError {
@@ -40,7 +41,14 @@ export function fromBodyParserError(error: unknown): AppError | undefined {
         cause: error,
       });
     default:
-      return undefined;
+      // Any other refusal by a parser (e.g. "The input exceeded the depth") is the
+      // client's fault: answer 400 rather than let it surface as a 500.
+      return (error as { status?: number }).status !== undefined && (error as { status: number }).status < 500
+        ? HttpErrors.invalidRequest(undefined, {
+            message: 'The request body could not be parsed',
+            cause: error,
+          })
+        : undefined;
   }
 }
 

@@ -1,6 +1,7 @@
 import { HttpAdapterHost } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { bodyParserErrorTranslator } from './body-parser-errors';
+import { requestSanity } from './request-sanity';
 import { HttpErrorFilter } from './http-error.filter';
 import { OpenApiOptions, setupOpenApi } from './openapi';
 import { RequestValidationPipe } from './validation.pipe';
@@ -40,6 +41,7 @@ export function configureHttpApp(
   app.useBodyParser('json', { limit });
   app.useBodyParser('urlencoded', { limit, extended: true });
   app.use(bodyParserErrorTranslator);
+  app.use(requestSanity);
   app.useGlobalFilters(new HttpErrorFilter(app.get(HttpAdapterHost)));
   app.useGlobalPipes(new RequestValidationPipe());
   setupOpenApi(app, options);

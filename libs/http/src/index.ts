@@ -30,3 +30,4 @@ export { bootstrapHttpService } from './bootstrap-http-service';
 export type { HttpServiceOptions } from './bootstrap-http-service';
 export { runClustered } from './run-clustered';
 export { HttpDrain, HttpLifecycleModule, HTTP_DRAIN_TIMEOUT_MS } from './http-drain';
+export { requestSanity, bodyProblem, hasControlCharacter, MAX_BODY_DEPTH } from './request-sanity';

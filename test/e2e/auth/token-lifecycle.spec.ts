@@ -274,6 +274,8 @@ describe('an integrator authenticates against Confer', () => {
       basic(content.apiKey, content.apiKeySecret),
     );
     expect(works.status).toBe(200);
+    const newKeysToken = ((await works.json()) as TokenResponse).access_token;
+    expect((await api('/v1/', newKeysToken)).status).toBe(200);
 
     const listed = (await (
       await api(`/v1/orgs/${org.orgId}/api-keys?page=0&count=1`, access_token)
@@ -300,6 +302,15 @@ describe('an integrator authenticates against Confer', () => {
       basic(content.apiKey, content.apiKeySecret),
     );
     expect(refused.status).toBe(401);
+    // Its access tokens die with it: a stolen key cannot mint itself a successor.
+    const afterRevocation = await api(`/v1/orgs/${org.orgId}/api-keys`, newKeysToken, {
+      method: 'POST',
+      body: JSON.stringify({ name: 'successor' }),
+    });
+    expect(afterRevocation.status).toBe(401);
+    expect(await afterRevocation.json()).toMatchObject({
+      error: { code: 'invalid_token', message: 'the API key behind this access token was revoked' },
+    });
 
     const bad = await api(`/v1/orgs/${org.orgId}/api-keys`, access_token, {
       method: 'POST',
@@ -350,7 +361,12 @@ describe('an integrator authenticates against Confer', () => {
     };
     expect(jwksBefore.keys).toHaveLength(2); // the signing key and the next one, published ahead
 
-    const rotated = await runConferCli(['signing-keys', 'rotate', '--json'], auth.env);
+    // The next key was published moments ago: verifiers' cached JWKS may lack it.
+    const tooSoon = await runConferCli(['signing-keys', 'rotate', '--json'], auth.env);
+    expect(tooSoon.code).toBe(2);
+    expect(tooSoon.stderr).toContain('was published less than 300 s ago');
+
+    const rotated = await runConferCli(['signing-keys', 'rotate', '--json', '--force'], auth.env);
     expect(rotated.code).toBe(0);
     const { activeKid, retiredKid } = JSON.parse(rotated.stdout) as { activeKid: string; retiredKid: string };
     expect(retiredKid).toBe(oldKid);

@@ -12,6 +12,7 @@ import {
 } from '@confer/auth-client';
 import { apiAudienceOf, AUTH_CONFIG, AuthConfig, issuerOf } from '../config/auth.config';
 import { SigningKeys } from '../signing-keys/signing-keys.service';
+import { ApiKeyCredentials } from '../api-keys/api-key-credentials';
 
 export interface AccessTokenGrant {
   orgId: string;
@@ -28,6 +29,7 @@ export interface AccessTokenGrant {
 export class AccessTokens extends AccessTokenVerifier {
   constructor(
     private readonly signingKeys: SigningKeys,
+    private readonly credentials: ApiKeyCredentials,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {
     super();
@@ -65,7 +67,13 @@ export class AccessTokens extends AccessTokenVerifier {
         audience: apiAudienceOf(this.config),
         clockTolerance: 5,
       });
-      return principalFromClaims(payload, this.config.DEFAULT_RATE_LIMIT_PER_SECOND);
+      const principal = principalFromClaims(payload, this.config.DEFAULT_RATE_LIMIT_PER_SECOND);
+      // A revoked key's tokens die with it (within the credential cache's few seconds),
+      // or a stolen key could mint itself a fresh one before its tokens expire.
+      const credential = await this.credentials.find(principal.clientId);
+      if (!credential || credential.revoked)
+        throw new InvalidAccessToken('the API key behind this access token was revoked');
+      return principal;
     } catch (error) {
       throw new InvalidAccessToken(describeJoseError(error));
     }

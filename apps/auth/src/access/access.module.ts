@@ -6,12 +6,13 @@ import {
   TokenBucketRateLimiter,
 } from '@confer/auth-client';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AccessTokens } from './access-tokens.service';
 
 /** Issues and verifies access tokens; global so that every controller can use AccessTokenGuard. */
 @Global()
 @Module({
-  imports: [SigningKeysModule],
+  imports: [SigningKeysModule, ApiKeysModule],
   providers: [
     AccessTokens,
     { provide: AccessTokenVerifier, useExisting: AccessTokens },

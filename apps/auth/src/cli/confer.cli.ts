@@ -4,7 +4,7 @@ import { parseArgs } from 'util';
 import { loadAuthConfig } from '../config/auth.config';
 import { CreateOrganisation } from '../organisations/create-organisation/create-organisation.service';
 import { SetRateLimit } from '../organisations/set-rate-limit/set-rate-limit.service';
-import { SigningKeys } from '../signing-keys/signing-keys.service';
+import { SigningKeys, SigningKeyTooNew } from '../signing-keys/signing-keys.service';
 import { CliModule } from './cli.module';
 
 const USAGE = `usage: confer <command> [options]
@@ -14,9 +14,11 @@ const USAGE = `usage: confer <command> [options]
       only here: store it. --json prints {"orgId","apiKey","apiKeySecret"}.
   org set-rate-limit --org ORG_ID --rate-limit N|default
       Requests per second allowed per API credential of the organisation.
-  signing-keys rotate [--json]
+  signing-keys rotate [--json] [--force]
       Promote the published next key to signing, retire the current one (kept
-      published until its tokens expire) and publish a new next key.
+      published until its tokens expire) and publish a new next key. Refuses a
+      next key published less than 5 minutes ago (verifiers cache the JWKS that
+      long) unless --force.
 
 Configuration comes from the environment (DATABASE_URL, NATS_URL, SECRET_ENCRYPTION_KEY, ...).`;
 
@@ -53,7 +55,7 @@ const commands: Record<string, Command> = {
     return `organisation ${values.org}: ${rate === null ? 'default rate limit' : `${rate} requests per second`} for tokens issued from now on`;
   },
   'signing-keys rotate': async (app, values) => {
-    const rotated = await app.get(SigningKeys).rotate();
+    const rotated = await app.get(SigningKeys).rotate({ force: values.force === true });
     if (values.json) return JSON.stringify(rotated);
     return `signing with ${rotated.activeKid}; next ${rotated.nextKid}; retired ${rotated.retiredKid ?? '(none)'}`;
   },
@@ -76,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
       org: { type: 'string' },
       'rate-limit': { type: 'string' },
       json: { type: 'boolean' },
+      force: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -98,7 +101,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const usage = error instanceof UsageError || (error instanceof TypeError && 'code' in error);
+    const usage =
+      error instanceof UsageError ||
+      error instanceof SigningKeyTooNew ||
+      (error instanceof TypeError && 'code' in error);
     process.stderr.write(`confer: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(usage || error instanceof RangeError ? 2 : 1);
   },

@@ -6,6 +6,7 @@ import { SigningKeyEntity } from '../signing-keys/signing-key.entity';
 import { OrganisationPublicKeyEntity } from '../participant-tokens/organisation-public-key.entity';
 import { AliasCredentialEntity } from '../participant-tokens/alias-credential.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
+import { RevokedTokenFamilies1764000000001 } from './migrations/1764000000001-revoked-token-families';
 
 export const authEntities = [
   OrganisationEntity,
@@ -15,7 +16,7 @@ export const authEntities = [
   OrganisationPublicKeyEntity,
   AliasCredentialEntity,
 ];
-export const authMigrations = [InitialSchema1764000000000];
+export const authMigrations = [InitialSchema1764000000000, RevokedTokenFamilies1764000000001];
 
 export function authDatabaseOptions(url: string, schema: string): DatabaseOptions {
   return { url, schema, entities: authEntities, migrations: authMigrations };

@@ -15,7 +15,6 @@ class ApiRootLinks {
   @ApiProperty({ type: HalLink }) org: HalLink;
   @ApiProperty({ type: HalLink }) apiKeys: HalLink;
   @ApiProperty({ type: HalLink }) publicKeys: HalLink;
-  @ApiProperty({ type: HalLink }) tokens: HalLink;
 }
 
 class ApiRoot {
@@ -42,7 +41,6 @@ export class ApiRootHttpController {
         org: { href: org },
         apiKeys: { href: `${org}/api-keys` },
         publicKeys: { href: `${org}/public-keys` },
-        tokens: { href: '/v1/tokens' },
       },
     };
   }

@@ -35,6 +35,8 @@ describe('readClientCredentials', () => {
     ['empty id', basic(':secret')],
     ['empty secret', basic('ak_1:')],
     ['bad escape', basic('ak_%zz:secret')],
+    ['a NUL in the id', basic('ak_%00:secret')],
+    ['an overlong id', basic(`${'a'.repeat(200)}:secret`)],
   ])('refuses a malformed Basic header (%s) as invalid_client, 401', (_, header) => {
     const error = refusal(() => readClientCredentials(header, {}));
     expect(error.code).toBe('invalid_client');

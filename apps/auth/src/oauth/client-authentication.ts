@@ -1,4 +1,5 @@
 import { timingSafeEqual, createHash } from 'crypto';
+import { hasControlCharacter } from '@confer/http';
 import { OAuthError } from './oauth.errors';
 
 export interface PresentedClientCredentials {
@@ -11,6 +12,18 @@ export interface PresentedClientCredentials {
  * form-urlencoded, then base64) or from the form body, never both.
  */
 export function readClientCredentials(
+  authorization: string | undefined,
+  body: Record<string, unknown>,
+): PresentedClientCredentials {
+  const presented = presentedCredentials(authorization, body);
+  // Our keys never hold control characters; refusing them here keeps them out of SQL.
+  if (hasControlCharacter(presented.clientId) || presented.clientId.length > 128) {
+    throw new OAuthError('invalid_client', 'the client id is not a valid API key');
+  }
+  return presented;
+}
+
+function presentedCredentials(
   authorization: string | undefined,
   body: Record<string, unknown>,
 ): PresentedClientCredentials {

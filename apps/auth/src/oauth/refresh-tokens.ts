@@ -72,6 +72,7 @@ export class RefreshTokens {
     const [rows] = (await this.tokens.query(
       `UPDATE refresh_tokens SET used_at = now()
         WHERE token_hash = $1 AND client_id = $2 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+          AND NOT EXISTS (SELECT 1 FROM revoked_token_families f WHERE f.family_id = refresh_tokens.family_id)
         RETURNING token_hash, family_id, client_id, org_id, scope`,
       [tokenHash, clientId],
     )) as [Array<{ family_id: string; client_id: string; org_id: string; scope: string }>, number];
@@ -90,7 +91,7 @@ export class RefreshTokens {
     if (!existing) return { outcome: 'unknown' };
     // A token presented by another client is not theirs to spend or to burn.
     if (existing.clientId !== clientId) return { outcome: 'wrong_client' };
-    if (existing.revokedAt) return { outcome: 'revoked' };
+    if (existing.revokedAt || (await this.familyRevoked(existing.familyId))) return { outcome: 'revoked' };
     if (existing.usedAt) {
       await this.revokeFamily(existing.familyId);
       return { outcome: 'reused', token: existing };
@@ -100,8 +101,39 @@ export class RefreshTokens {
 
   async revokeFamily(familyId: string): Promise<void> {
     await this.tokens.query(
+      'INSERT INTO revoked_token_families (family_id) VALUES ($1) ON CONFLICT DO NOTHING',
+      [familyId],
+    );
+    await this.tokens.query(
       'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
       [familyId],
     );
+  }
+
+  private async familyRevoked(familyId: string): Promise<boolean> {
+    const rows = (await this.tokens.query('SELECT 1 FROM revoked_token_families WHERE family_id = $1', [
+      familyId,
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+
+  /**
+   * Deletes expired tokens, and revocation records that can no longer matter (every
+   * token of the family has expired), a batch at a time so no lock is held for long.
+   * Returns how many rows went.
+   */
+  async purgeExpired(batchSize = 5000): Promise<number> {
+    const [, tokens] = (await this.tokens.query(
+      `DELETE FROM refresh_tokens WHERE token_hash IN (
+         SELECT token_hash FROM refresh_tokens WHERE expires_at < now() LIMIT $1)`,
+      [batchSize],
+    )) as [unknown, number];
+    const [, families] = (await this.tokens.query(
+      `DELETE FROM revoked_token_families WHERE family_id IN (
+         SELECT family_id FROM revoked_token_families
+          WHERE revoked_at < now() - make_interval(secs => $2) LIMIT $1)`,
+      [batchSize, this.config.REFRESH_TOKEN_TTL_SECONDS],
+    )) as [unknown, number];
+    return tokens + families;
   }
 }

@@ -8,6 +8,22 @@ import { SecretBox } from '../crypto/secret-box';
 import { newId } from '../crypto/identifiers';
 import { SigningKeyEntity } from './signing-key.entity';
 
+/** How long verifiers may cache our JWKS (its Cache-Control max-age). */
+export const JWKS_MAX_AGE_SECONDS = 300;
+
+/** Promoting a key published so recently could reach verifiers whose cached JWKS lacks it. */
+export class SigningKeyTooNew extends Error {
+  constructor(
+    readonly kid: string,
+    readonly waitSeconds: number,
+  ) {
+    super(
+      `the next key ${kid} was published less than ${JWKS_MAX_AGE_SECONDS} s ago; verifiers may not have it yet. Wait ${waitSeconds} s, or force the rotation`,
+    );
+    this.name = 'SigningKeyTooNew';
+  }
+}
+
 interface LoadedKeys {
   active: { kid: string; privateKey: KeyObject };
   verification: Map<string, KeyObject>;
@@ -24,6 +40,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   readonly #logger = new Logger(SigningKeys.name);
   #loaded: LoadedKeys | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #lastReloadMs = 0;
 
   constructor(
     @InjectRepository(SigningKeyEntity) private readonly keys: Repository<SigningKeyEntity>,
@@ -52,7 +69,13 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   }
 
   async verificationKey(kid: string): Promise<KeyObject | undefined> {
-    return (await this.loaded()).verification.get(kid);
+    const known = (await this.loaded()).verification.get(kid);
+    if (known) return known;
+    // A key rotated in by another replica or the CLI since the last reload: look once,
+    // at most every second, so unknown kids cannot turn into a query per request.
+    if (Date.now() - this.#lastReloadMs < 1000) return undefined;
+    await this.reload();
+    return this.#loaded?.verification.get(kid);
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {
@@ -65,7 +88,9 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
    * the promoted key was published since the previous rotation, verifiers that
    * cache our JWKS already know it when the first token it signs reaches them.
    */
-  async rotate(): Promise<{ activeKid: string; nextKid: string; retiredKid: string | null }> {
+  async rotate(
+    options: { force?: boolean } = {},
+  ): Promise<{ activeKid: string; nextKid: string; retiredKid: string | null }> {
     const result = await this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(SigningKeyEntity);
       // Serialise concurrent rotations (two CLI runs, or CLI and start-up).
@@ -73,11 +98,13 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
       const active = await repo.findOneBy({ status: 'active' });
       const next = await repo.findOneBy({ status: 'next' });
       const now = new Date();
+      const nextAgeSeconds = next ? (now.getTime() - next.createdAt.getTime()) / 1000 : 0;
+      if (next && !options.force && nextAgeSeconds < JWKS_MAX_AGE_SECONDS) {
+        throw new SigningKeyTooNew(next.kid, Math.ceil(JWKS_MAX_AGE_SECONDS - nextAgeSeconds));
+      }
       if (active) {
         active.status = 'retired';
-        active.publishUntil = new Date(
-          now.getTime() + (this.config.ACCESS_TOKEN_TTL_SECONDS + this.graceSeconds()) * 1000,
-        );
+        active.publishUntil = new Date(now.getTime() + this.retiredKeyLifetimeSeconds() * 1000);
         await repo.save(active);
       }
       const promoted = next ?? (await repo.save(this.generate('active')));
@@ -116,6 +143,7 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
   }
 
   async reload(): Promise<void> {
+    this.#lastReloadMs = Date.now();
     const rows = await this.keys
       .createQueryBuilder('k')
       .where("k.status IN ('active', 'next') OR k.publish_until > now()")
@@ -141,9 +169,16 @@ export class SigningKeys implements OnModuleInit, OnApplicationShutdown {
     return this.#loaded as LoadedKeys;
   }
 
-  private graceSeconds(): number {
-    // Covers verifiers' clock skew and JWKS caches that refresh lazily.
-    return 300;
+  /**
+   * A retired key stays published while any token it signed can still be presented:
+   * access tokens and Confer participant tokens, plus a grace for clock skew and
+   * JWKS caches that refresh lazily.
+   */
+  private retiredKeyLifetimeSeconds(): number {
+    return (
+      Math.max(this.config.ACCESS_TOKEN_TTL_SECONDS, this.config.PARTICIPANT_TOKEN_MAX_TTL_SECONDS) +
+      JWKS_MAX_AGE_SECONDS
+    );
   }
 
   private generate(status: 'active' | 'next'): SigningKeyEntity {

@@ -1,12 +1,9 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiProperty } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
-import { ApiKeyEntity } from '../api-key.entity';
+import { ListApiKeys } from './list-api-keys.service';
 import { apiKeyResource, ApiKeyResource, HalLink } from '../api-key.representation';
-import { AuthErrors } from '../../auth.errors';
 import { HalPage, halPage, PageQueryDto } from '../../hal/page-query.dto';
 
 class PageLinks {
@@ -25,7 +22,7 @@ class ApiKeyPage {
 @Controller('v1/orgs/:orgId/api-keys')
 @UseGuards(AccessTokenGuard)
 export class ListApiKeysHttpController {
-  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+  constructor(private readonly listApiKeys: ListApiKeys) {}
 
   @Get()
   @ApiOperation({ summary: 'List API keys, newest first (never their secrets)' })
@@ -37,14 +34,8 @@ export class ListApiKeysHttpController {
     @Query() query: PageQueryDto,
   ): Promise<HalPage<ApiKeyResource>> {
     assertOrgAccess(principal, orgId);
-    const count = query.count ?? 50;
-    const [rows, total] = await this.keys.findAndCount({
-      where: { orgId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: (query.page ?? 0) * count,
-      take: count,
-    });
-    return halPage(`/v1/orgs/${orgId}/api-keys`, query, rows.map(apiKeyResource), total);
+    const { keys, total } = await this.listApiKeys.page(orgId, query.page ?? 0, query.count ?? 50);
+    return halPage(`/v1/orgs/${orgId}/api-keys`, query, keys.map(apiKeyResource), total);
   }
 
   @Get(':keyId')
@@ -57,8 +48,6 @@ export class ListApiKeysHttpController {
     @Param('keyId') keyId: string,
   ): Promise<ApiKeyResource> {
     assertOrgAccess(principal, orgId);
-    const key = await this.keys.findOneBy({ id: keyId, orgId });
-    if (!key) throw AuthErrors.apiKeyNotFound(keyId);
-    return apiKeyResource(key);
+    return apiKeyResource(await this.listApiKeys.one(orgId, keyId));
   }
 }

@@ -8,7 +8,8 @@ import { AuthErrors } from '../../auth.errors';
 
 /**
  * Revokes a key: it no longer authenticates, and tokens it signed (session links,
- * room tokens) are refused. Its refresh tokens die with it.
+ * room tokens) are refused, and so are its access tokens. Its refresh tokens become
+ * useless too: redeeming one needs the key's own credentials.
  */
 @Injectable()
 export class RevokeApiKey {
@@ -27,15 +28,12 @@ export class RevokeApiKey {
         lock: { mode: 'pessimistic_write' },
       });
       const key = await repo.findOneBy({ id: keyId, orgId });
-      if (!key) throw AuthErrors.apiKeyNotFound(keyId);
+      if (!key)
+        throw AuthErrors.apiKeyNotFound({ apiKey: keyId }, { message: `API key ${keyId} does not exist` });
       if (key.revokedAt) return { key, changed: false };
-      if (live.length === 1 && live[0].id === keyId) throw AuthErrors.lastLiveApiKey(keyId);
+      if (live.length === 1 && live[0].id === keyId) throw AuthErrors.lastLiveApiKey({ apiKey: keyId });
       key.revokedAt = new Date();
       await repo.save(key);
-      await tx.query(
-        'UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL',
-        [keyId],
-      );
       return { key, changed: true };
     });
     this.credentials.invalidate(keyId);

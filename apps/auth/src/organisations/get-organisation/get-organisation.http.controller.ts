@@ -7,12 +7,9 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
-import { OrganisationEntity } from '../organisation.entity';
-import { AuthErrors } from '../../auth.errors';
+import { GetOrganisation } from './get-organisation.service';
 import { HalLink } from '../../api-keys/api-key.representation';
 
 class OrganisationContent {
@@ -26,7 +23,6 @@ class OrganisationLinks {
   @ApiProperty({ type: HalLink }) self: HalLink;
   @ApiProperty({ type: HalLink }) apiKeys: HalLink;
   @ApiProperty({ type: HalLink }) publicKeys: HalLink;
-  @ApiProperty({ type: HalLink }) tokens: HalLink;
 }
 
 class OrganisationResource {
@@ -39,9 +35,7 @@ class OrganisationResource {
 @Controller('v1/orgs')
 @UseGuards(AccessTokenGuard)
 export class GetOrganisationHttpController {
-  constructor(
-    @InjectRepository(OrganisationEntity) private readonly organisations: Repository<OrganisationEntity>,
-  ) {}
+  constructor(private readonly getOrganisation: GetOrganisation) {}
 
   @Get(':orgId')
   @ApiOperation({ summary: "The caller's organisation" })
@@ -52,21 +46,19 @@ export class GetOrganisationHttpController {
     @Param('orgId') orgId: string,
   ): Promise<OrganisationResource> {
     assertOrgAccess(principal, orgId);
-    const org = await this.organisations.findOneBy({ id: orgId });
-    if (!org) throw AuthErrors.organisationNotFound(orgId);
+    const { org, effectiveRateLimitPerSecond } = await this.getOrganisation.execute(orgId);
     const base = `/v1/orgs/${org.id}`;
     return {
       content: {
         orgId: org.id,
         name: org.name,
-        rateLimitPerSecond: principal.rateLimitPerSecond,
+        rateLimitPerSecond: effectiveRateLimitPerSecond,
         created: org.createdAt.getTime(),
       },
       _links: {
         self: { href: base },
         apiKeys: { href: `${base}/api-keys` },
         publicKeys: { href: `${base}/public-keys` },
-        tokens: { href: '/v1/tokens' },
       },
     };
   }

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { apiAudienceOf, AUTH_CONFIG, AuthConfig, issuerOf } from '../../config/auth.config';
-import { SigningKeys } from '../signing-keys.service';
+import { JWKS_MAX_AGE_SECONDS, SigningKeys } from '../signing-keys.service';
 
 class Jwk {
   @ApiProperty({ example: 'RSA' }) kty: string;
@@ -60,7 +60,7 @@ export class DiscoveryHttpController {
 
   @Get('jwks.json')
   // Short enough that a verifier sees a new `next` key long before it signs.
-  @Header('Cache-Control', 'public, max-age=300')
+  @Header('Cache-Control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`)
   @ApiOperation({ summary: 'The public keys that sign access tokens, participant tokens and webhooks' })
   @ApiOkResponse({ type: JwksDocument })
   jwks(): Promise<JwksDocument> {
