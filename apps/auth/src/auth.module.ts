@@ -13,6 +13,7 @@ import { OAuthModule } from './oauth/oauth.module';
 import { SigningKeysModule } from './signing-keys/signing-keys.module';
 import { ApiRootHttpController } from './hal/api-root.http.controller';
 import { ParticipantTokensModule } from './participant-tokens/participant-tokens.module';
+import { PlatformTokensModule } from './signing-keys/sign-platform-token/platform-tokens.module';
 
 /** Configuration and the secret box, available to every module of the service. */
 @Global()
@@ -48,6 +49,7 @@ export class AuthModule {
         OrganisationsModule,
         OAuthModule,
         ParticipantTokensModule,
+        PlatformTokensModule,
       ],
       controllers: [ApiRootHttpController],
     };

@@ -7,5 +7,6 @@ export * from './events/room.events';
 export { eventCatalogue } from './events/catalogue';
 export * from './commands/define-command';
 export * from './commands/auth.commands';
+export * from './commands/signing.commands';
 export { commandCatalogue } from './commands/catalogue';
 export { renderAsyncApi } from './asyncapi/render-asyncapi';
