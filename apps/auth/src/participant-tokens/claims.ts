@@ -1,4 +1,5 @@
 import { JWTPayload } from 'jose';
+import { identifierProblem } from './identifiers';
 import { refuse } from './token-refusal';
 
 /**
@@ -26,12 +27,44 @@ export function requiredString(claims: Claims, name: string, why: string, label 
   return value;
 }
 
-/** An identifier integrators may send as a string or as a number (user ids often are numeric). */
+/**
+ * An identifier integrators may send as a string or as a number (user ids often are
+ * numeric). Whatever the form, it must be a usable identifier (see identifiers.ts).
+ */
 export function optionalIdentifier(claims: Claims, name: string, label = name): string | undefined {
   if (!present(claims, name)) return undefined;
   const value = claims[name];
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') refuse('malformed', `Claim "${label}" must be a string`);
+  return wellFormed(value, `Claim "${label}"`);
+}
+
+/** A string identifier the form cannot do without (its document types it as a string). */
+export function requiredIdentifier(claims: Claims, name: string, why: string, label = name): string {
+  return wellFormed(requiredString(claims, name, why, label), `Claim "${label}"`);
+}
+
+/** A string identifier the form can do without. */
+export function optionalStringIdentifier(claims: Claims, name: string, label = name): string | undefined {
+  const value = optionalString(claims, name, label);
+  return value === undefined ? undefined : wellFormed(value, `Claim "${label}"`);
+}
+
+/**
+ * The id of a key, read from the token before its signature is checked (header "kid",
+ * claim "iss" or "alias"). Checked before any lookup: a value that cannot be an id
+ * names no key, and must not reach the database.
+ */
+export function keyIdentifier(value: unknown, label: string): string {
+  if (typeof value !== 'string') refuse('malformed', `${label} must be a string naming a key`);
+  const problem = identifierProblem(value);
+  if (problem !== undefined) refuse('unknown_key', `${label} cannot name a key: it ${problem}`);
+  return value;
+}
+
+function wellFormed(value: string, label: string): string {
+  const problem = identifierProblem(value);
+  if (problem !== undefined) refuse('malformed', `${label} ${problem}`);
   return value;
 }
 

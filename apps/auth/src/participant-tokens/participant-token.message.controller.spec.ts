@@ -1,6 +1,4 @@
-import { CommandContract, RegisterAliasCredential, VerifyParticipantToken } from '@confer/contracts';
-import { AliasCredentials } from './alias-credentials/alias-credentials.service';
-import { RegisterAliasCredentialMessageController } from './alias-credentials/register-alias-credential.message.controller';
+import { CommandContract, VerifyParticipantToken } from '@confer/contracts';
 import { signHs256 } from './integrator-tokens.fake';
 import { ParticipantTokenMessageController } from './participant-token.message.controller';
 import { createVerifierFixture, SECRETS } from './verifier-fixture.fake';
@@ -21,7 +19,9 @@ class RecordingCommandServer {
   }
 }
 
-describe('participant-token message controllers', () => {
+// RegisterAliasCredential is exercised end to end (real NATS and PostgreSQL) in
+// test/integration/participant-tokens: its handler only hands over to the store.
+describe('participant-token message controller', () => {
   it('serves VerifyParticipantToken with the verifier once the application has started', async () => {
     const { verifier } = createVerifierFixture();
     const server = new RecordingCommandServer();
@@ -34,32 +34,5 @@ describe('participant-token message controllers', () => {
       valid: true,
       participant: { form: 'gcore' },
     });
-  });
-
-  it('serves RegisterAliasCredential with the alias credential store', async () => {
-    const server = new RecordingCommandServer();
-    const registered: unknown[] = [];
-    const store = {
-      register: async (request: { aliasId: string; expiresAt: number }) => (
-        registered.push(request),
-        { aliasId: request.aliasId, expiresAt: request.expiresAt }
-      ),
-    };
-    new RegisterAliasCredentialMessageController(
-      server,
-      store as unknown as AliasCredentials,
-    ).onApplicationBootstrap();
-    const request = {
-      aliasId: 'al_1',
-      orgId: 'org_a',
-      roomId: 'r1',
-      jwtSecret: 'a-long-enough-secret',
-      expiresAt: 1_800_000_000,
-    };
-    expect(await server.call(RegisterAliasCredential, request)).toEqual({
-      aliasId: 'al_1',
-      expiresAt: 1_800_000_000,
-    });
-    expect(registered).toEqual([request]);
   });
 });

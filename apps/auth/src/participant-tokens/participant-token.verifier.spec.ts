@@ -209,6 +209,169 @@ describe('ParticipantTokenVerifier', () => {
     });
   });
 
+  describe('identifiers that could not be ids (NUL bytes, control characters, kilobytes)', () => {
+    /** One valid token of each form, with a way to put `id` where the form names its key. */
+    const withKeyId: Array<[string, string, (id: unknown) => Promise<string>]> = [
+      [
+        'Coviu',
+        'Claim "iss"',
+        (iss) => signHs256({ iss, un: 'Joe', sid: 's1', rle: 'guest' } as JWTPayload, SECRETS.ak_a1),
+      ],
+      [
+        'Twilio',
+        'Claim "iss"',
+        (iss) =>
+          signHs256({ iss, exp: NOW_S + 60, grants: { identity: 'alice' } } as JWTPayload, SECRETS.ak_a1, {
+            cty: TWILIO_CONTENT_TYPE,
+          }),
+      ],
+      ['Gcore', 'Header "kid"', (kid) => signHs256(roomClaims, SECRETS.ak_a1, { kid })],
+      [
+        'Datagram',
+        'Claim "alias"',
+        (alias) => signHs256({ alias, user_id: 'u1' } as JWTPayload, SECRETS.al_live),
+      ],
+      [
+        'Confer',
+        'Header "kid"',
+        (kid) =>
+          signRs256(
+            {
+              iss: ISSUER,
+              aud: CONFER_PARTICIPANT_AUDIENCE,
+              sub: 'x',
+              org_id: 'org_a',
+              room: 'r',
+              role: 'guest',
+            },
+            platformKey.privateKey,
+            { kid },
+          ),
+      ],
+    ];
+
+    it.each(withKeyId)(
+      '%s: %s holding a NUL byte is unknown_key, and never looked up',
+      async (_form, label, sign) => {
+        const { verifier: fresh, keys } = createVerifierFixture();
+        expect(await fresh.verify({ token: await sign('ak_a1\u0000') })).toEqual({
+          valid: false,
+          reason: 'unknown_key',
+          message: `${label} cannot name a key: it must not contain control characters`,
+        });
+        expect(keys.lookups).toEqual([]);
+      },
+    );
+
+    it.each(withKeyId)(
+      '%s: %s that is an object is malformed, and never looked up',
+      async (_form, label, sign) => {
+        const { verifier: fresh, keys } = createVerifierFixture();
+        expect(await fresh.verify({ token: await sign({ id: 'ak_a1' }) })).toMatchObject({
+          valid: false,
+          reason: 'malformed',
+          message: expect.stringContaining(label),
+        });
+        expect(keys.lookups).toEqual([]);
+      },
+    );
+
+    it.each([
+      ['orgId', { orgId: 'org_a\u0000' }, 'must not contain control characters'],
+      ['orgId', { orgId: '' }, 'must not be empty'],
+      ['orgId', { orgId: 'o'.repeat(257) }, 'must be at most 256 characters long (it has 257)'],
+      ['roomId', { roomId: 'r1\u001b' }, 'must not contain control characters'],
+      ['peerId', { peerId: 'p\u0085' }, 'must not contain control characters'],
+    ])('refuses a request whose %s could not be an id, before any lookup', async (field, extra, problem) => {
+      const { verifier: fresh, keys } = createVerifierFixture();
+      const token = await signRs256({ roomId: 'r1' }, orgAKey.privateKey);
+      expect(await fresh.verify({ token, ...extra })).toEqual({
+        valid: false,
+        reason: 'malformed',
+        message: `The request's "${field}" ${problem}`,
+      });
+      expect(keys.lookups).toEqual([]);
+    });
+  });
+
+  describe('matching the room and organisation the caller admits to, whatever the form', () => {
+    /** A valid token of each form, for room `r1` of org_a. */
+    const tokens: Array<[string, () => Promise<string>]> = [
+      ['coviu', () => signHs256({ iss: 'ak_a1', un: 'Joe', sid: 'r1', rle: 'guest' }, SECRETS.ak_a1)],
+      [
+        'twilio',
+        () =>
+          signHs256(
+            { iss: 'ak_a1', exp: NOW_S + 60, grants: { identity: 'alice', video: { room: 'r1' } } },
+            SECRETS.ak_a1,
+            { cty: TWILIO_CONTENT_TYPE },
+          ),
+      ],
+      ['gcore', () => signRs256({ roomId: 'r1', peerId: 'p1' }, orgAKey.privateKey, { kid: 'opk_a1' })],
+      ['confer', () => conferToken({ room: 'r1' })],
+    ];
+
+    it.each(tokens)('%s: admits to its own room of its own organisation', async (form, token) => {
+      expect(await verifier.verify({ token: await token(), roomId: 'r1', orgId: 'org_a' })).toMatchObject({
+        valid: true,
+        participant: { form, roomId: 'r1', orgId: 'org_a' },
+      });
+    });
+
+    it.each(tokens)('%s: refuses another room with wrong_room', async (_form, token) => {
+      expect(await verifier.verify({ token: await token(), roomId: 'r2' })).toEqual({
+        valid: false,
+        reason: 'wrong_room',
+        message: 'The token admits to room "r1", not "r2"',
+      });
+    });
+
+    it.each(tokens)('%s: refuses another organisation with wrong_audience', async (_form, token) => {
+      expect(await verifier.verify({ token: await token(), orgId: 'org_b' })).toMatchObject({
+        valid: false,
+        reason: 'wrong_audience',
+        message: expect.stringMatching(/of organisation org_a, not of organisation org_b$/),
+      });
+    });
+
+    it('datagram: refuses another room than the alias opens, and another organisation', async () => {
+      const token = await signHs256({ alias: 'al_live', user_id: 'u1' }, SECRETS.al_live);
+      expect(await verifier.verify({ token, roomId: 'r2' })).toMatchObject({
+        valid: false,
+        reason: 'wrong_room',
+      });
+      expect(await verifier.verify({ token, orgId: 'org_b' })).toMatchObject({
+        valid: false,
+        reason: 'wrong_audience',
+      });
+    });
+
+    it("ignores the request's peerId for forms whose tokens name the participant", async () => {
+      for (const [, token] of tokens) {
+        const reply = await verifier.verify({ token: await token(), peerId: 'from-url' });
+        expect(reply).toMatchObject({ valid: true });
+        expect(reply.valid && reply.participant.identity).not.toBe('from-url');
+      }
+    });
+
+    function conferToken(extra: JWTPayload): Promise<string> {
+      return signRs256(
+        {
+          iss: ISSUER,
+          aud: CONFER_PARTICIPANT_AUDIENCE,
+          sub: 'user-1',
+          org_id: 'org_a',
+          role: 'participant',
+          iat: NOW_S,
+          exp: NOW_S + 600,
+          ...extra,
+        },
+        platformKey.privateKey,
+        { kid: 'kid_p1' },
+      );
+    }
+  });
+
   it('lets an outage through instead of calling the token invalid', async () => {
     const keys = new FakeParticipantTokenKeys();
     keys.apiKey = () => Promise.reject(new Error('database unavailable'));

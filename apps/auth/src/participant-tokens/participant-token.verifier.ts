@@ -8,6 +8,7 @@ import { DatagramAliasTokenForm } from './forms/datagram-alias-token';
 import { GcoreRoomTokenForm } from './forms/gcore-room-token';
 import { ParticipantTokenForm, VerifyParticipantTokenRequest } from './forms/participant-token-form';
 import { TwilioAccessTokenForm } from './forms/twilio-access-token';
+import { identifierProblem } from './identifiers';
 import { TOKEN_ALGORITHMS } from './key-material';
 import { ParticipantTokenKeys } from './ports/participant-token-keys.port';
 import { refuse, TokenRefused } from './token-refusal';
@@ -48,6 +49,7 @@ export class ParticipantTokenVerifier {
 
   async verify(request: VerifyParticipantTokenRequest): Promise<VerifyParticipantTokenReply> {
     try {
+      refuseUnusableRequestIdentifiers(request);
       const token = decodeUntrusted(request.token);
       refuseUnacceptableAlgorithm(token);
       const participant = await this.formOf(token).verify(token, request);
@@ -67,6 +69,19 @@ export class ParticipantTokenVerifier {
     if (CoviuSessionTokenForm.recognises(token)) return this.#coviu;
     if (this.#confer.recognises(token)) return this.#confer;
     return this.#gcore;
+  }
+}
+
+/**
+ * The request's identifiers are compared with the token's and used to look keys up;
+ * one that no organisation, room or peer could have (a NUL byte, kilobytes) is the
+ * caller's mistake, answered as such rather than failing in the database.
+ */
+function refuseUnusableRequestIdentifiers(request: VerifyParticipantTokenRequest): void {
+  for (const field of ['orgId', 'roomId', 'peerId'] as const) {
+    const value = request[field];
+    const problem = value === undefined ? undefined : identifierProblem(value);
+    if (problem !== undefined) refuse('malformed', `The request's "${field}" ${problem}`);
   }
 }
 

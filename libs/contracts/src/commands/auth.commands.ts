@@ -37,7 +37,12 @@ export const VerifiedParticipantSchema = Type.Object({
   orgId: Type.String(),
   /** The room the token admits to, or null when the token names none (any room of the organisation). */
   roomId: Type.Union([Type.String(), Type.Null()]),
-  identity: Type.String({ description: 'Who the participant is: identity, peer id, user id or user name' }),
+  identity: Type.Optional(
+    Type.String({
+      description:
+        "Who the participant is: identity, peer id, user id or user name. Absent only for a Gcore room token that names no participant (no peerId, no sub) verified without the joiner's peerId; the rooms service then generates a peer id.",
+    }),
+  ),
   displayName: Type.Optional(Type.String()),
   role: Type.Union(ParticipantRoles.map((r) => Type.Literal(r))),
   /** Every other claim the token carried (room attributes such as canRecord, waitingRoom, startTime). */
@@ -55,10 +60,25 @@ export const VerifyParticipantToken = defineCommand({
   summary: 'Verify a participant token of any accepted form and say who it admits, or exactly why not.',
   request: Type.Object({
     token: Type.String({ minLength: 1, maxLength: 16384 }),
-    /** The room being entered; a token for another room is refused with wrong_room. */
-    roomId: Type.Optional(Type.String()),
-    /** The organisation that owns the room, when the caller knows it (lets keyless HS256 tokens be matched). */
-    orgId: Type.Optional(Type.String()),
+    roomId: Type.Optional(
+      Type.String({
+        description: 'The room being entered; a token that names another room is refused with wrong_room.',
+      }),
+    ),
+    orgId: Type.Optional(
+      Type.String({
+        description:
+          "The organisation that owns the room being entered. When given, a token signed by a key of another organisation is refused with wrong_audience, and Gcore room tokens that name no key (no header kid) are checked against this organisation's live keys. When omitted, the verifier only establishes that the token is authentic and which organisation's key signed it: the caller MUST then compare participant.orgId with the room's owner before admitting the participant.",
+      }),
+    ),
+    peerId: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256,
+        description:
+          "The joiner's own peerId URL attribute (Gcore room links). Used as participant.identity only when the token names no participant itself (no peerId or sub claim): values in the token win over URL attributes. Ignored for the other forms, whose tokens always name the participant.",
+      }),
+    ),
   }),
   reply: Type.Union([
     Type.Object({ valid: Type.Literal(true), participant: VerifiedParticipantSchema }),

@@ -1,6 +1,13 @@
 import { ParticipantRole, ParticipantRoles, VerifiedParticipant } from '@confer/contracts';
 import { Clock } from '../clock';
-import { epochSeconds, optionalObject, optionalString, requiredString } from '../claims';
+import {
+  epochSeconds,
+  keyIdentifier,
+  optionalObject,
+  optionalString,
+  requiredIdentifier,
+  requiredString,
+} from '../claims';
 import { verifyWithKey } from '../jws-verification';
 import { CONFER_PARTICIPANT_AUDIENCE } from '../participant-token.constants';
 import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
@@ -28,12 +35,12 @@ export class ConferParticipantTokenForm implements ParticipantTokenForm {
   }
 
   async verify(token: UntrustedToken): Promise<VerifiedParticipant> {
-    const kid = token.header.kid;
-    if (kid === undefined)
+    if (token.header.kid === undefined)
       refuse(
         'unknown_key',
         'A Confer participant token names its signing key in header "kid"; this one names none',
       );
+    const kid = keyIdentifier(token.header.kid, 'Header "kid"');
     const key = await this.keys.platformKey(kid);
     if (!key) refuse('unknown_key', `No Confer signing key "${kid}" (header "kid")`);
     const { claims } = await verifyWithKey(token, key, {
@@ -54,9 +61,9 @@ export class ConferParticipantTokenForm implements ParticipantTokenForm {
 
     return {
       form: this.form,
-      orgId: requiredString(claims, 'org_id', 'the organisation the token was minted for'),
-      roomId: requiredString(claims, 'room', 'the room the token admits to'),
-      identity: requiredString(claims, 'sub', 'the participant the token is for'),
+      orgId: requiredIdentifier(claims, 'org_id', 'the organisation the token was minted for'),
+      roomId: requiredIdentifier(claims, 'room', 'the room the token admits to'),
+      identity: requiredIdentifier(claims, 'sub', 'the participant the token is for'),
       displayName: optionalString(claims, 'name'),
       role: participantRole(requiredString(claims, 'role', "the participant's role")),
       attributes: optionalObject(claims, 'attrs') ?? {},

@@ -1,6 +1,13 @@
 import { VerifiedParticipant } from '@confer/contracts';
 import { Clock } from '../clock';
-import { definedEntries, epochSeconds, optionalString, requiredString } from '../claims';
+import {
+  definedEntries,
+  epochSeconds,
+  keyIdentifier,
+  optionalString,
+  requiredIdentifier,
+  requiredString,
+} from '../claims';
 import { verifyWithKey } from '../jws-verification';
 import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
 import { refuse } from '../token-refusal';
@@ -32,19 +39,22 @@ export class CoviuSessionTokenForm implements ParticipantTokenForm {
   }
 
   async verify(token: UntrustedToken): Promise<VerifiedParticipant> {
-    const apiKeyId = requiredString(token.payload, 'iss', 'a session token names the API key that signed it');
+    const apiKeyId = keyIdentifier(
+      requiredString(token.payload, 'iss', 'a session token names the API key that signed it'),
+      'Claim "iss"',
+    );
     const key = await this.keys.apiKey(apiKeyId);
     if (!key) refuse('unknown_key', `No API key "${apiKeyId}" (claim "iss")`);
     const { claims } = await verifyWithKey(token, key, { clock: this.clock });
 
-    const userName = requiredString(claims, 'un', 'the user name shown in the call');
-    const sessionId = requiredString(claims, 'sid', 'the session the link opens');
+    const userName = requiredIdentifier(claims, 'un', 'the user name shown in the call');
+    const sessionId = requiredIdentifier(claims, 'sid', 'the session the link opens');
     const role = sessionRole(requiredString(claims, 'rle', 'owner or guest'));
     const ref = optionalString(claims, 'ref');
     // The owner is the subscription holder, known by the integrator's reference; guests are known by name.
     const identity =
       role === 'owner'
-        ? requiredString(claims, 'ref', "an owner's link carries the subscription reference")
+        ? requiredIdentifier(claims, 'ref', "an owner's link carries the subscription reference")
         : userName;
 
     return {

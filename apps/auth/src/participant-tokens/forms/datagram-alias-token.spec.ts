@@ -72,21 +72,71 @@ describe('Datagram alias tokens', () => {
     });
   });
 
-  it('refuses missing user_id, expires_in without iat, and a non-boolean host', async () => {
+  it('refuses a missing user_id and a non-boolean host', async () => {
     expect(await verifier.verify({ token: await sign({ ...claims, user_id: undefined }) })).toMatchObject({
       valid: false,
       reason: 'missing_claim',
       message: expect.stringContaining('user_id'),
     });
-    expect(await verifier.verify({ token: await sign({ ...claims, iat: undefined }) })).toMatchObject({
-      valid: false,
-      reason: 'missing_claim',
-      message: expect.stringContaining('"iat"'),
-    });
     expect(await verifier.verify({ token: await sign({ ...claims, host: 'yes' }) })).toMatchObject({
       valid: false,
       reason: 'malformed',
+      message: expect.stringContaining('"host"'),
     });
+  });
+
+  describe("the seed's own example claims (expires_in, no iat)", () => {
+    const seedClaims: JWTPayload = { alias: 'al_live', user_id: 'user456xxyz', host: true, expires_in: 3600 };
+
+    it("is admitted until the alias's own expiry, expires_in having nothing to count from", async () => {
+      expect(await verifier.verify({ token: await sign(seedClaims), roomId: 'room_alias' })).toMatchObject({
+        valid: true,
+        participant: { identity: 'user456xxyz', role: 'host', expiresAt: NOW_S + 24 * HOUR },
+      });
+    });
+
+    it('is bounded by exp when it has one', async () => {
+      expect(await verifier.verify({ token: await sign({ ...seedClaims, exp: NOW_S + 600 }) })).toMatchObject(
+        {
+          valid: true,
+          participant: { expiresAt: NOW_S + 600 },
+        },
+      );
+      expect(await verifier.verify({ token: await sign({ ...seedClaims, exp: NOW_S - 600 }) })).toMatchObject(
+        {
+          valid: false,
+          reason: 'expired',
+          message: expect.stringContaining('"exp"'),
+        },
+      );
+    });
+
+    it('is refused once the alias expired', async () => {
+      const token = await sign({ ...seedClaims, alias: 'al_gone' }, SECRETS.al_gone);
+      expect(await verifier.verify({ token })).toMatchObject({ valid: false, reason: 'expired' });
+    });
+  });
+
+  it('refuses an alias claim that could not be an alias id, before any lookup', async () => {
+    const { verifier: fresh, keys } = createVerifierFixture();
+    for (const alias of ['al_live\u0000', 'a'.repeat(257), 'al\u007flive']) {
+      expect(await fresh.verify({ token: await sign({ ...claims, alias }) })).toMatchObject({
+        valid: false,
+        reason: 'unknown_key',
+        message: expect.stringMatching(/^Claim "alias" cannot name a key: it must/),
+      });
+    }
+    expect(await fresh.verify({ token: await sign({ ...claims, alias: { id: 'al_live' } }) })).toMatchObject({
+      valid: false,
+      reason: 'malformed',
+      message: expect.stringContaining('"alias"'),
+    });
+    expect(await fresh.verify({ token: await sign({ ...claims, user_id: 'u\u0000' }) })).toMatchObject({
+      valid: false,
+      reason: 'malformed',
+      message: 'Claim "user_id" must not contain control characters',
+    });
+    expect(keys.lookups).toEqual(['aliasCredential:al_live']);
   });
 
   it("refuses an unknown alias, another alias's secret and a tampered payload", async () => {

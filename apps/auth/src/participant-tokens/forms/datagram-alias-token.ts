@@ -1,6 +1,13 @@
 import { VerifiedParticipant } from '@confer/contracts';
 import { Clock } from '../clock';
-import { epochSeconds, optionalBoolean, optionalIdentifier, optionalNumber, requiredString } from '../claims';
+import {
+  epochSeconds,
+  keyIdentifier,
+  optionalBoolean,
+  optionalIdentifier,
+  optionalNumber,
+  requiredString,
+} from '../claims';
 import { CLOCK_TOLERANCE_SECONDS } from '../participant-token.constants';
 import { verifyWithKey } from '../jws-verification';
 import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
@@ -11,8 +18,14 @@ import { ParticipantTokenForm } from './participant-token-form';
 /**
  * Datagram-style alias tokens: HS256 with the alias's own jwt_secret; `alias` names the
  * alias (and so the room it opens), `user_id` the participant, `host` their privilege,
- * `expires_in` the lifetime in seconds from issuance (`iat`). A standard `exp` is
- * honoured too; whichever ends first wins, and never later than the alias itself.
+ * `expires_in` the lifetime in seconds from issuance.
+ *
+ * How long a token lives: never past the alias's own expiry (`expired_at`), never past
+ * a standard `exp`, and, when the token says when it was issued (`iat`), never past
+ * `iat + expires_in`. The document's own example carries `expires_in` but no `iat`;
+ * without an issuance time `expires_in` cannot be counted from anything we can trust,
+ * so such a token is accepted and bounded by `exp` if it has one and by the alias's
+ * expiry in any case (the same as a token that says nothing of its lifetime).
  */
 export class DatagramAliasTokenForm implements ParticipantTokenForm {
   readonly form = 'datagram' as const;
@@ -27,10 +40,9 @@ export class DatagramAliasTokenForm implements ParticipantTokenForm {
   }
 
   async verify(token: UntrustedToken): Promise<VerifiedParticipant> {
-    const aliasId = requiredString(
-      token.payload,
-      'alias',
-      'it names the alias whose secret signed the token',
+    const aliasId = keyIdentifier(
+      requiredString(token.payload, 'alias', 'it names the alias whose secret signed the token'),
+      'Claim "alias"',
     );
     const alias = await this.keys.aliasCredential(aliasId);
     if (!alias) refuse('unknown_key', `No alias "${aliasId}" (claim "alias")`);
@@ -43,12 +55,14 @@ export class DatagramAliasTokenForm implements ParticipantTokenForm {
     const userId = optionalIdentifier(claims, 'user_id');
     if (userId === undefined)
       refuse('missing_claim', 'Claim "user_id" is required: it says who the participant is');
-    const expiresAt = Math.min(alias.expiresAt, claims.exp ?? Infinity, this.expiryFromExpiresIn(claims));
+    const bounds: Array<[number, string]> = [
+      [alias.expiresAt, `the expiry of alias ${alias.id}`],
+      [claims.exp ?? Infinity, 'claim "exp"'],
+      [this.expiryFromExpiresIn(claims), 'claim "expires_in" counted from "iat"'],
+    ];
+    const [expiresAt, boundBy] = bounds.reduce((first, bound) => (bound[0] < first[0] ? bound : first));
     if (expiresAt + CLOCK_TOLERANCE_SECONDS < now) {
-      refuse(
-        'expired',
-        `The token expired at ${new Date(expiresAt * 1000).toISOString()} (claim "expires_in" counted from "iat")`,
-      );
+      refuse('expired', `The token expired at ${new Date(expiresAt * 1000).toISOString()} (${boundBy})`);
     }
 
     return {
@@ -64,17 +78,12 @@ export class DatagramAliasTokenForm implements ParticipantTokenForm {
     };
   }
 
-  /** `expires_in` counts from issuance, so it needs `iat`; Infinity when the token has no `expires_in`. */
+  /** `iat + expires_in`; Infinity when the token has no `expires_in`, or no `iat` to count it from. */
   private expiryFromExpiresIn(claims: Record<string, unknown>): number {
     const expiresIn = optionalNumber(claims, 'expires_in');
     if (expiresIn === undefined) return Infinity;
     if (expiresIn < 0) refuse('malformed', 'Claim "expires_in" must not be negative');
     const issuedAt = optionalNumber(claims, 'iat');
-    if (issuedAt === undefined)
-      refuse(
-        'missing_claim',
-        'Claim "iat" is required with "expires_in", which counts seconds from issuance',
-      );
-    return issuedAt + expiresIn;
+    return issuedAt === undefined ? Infinity : issuedAt + expiresIn;
   }
 }

@@ -144,16 +144,41 @@ describe('Gcore room tokens', () => {
       });
     });
 
-    it('uses sub when there is no peerId, and refuses a token with neither', async () => {
+    it('uses sub when there is no peerId', async () => {
       expect(await verifyClaims({ roomId: 'r1', sub: 'user-7' })).toMatchObject({
         valid: true,
         participant: { identity: 'user-7' },
       });
-      expect(await verifyClaims({ roomId: 'r1', role: 'moderator' })).toMatchObject({
-        valid: false,
-        reason: 'missing_claim',
-        message: expect.stringContaining('peerId'),
-      });
+    });
+
+    it("takes the joiner's peerId URL attribute when the token names no participant, and the token's own over it", async () => {
+      const sign = (payload: JWTPayload) => signHs256(payload, SECRETS.ak_a1, { kid: 'ak_a1' });
+      expect(
+        await verifier.verify({ token: await sign({ roomId: 'r1' }), peerId: 'from-url' }),
+      ).toMatchObject({ valid: true, participant: { identity: 'from-url' } });
+      expect(
+        await verifier.verify({
+          token: await sign({ roomId: 'r1', peerId: 'from-jwt' }),
+          peerId: 'from-url',
+        }),
+      ).toMatchObject({ valid: true, participant: { identity: 'from-jwt' } });
+      expect(
+        await verifier.verify({ token: await sign({ roomId: 'r1', sub: 'sub-7' }), peerId: 'from-url' }),
+      ).toMatchObject({ valid: true, participant: { identity: 'sub-7' } });
+    });
+
+    it('refuses a peerId or roomId claim that could not be an id', async () => {
+      for (const bad of [
+        { peerId: 'p\u0000' },
+        { peerId: 'x'.repeat(257) },
+        { roomId: 'r\n1', peerId: 'p' },
+      ]) {
+        expect(await verifyClaims(bad)).toMatchObject({
+          valid: false,
+          reason: 'malformed',
+          message: expect.stringMatching(/^Claim "(peerId|roomId)" must/),
+        });
+      }
     });
 
     it('admits to any room when the token names none, and refuses another room when it does', async () => {
@@ -169,6 +194,118 @@ describe('Gcore room tokens', () => {
           roomId: 'r9',
         }),
       ).toMatchObject({ valid: false, reason: 'wrong_room' });
+    });
+  });
+
+  describe("the seed's own example", () => {
+    // Straight from the Security section: no kid, no iss, no peerId, no sub.
+    const seedClaims: JWTPayload = {
+      roomId: 'abcd1234',
+      role: 'moderator',
+      startTime: '2022-06-21T00:00:00.0Z',
+      iat: 1516239022,
+    };
+
+    it('is admitted without an identity, which the rooms service then makes up', async () => {
+      const token = await signRs256(seedClaims, orgAKey.privateKey);
+      const reply = await verifier.verify({ token, roomId: 'abcd1234', orgId: 'org_a' });
+      expect(reply).toEqual({
+        valid: true,
+        participant: {
+          form: 'gcore',
+          orgId: 'org_a',
+          roomId: 'abcd1234',
+          role: 'moderator',
+          attributes: { startTime: '2022-06-21T00:00:00.0Z' },
+          keyId: 'opk_a1',
+        },
+      });
+    });
+
+    it("is admitted as the joiner's peerId when the request carries one", async () => {
+      const token = await signHs256(seedClaims, SECRETS.ak_a1);
+      expect(
+        await verifier.verify({ token, roomId: 'abcd1234', orgId: 'org_a', peerId: '802380f4' }),
+      ).toMatchObject({ valid: true, participant: { identity: '802380f4', keyId: 'ak_a1' } });
+    });
+  });
+
+  describe('tokens that name no key but carry their own iss', () => {
+    const ownIssuer: JWTPayload = { ...claims, iss: 'my-app' };
+
+    it("checks an RS256 one against the organisation's public keys, never looking iss up as an API key", async () => {
+      const { verifier: fresh, keys, orgAKey: key } = createVerifierFixture();
+      const token = await signRs256(ownIssuer, key.privateKey);
+      expect(await fresh.verify({ token, orgId: 'org_a' })).toMatchObject({
+        valid: true,
+        participant: { keyId: 'opk_a1', orgId: 'org_a' },
+      });
+      expect(keys.lookups).toEqual(['organisationPublicKeys:org_a']);
+      expect(await fresh.verify({ token })).toMatchObject({
+        valid: false,
+        reason: 'unknown_key',
+        message: expect.stringContaining('orgId'),
+      });
+    });
+
+    it("checks an HS256 one against the organisation's API keys when iss names none", async () => {
+      const { verifier: fresh, keys } = createVerifierFixture();
+      const token = await signHs256(ownIssuer, SECRETS.ak_a2);
+      expect(await fresh.verify({ token, orgId: 'org_a' })).toMatchObject({
+        valid: true,
+        participant: { keyId: 'ak_a2' },
+      });
+      expect(keys.lookups).toEqual(['apiKey:my-app', 'apiKeysOfOrganisation:org_a']);
+      expect(await fresh.verify({ token })).toMatchObject({
+        valid: false,
+        reason: 'unknown_key',
+        message: expect.stringContaining('claim "iss" names no API key'),
+      });
+    });
+
+    it('still takes the API key an HS256 iss names, and holds it to the organisation asked for', async () => {
+      const token = await signHs256({ ...claims, iss: 'ak_b1' }, SECRETS.ak_b1);
+      expect(await verifier.verify({ token })).toMatchObject({
+        valid: true,
+        participant: { keyId: 'ak_b1', orgId: 'org_b' },
+      });
+      expect(await verifier.verify({ token, orgId: 'org_a' })).toMatchObject({
+        valid: false,
+        reason: 'wrong_audience',
+      });
+    });
+  });
+
+  describe('key ids in the header', () => {
+    it('refuses a kid that is not a string, without looking "[object Object]" up', async () => {
+      const { verifier: fresh, keys } = createVerifierFixture();
+      for (const kid of [{ id: 'opk_a1' }, ['opk_a1'], 42, true]) {
+        expect(
+          await fresh.verify({ token: await signRs256(claims, orgAKey.privateKey, { kid }), orgId: 'org_a' }),
+        ).toMatchObject({
+          valid: false,
+          reason: 'malformed',
+          message: 'Header "kid" must be a string naming a key',
+        });
+      }
+      expect(keys.lookups).toEqual([]);
+    });
+
+    it.each([
+      ['a NUL byte', 'opk_a1\u0000'],
+      ['a line feed', 'opk_\na1'],
+      ['an empty string', ''],
+      ['300 characters', 'k'.repeat(300)],
+    ])('answers unknown_key for a kid with %s, before any lookup', async (_what, kid) => {
+      const { verifier: fresh, keys } = createVerifierFixture();
+      expect(
+        await fresh.verify({ token: await signHs256(claims, SECRETS.ak_a1, { kid }), orgId: 'org_a' }),
+      ).toMatchObject({
+        valid: false,
+        reason: 'unknown_key',
+        message: expect.stringMatching(/^Header "kid" cannot name a key: it must/),
+      });
+      expect(keys.lookups).toEqual([]);
     });
   });
 });

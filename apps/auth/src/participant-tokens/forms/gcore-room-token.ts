@@ -1,8 +1,15 @@
 import { ParticipantRole, VerifiedParticipant } from '@confer/contracts';
 import { Clock } from '../clock';
-import { epochSeconds, optionalBoolean, optionalIdentifier, optionalString } from '../claims';
+import {
+  epochSeconds,
+  keyIdentifier,
+  optionalBoolean,
+  optionalIdentifier,
+  optionalString,
+  optionalStringIdentifier,
+} from '../claims';
+import { isIdentifier } from '../identifiers';
 import { describeKey, verifyWithAnyKey, verifyWithKey, VerifiedToken } from '../jws-verification';
-import { TOKEN_ALGORITHMS, TokenAlgorithm } from '../key-material';
 import { OrganisationKey, ParticipantTokenKeys } from '../ports/participant-token-keys.port';
 import { refuse } from '../token-refusal';
 import { UntrustedToken } from '../untrusted-token';
@@ -35,9 +42,19 @@ const MAPPED_CLAIMS = new Set([
 /**
  * Gcore-style room tokens: the room's URL attributes (roomId, role, peerId, displayName,
  * canRecord, waitingRoom…) signed by the organisation, either HS256 with one of its API
- * key secrets or RS256 with a public key it registered. The header `kid` names the key;
- * without one, `iss` names an API key; without either, the organisation the caller
- * names (request.orgId) is searched for a live key of the header's algorithm.
+ * key secrets or RS256 with a public key it registered.
+ *
+ * Which key: the header `kid` names it when present. Without one, the header `alg`
+ * decides where to look, since `iss` in these tokens is the integrator's own free text
+ * (e.g. "my-app") as often as an API key id:
+ * - HS256: the API key `iss` names, if it names one; otherwise the live API keys of the
+ *   organisation the caller names (request.orgId);
+ * - RS256: the live public keys of the organisation the caller names.
+ *
+ * `peerId` is a URL attribute a token MAY set, not a required claim: the identity is
+ * the token's `peerId` (or `sub`), else the joiner's own peerId URL attribute
+ * (request.peerId), since values in the token win over the URL; else none, and the
+ * rooms service makes one up.
  */
 export class GcoreRoomTokenForm implements ParticipantTokenForm {
   readonly form = 'gcore' as const;
@@ -50,9 +67,8 @@ export class GcoreRoomTokenForm implements ParticipantTokenForm {
   async verify(token: UntrustedToken, request: VerifyParticipantTokenRequest): Promise<VerifiedParticipant> {
     const { claims, key } = await this.verifySignature(token, request);
 
-    const identity = optionalIdentifier(claims, 'peerId') ?? optionalString(claims, 'sub');
-    if (identity === undefined)
-      refuse('missing_claim', 'Claim "peerId" (or "sub") is required: it says who the participant is');
+    const identity =
+      optionalIdentifier(claims, 'peerId') ?? optionalStringIdentifier(claims, 'sub') ?? request.peerId;
     const attributes = Object.fromEntries(
       Object.entries(claims).filter(([name]) => !MAPPED_CLAIMS.has(name)),
     );
@@ -77,45 +93,52 @@ export class GcoreRoomTokenForm implements ParticipantTokenForm {
     request: VerifyParticipantTokenRequest,
   ): Promise<VerifiedToken<OrganisationKey>> {
     const options = { clock: this.clock };
-    const kid = token.header.kid;
-    if (kid !== undefined) {
+    if (token.header.kid !== undefined) {
+      const kid = keyIdentifier(token.header.kid, 'Header "kid"');
       const key = (await this.keys.organisationPublicKey(kid)) ?? (await this.keys.apiKey(kid));
       if (!key) refuse('unknown_key', `No public key or API key "${kid}" (header "kid")`);
       return verifyWithKey(token, key, options);
     }
 
-    const issuer = optionalString(token.payload, 'iss');
-    if (issuer !== undefined) {
-      const key = await this.keys.apiKey(issuer);
-      if (!key) refuse('unknown_key', `No API key "${issuer}" (claim "iss")`);
-      return verifyWithKey(token, key, options);
+    if (token.header.alg === 'HS256') {
+      const issuer = optionalString(token.payload, 'iss');
+      // An `iss` that could not be a key id is the integrator's own label, not a lookup.
+      const named = issuer !== undefined && isIdentifier(issuer) ? await this.keys.apiKey(issuer) : undefined;
+      if (named) return verifyWithKey(token, named, options);
+      const orgId = this.organisationToSearch(
+        request,
+        issuer === undefined
+          ? 'an HS256 room token without header "kid" or claim "iss"'
+          : 'an HS256 room token whose claim "iss" names no API key and which has no header "kid"',
+      );
+      return this.verifyWithLiveKeys(token, await this.keys.apiKeysOfOrganisation(orgId), orgId, 'HS256');
     }
 
+    const orgId = this.organisationToSearch(request, 'an RS256 room token without header "kid"');
+    return this.verifyWithLiveKeys(token, await this.keys.organisationPublicKeys(orgId), orgId, 'RS256');
+  }
+
+  private organisationToSearch(request: VerifyParticipantTokenRequest, what: string): string {
     if (request.orgId === undefined) {
       refuse(
         'unknown_key',
-        'The token names no key (no header "kid", no claim "iss") and the request names no organisation to look in',
+        `For ${what}, the request must name the organisation (orgId) whose keys are tried; it names none`,
       );
     }
-    const algorithm = TOKEN_ALGORITHMS.find((a) => a === token.header.alg);
-    if (!algorithm)
-      refuse(
-        'algorithm_not_allowed',
-        `Room tokens are signed with HS256 or RS256, not "${String(token.header.alg)}"`,
-      );
-    const candidates = await this.liveKeysOf(request.orgId, algorithm);
-    if (candidates.length === 0)
-      refuse('unknown_key', `Organisation ${request.orgId} has no live ${algorithm} key`);
-    return verifyWithAnyKey(token, candidates, {
-      ...options,
-      describeCandidates: `the ${candidates.length} live ${algorithm} key(s) of organisation ${request.orgId} (${candidates.map(describeKey).join(', ')})`,
-    });
+    return request.orgId;
   }
 
-  private liveKeysOf(orgId: string, algorithm: TokenAlgorithm): Promise<OrganisationKey[]> {
-    return algorithm === 'RS256'
-      ? this.keys.organisationPublicKeys(orgId)
-      : this.keys.apiKeysOfOrganisation(orgId);
+  private verifyWithLiveKeys(
+    token: UntrustedToken,
+    candidates: OrganisationKey[],
+    orgId: string,
+    algorithm: 'HS256' | 'RS256',
+  ): Promise<VerifiedToken<OrganisationKey>> {
+    if (candidates.length === 0) refuse('unknown_key', `Organisation ${orgId} has no live ${algorithm} key`);
+    return verifyWithAnyKey(token, candidates, {
+      clock: this.clock,
+      describeCandidates: `the ${candidates.length} live ${algorithm} key(s) of organisation ${orgId} (${candidates.map(describeKey).join(', ')})`,
+    });
   }
 }
 

@@ -1,6 +1,14 @@
 import { VerifiedParticipant } from '@confer/contracts';
 import { Clock } from '../clock';
-import { epochSeconds, optionalObject, optionalString, requiredString } from '../claims';
+import {
+  epochSeconds,
+  keyIdentifier,
+  optionalObject,
+  optionalString,
+  optionalStringIdentifier,
+  requiredIdentifier,
+  requiredString,
+} from '../claims';
 import { verifyWithKey } from '../jws-verification';
 import { TWILIO_CONTENT_TYPE, TWILIO_MAX_LIFETIME_SECONDS } from '../participant-token.constants';
 import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
@@ -26,7 +34,10 @@ export class TwilioAccessTokenForm implements ParticipantTokenForm {
   }
 
   async verify(token: UntrustedToken): Promise<VerifiedParticipant> {
-    const apiKeyId = requiredString(token.payload, 'iss', 'an access token names the API key that signed it');
+    const apiKeyId = keyIdentifier(
+      requiredString(token.payload, 'iss', 'an access token names the API key that signed it'),
+      'Claim "iss"',
+    );
     const key = await this.keys.apiKey(apiKeyId);
     if (!key) refuse('unknown_key', `No API key "${apiKeyId}" (claim "iss")`);
     const { claims } = await verifyWithKey(token, key, { clock: this.clock });
@@ -51,7 +62,7 @@ export class TwilioAccessTokenForm implements ParticipantTokenForm {
 
     const grants = optionalObject(claims, 'grants');
     if (!grants) refuse('missing_claim', 'Claim "grants" is required: it carries the identity');
-    const identity = requiredString(
+    const identity = requiredIdentifier(
       grants,
       'identity',
       'the participant the token is for',
@@ -59,7 +70,7 @@ export class TwilioAccessTokenForm implements ParticipantTokenForm {
     );
     const video = optionalObject(grants, 'video', 'grants.video');
     // An empty room grant means "any room", as with Twilio.
-    const room = video ? optionalString(video, 'room', 'grants.video.room') : undefined;
+    const room = video ? optionalStringIdentifier(video, 'room', 'grants.video.room') : undefined;
     const { identity: _identity, video: _video, ...otherGrants } = grants;
 
     return {

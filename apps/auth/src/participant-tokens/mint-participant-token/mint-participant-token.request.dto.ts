@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 import { ParticipantRole, ParticipantRoles } from '@confer/contracts';
+import { NO_CONTROL_CHARACTERS } from '../identifiers';
 import {
   DEFAULT_PARTICIPANT_TOKEN_TTL_SECONDS,
   MIN_PARTICIPANT_TOKEN_TTL_SECONDS,
@@ -17,6 +18,7 @@ export class MintParticipantTokenRequestDto {
   })
   @IsString()
   @Length(1, 256)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'identity must not contain control characters' })
   identity: string;
 
   @ApiProperty({
@@ -41,6 +43,7 @@ export class MintParticipantTokenRequestDto {
   @IsOptional()
   @IsString()
   @Length(1, 256)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'displayName must not contain control characters' })
   displayName?: string;
 
   @ApiPropertyOptional({

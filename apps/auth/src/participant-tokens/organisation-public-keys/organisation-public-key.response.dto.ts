@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { OrganisationPublicKeyEntity } from '../organisation-public-key.entity';
+import { OrganisationPublicKeyRecord } from '../ports/organisation-public-key-rows.port';
 
 export class OrganisationPublicKeyResponseDto {
   @ApiProperty({
@@ -44,7 +44,7 @@ export class OrganisationPublicKeyPageDto {
 }
 
 export function organisationPublicKeyResponse(
-  row: OrganisationPublicKeyEntity,
+  row: OrganisationPublicKeyRecord,
 ): OrganisationPublicKeyResponseDto {
   return {
     id: row.id,

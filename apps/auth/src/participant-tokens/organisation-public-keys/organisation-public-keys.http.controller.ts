@@ -14,6 +14,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
 import { halPage, PageQueryDto } from '../../hal/page-query.dto';
+import { IdentifierParamPipe } from '../identifier-param.pipe';
 import { ParticipantTokenErrors } from '../participant-token.errors';
 import { OrganisationPublicKeys } from './organisation-public-keys.service';
 import {
@@ -43,7 +44,7 @@ export class OrganisationPublicKeysHttpController {
   @ApiErrors(400, ParticipantTokenErrors.invalidPublicKey, 401, 403, 429)
   async register(
     @CurrentPrincipal() principal: Principal,
-    @Param('orgId') orgId: string,
+    @Param('orgId', IdentifierParamPipe) orgId: string,
     @Body() body: RegisterPublicKeyRequestDto,
   ): Promise<OrganisationPublicKeyResponseDto> {
     assertOrgAccess(principal, orgId);
@@ -58,7 +59,7 @@ export class OrganisationPublicKeysHttpController {
   @ApiErrors(400, 401, 403, 429)
   async list(
     @CurrentPrincipal() principal: Principal,
-    @Param('orgId') orgId: string,
+    @Param('orgId', IdentifierParamPipe) orgId: string,
     @Query() query: PageQueryDto,
   ): Promise<OrganisationPublicKeyPageDto> {
     assertOrgAccess(principal, orgId);
@@ -73,11 +74,11 @@ export class OrganisationPublicKeysHttpController {
   @Get(':keyId')
   @ApiOperation({ summary: 'Fetch one registered public key' })
   @ApiOkResponse({ type: OrganisationPublicKeyResponseDto })
-  @ApiErrors(401, 403, ParticipantTokenErrors.publicKeyNotFound, 429)
+  @ApiErrors(400, 401, 403, ParticipantTokenErrors.publicKeyNotFound, 429)
   async get(
     @CurrentPrincipal() principal: Principal,
-    @Param('orgId') orgId: string,
-    @Param('keyId') keyId: string,
+    @Param('orgId', IdentifierParamPipe) orgId: string,
+    @Param('keyId', IdentifierParamPipe) keyId: string,
   ): Promise<OrganisationPublicKeyResponseDto> {
     assertOrgAccess(principal, orgId);
     return organisationPublicKeyResponse(await this.publicKeys.get(orgId, keyId));
@@ -88,11 +89,11 @@ export class OrganisationPublicKeysHttpController {
     summary: 'Revoke a public key (idempotent); room tokens naming it are refused from now on',
   })
   @ApiOkResponse({ type: OrganisationPublicKeyResponseDto })
-  @ApiErrors(401, 403, ParticipantTokenErrors.publicKeyNotFound, 429)
+  @ApiErrors(400, 401, 403, ParticipantTokenErrors.publicKeyNotFound, 429)
   async revoke(
     @CurrentPrincipal() principal: Principal,
-    @Param('orgId') orgId: string,
-    @Param('keyId') keyId: string,
+    @Param('orgId', IdentifierParamPipe) orgId: string,
+    @Param('keyId', IdentifierParamPipe) keyId: string,
   ): Promise<OrganisationPublicKeyResponseDto> {
     assertOrgAccess(principal, orgId);
     return organisationPublicKeyResponse(await this.publicKeys.revoke(orgId, keyId));

@@ -1,65 +1,22 @@
 import { generateKeyPairSync } from 'crypto';
-import { FindOptionsWhere, Repository } from 'typeorm';
 import { AppError } from '@confer/http';
 import { FixedClock } from '../clock';
-import { OrganisationPublicKeyEntity } from '../organisation-public-key.entity';
+import { FakeOrganisationPublicKeyRows } from '../ports/organisation-public-key-rows.fake';
 import { FakeParticipantTokenKeys } from '../ports/participant-token-keys.fake';
 import { NOW, rsaPair } from '../verifier-fixture.fake';
 import { OrganisationPublicKeys } from './organisation-public-keys.service';
 
-/** Just enough of a TypeORM repository, in memory. */
-class InMemoryPublicKeyRows {
-  readonly rows = new Map<string, OrganisationPublicKeyEntity>();
-
-  create(fields: Partial<OrganisationPublicKeyEntity>): OrganisationPublicKeyEntity {
-    return Object.assign(new OrganisationPublicKeyEntity(), fields);
-  }
-
-  async save(row: OrganisationPublicKeyEntity): Promise<OrganisationPublicKeyEntity> {
-    row.createdAt ??= new Date(NOW.getTime() + this.rows.size);
-    this.rows.set(row.id, row);
-    return row;
-  }
-
-  async findOneBy(
-    where: FindOptionsWhere<OrganisationPublicKeyEntity>,
-  ): Promise<OrganisationPublicKeyEntity | null> {
-    const row = this.rows.get(String(where.id));
-    return row && row.orgId === where.orgId ? row : null;
-  }
-
-  async findAndCount(options: {
-    where: { orgId: string };
-    skip: number;
-    take: number;
-  }): Promise<[OrganisationPublicKeyEntity[], number]> {
-    const all = [...this.rows.values()]
-      .filter((r) => r.orgId === options.where.orgId)
-      .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
-    return [all.slice(options.skip, options.skip + options.take), all.length];
-  }
-
-  async update(where: { id: string }, fields: Partial<OrganisationPublicKeyEntity>): Promise<void> {
-    Object.assign(this.rows.get(where.id) ?? {}, fields);
-  }
-}
-
 describe('OrganisationPublicKeys', () => {
   const pem = (key: { export(o: { type: 'spki'; format: 'pem' }): string | Buffer }) =>
     key.export({ type: 'spki', format: 'pem' }).toString();
-  let rows: InMemoryPublicKeyRows;
+  let rows: FakeOrganisationPublicKeyRows;
   let keys: FakeParticipantTokenKeys;
   let service: OrganisationPublicKeys;
 
   beforeEach(() => {
-    rows = new InMemoryPublicKeyRows();
+    rows = new FakeOrganisationPublicKeyRows(NOW);
     keys = new FakeParticipantTokenKeys();
-    // TypeORM's overloads are wider than the few calls the service makes; the in-memory rows serve those.
-    service = new OrganisationPublicKeys(
-      rows as unknown as Repository<OrganisationPublicKeyEntity>,
-      keys,
-      new FixedClock(NOW),
-    );
+    service = new OrganisationPublicKeys(rows, keys, new FixedClock(NOW));
   });
 
   it('registers an RSA public key under a new kid, stored as SPKI PEM', async () => {
@@ -106,7 +63,7 @@ describe('OrganisationPublicKeys', () => {
       code: 'invalid_public_key',
       message: expect.stringContaining('private key'),
     });
-    expect(rows.rows.size).toBe(0);
+    expect(rows.size).toBe(0);
   });
 
   it("lists one organisation's keys, newest first, a page at a time", async () => {
@@ -129,5 +86,21 @@ describe('OrganisationPublicKeys', () => {
       status: 404,
       code: 'public_key_not_found',
     });
+    expect((await service.get('org_a', id)).revokedAt).toEqual(NOW);
+  });
+
+  it("answers 404 for an unknown key and for another organisation's key", async () => {
+    const { id } = await service.register('org_a', pem(rsaPair().publicKey), null);
+    for (const [orgId, keyId] of [
+      ['org_b', id],
+      ['org_a', 'opk_nope'],
+    ]) {
+      await expect(service.get(orgId, keyId)).rejects.toMatchObject({
+        status: 404,
+        code: 'public_key_not_found',
+        message: expect.stringContaining(keyId),
+      });
+    }
+    expect(keys.forgotten).toEqual([]);
   });
 });

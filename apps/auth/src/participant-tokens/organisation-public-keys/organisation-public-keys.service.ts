@@ -1,17 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { newId } from '../../crypto/identifiers';
-import { rs256Key, UnusablePublicKey } from '../key-material';
-import { OrganisationPublicKeyEntity } from '../organisation-public-key.entity';
-import { ParticipantTokenErrors } from '../participant-token.errors';
-import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
 import { Clock } from '../clock';
-
-export interface PublicKeyPage {
-  rows: OrganisationPublicKeyEntity[];
-  total: number;
-}
+import { rs256Key, UnusablePublicKey } from '../key-material';
+import { ParticipantTokenErrors } from '../participant-token.errors';
+import {
+  OrganisationPublicKeyPage,
+  OrganisationPublicKeyRecord,
+  OrganisationPublicKeyRows,
+} from '../ports/organisation-public-key-rows.port';
+import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
 
 /**
  * The RSA public keys an organisation registers to sign its own room tokens (RS256).
@@ -20,11 +17,7 @@ export interface PublicKeyPage {
 @Injectable()
 export class OrganisationPublicKeys {
   constructor(
-    @InjectRepository(OrganisationPublicKeyEntity)
-    private readonly rows: Pick<
-      Repository<OrganisationPublicKeyEntity>,
-      'create' | 'save' | 'findOneBy' | 'findAndCount' | 'update'
-    >,
+    @Inject(OrganisationPublicKeyRows) private readonly rows: OrganisationPublicKeyRows,
     @Inject(ParticipantTokenKeys) private readonly keys: ParticipantTokenKeys,
     @Inject(Clock) private readonly clock: Clock,
   ) {}
@@ -33,7 +26,7 @@ export class OrganisationPublicKeys {
     orgId: string,
     publicKeyPem: string,
     name: string | null,
-  ): Promise<OrganisationPublicKeyEntity> {
+  ): Promise<OrganisationPublicKeyRecord> {
     if (/PRIVATE KEY/.test(publicKeyPem)) {
       // Deriving the public half would work, but the caller should learn the private key left their hands.
       const problem = 'this is a private key: keep it secret and register only its public key';
@@ -51,45 +44,29 @@ export class OrganisationPublicKeys {
         message: `publicKeyPem is unusable: ${err.message}`,
       });
     }
-    const row = this.rows.create({
-      id: newId('opk'),
-      orgId,
-      name,
-      publicKeyPem: canonicalPem,
-      revokedAt: null,
-    });
-    return this.rows.save(row);
+    return this.rows.add({ id: newId('opk'), orgId, name, publicKeyPem: canonicalPem });
   }
 
-  async list(orgId: string, page: number, count: number): Promise<PublicKeyPage> {
-    const [rows, total] = await this.rows.findAndCount({
-      where: { orgId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-      skip: page * count,
-      take: count,
-    });
-    return { rows, total };
+  list(orgId: string, page: number, count: number): Promise<OrganisationPublicKeyPage> {
+    return this.rows.page(orgId, page * count, count);
   }
 
-  async get(orgId: string, keyId: string): Promise<OrganisationPublicKeyEntity> {
-    const row = await this.rows.findOneBy({ id: keyId, orgId });
-    if (!row)
-      throw ParticipantTokenErrors.publicKeyNotFound(
-        { keyId },
-        { message: `Public key ${keyId} does not exist in organisation ${orgId}` },
-      );
-    return row;
+  async get(orgId: string, keyId: string): Promise<OrganisationPublicKeyRecord> {
+    return (await this.rows.find(orgId, keyId)) ?? notFound(orgId, keyId);
   }
 
   /** Idempotent: revoking a revoked key answers it unchanged. */
-  async revoke(orgId: string, keyId: string): Promise<OrganisationPublicKeyEntity> {
-    const row = await this.get(orgId, keyId);
-    if (row.revokedAt === null) {
-      row.revokedAt = this.clock.now();
-      await this.rows.update({ id: row.id, orgId }, { revokedAt: row.revokedAt });
-    }
+  async revoke(orgId: string, keyId: string): Promise<OrganisationPublicKeyRecord> {
+    const row = (await this.rows.revoke(orgId, keyId, this.clock.now())) ?? notFound(orgId, keyId);
     // Other replicas notice within the key cache period.
     this.keys.forget('organisation_public_key', keyId);
     return row;
   }
+}
+
+function notFound(orgId: string, keyId: string): never {
+  throw ParticipantTokenErrors.publicKeyNotFound(
+    { keyId },
+    { message: `Public key ${keyId} does not exist in organisation ${orgId}` },
+  );
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Length } from 'class-validator';
+import { IsOptional, IsString, Length, Matches } from 'class-validator';
+import { NO_CONTROL_CHARACTERS } from '../identifiers';
 
 export class RegisterPublicKeyRequestDto {
   @ApiProperty({
@@ -16,5 +17,6 @@ export class RegisterPublicKeyRequestDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @Matches(NO_CONTROL_CHARACTERS, { message: 'name must not contain control characters' })
   name?: string;
 }
