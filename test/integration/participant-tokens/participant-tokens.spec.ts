@@ -28,14 +28,25 @@ describe('participant tokens over NATS and HTTP', () => {
   }
 
   const now = () => Math.floor(Date.now() / 1000);
-  const verify = (token: string, extra: { roomId?: string; orgId?: string } = {}) =>
+  const verify = (token: string, extra: { roomId?: string; orgId?: string; peerId?: string } = {}) =>
     commands.request(VerifyParticipantToken, { token, ...extra });
   const hs256 = (claims: Record<string, unknown>, secret: string, header: Record<string, unknown> = {}) =>
     new SignJWT(claims)
       .setProtectedHeader({ ...header, alg: 'HS256', typ: 'JWT' })
       .sign(Buffer.from(secret, 'utf8'));
-  const rs256 = (claims: Record<string, unknown>, key: KeyObject, kid: string) =>
-    new SignJWT(claims).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key);
+  const rs256 = (claims: Record<string, unknown>, key: KeyObject, kid?: unknown) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: 'RS256', typ: 'JWT', ...(kid === undefined ? {} : { kid }) } as never)
+      .sign(key);
+  const registerPublicKey = async (): Promise<{ id: string; privateKey: KeyObject }> => {
+    const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const response = await api(`/v1/orgs/${orgA.orgId}/public-keys`, {
+      method: 'POST',
+      body: JSON.stringify({ publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }) }),
+    });
+    expect(response.status).toBe(201);
+    return { id: ((await response.json()) as { id: string }).id, privateKey };
+  };
   const api = (path: string, init: RequestInit & { accessToken?: string } = {}) =>
     fetch(`${auth.baseUrl}${path}`, {
       ...init,
@@ -316,6 +327,32 @@ describe('participant tokens over NATS and HTTP', () => {
       valid: true,
       participant: { form: 'datagram', orgId: orgA.orgId, role: 'host', identity: 'user456' },
     });
+    // The document's own example claims: expires_in without iat, bounded by the alias's expiry.
+    const seedExample = await hs256(
+      { alias: aliasId, user_id: 'user456xxyz', host: true, expires_in: 3600 },
+      first,
+    );
+    expect(await verify(seedExample, { roomId: 'room-alias', orgId: orgA.orgId })).toMatchObject({
+      valid: true,
+      participant: { identity: 'user456xxyz', expiresAt },
+    });
+    expect(await verify(seedExample, { orgId: orgB.orgId })).toMatchObject({
+      valid: false,
+      reason: 'wrong_audience',
+    });
+    expect(await verify(seedExample, { roomId: 'room-other' })).toMatchObject({
+      valid: false,
+      reason: 'wrong_room',
+    });
+    const signedWithAnother = await hs256(
+      { alias: aliasId, user_id: 'mallory', host: true },
+      'not-the-alias-secret-0123456789',
+    );
+    expect(await verify(signedWithAnother)).toMatchObject({
+      valid: false,
+      reason: 'bad_signature',
+      message: expect.stringContaining(aliasId),
+    });
 
     await commands.request(RegisterAliasCredential, {
       aliasId,
@@ -325,6 +362,18 @@ describe('participant tokens over NATS and HTTP', () => {
       expiresAt,
     });
     expect(await verify(token)).toMatchObject({ valid: false, reason: 'bad_signature' });
+    await expect(
+      commands.request(RegisterAliasCredential, {
+        aliasId,
+        orgId: orgB.orgId,
+        roomId: 'room-alias',
+        jwtSecret: 'third-alias-secret-0123456789',
+        expiresAt,
+      }),
+    ).rejects.toMatchObject({ code: 'alias_conflict' });
+    // The refused move changed nothing: the second secret still opens the alias for org A.
+    const second = await hs256({ alias: aliasId, user_id: 'u2' }, 'second-alias-secret-012345678');
+    expect(await verify(second, { orgId: orgA.orgId })).toMatchObject({ valid: true });
   });
 
   it('refuses to register an alias of an unknown organisation, or to move an alias to another organisation', async () => {
@@ -337,10 +386,120 @@ describe('participant tokens over NATS and HTTP', () => {
     await expect(
       commands.request(RegisterAliasCredential, { ...request, orgId: 'org_unknown' }),
     ).rejects.toMatchObject({ code: 'organisation_not_found' });
+    for (const [orgId, roomId] of [
+      ['org_\u0000', 'r'],
+      [orgA.orgId, 'room\u0000'],
+    ]) {
+      await expect(
+        commands.request(RegisterAliasCredential, { ...request, orgId, roomId }),
+      ).rejects.toMatchObject({
+        code: 'invalid_request',
+        message: expect.stringMatching(/(orgId|roomId) must not contain control characters/),
+      });
+    }
     await commands.request(RegisterAliasCredential, { ...request, orgId: orgA.orgId });
     const moved = commands.request(RegisterAliasCredential, { ...request, orgId: orgB.orgId });
     await expect(moved).rejects.toBeInstanceOf(CommandFailed);
     await expect(moved).rejects.toMatchObject({ code: 'alias_conflict' });
+  });
+
+  describe('identifiers that could not be ids', () => {
+    const nul = 'x\u0000y';
+
+    it('answers a refusal over NATS, never an internal error, for a NUL byte in any key id or in the request', async () => {
+      const gcore = { roomId: 'room-1', peerId: 'p1' };
+      const cases: Array<[string, Promise<string>, Record<string, string>, string]> = [
+        [
+          'Coviu iss',
+          hs256({ iss: nul, un: 'Joe', sid: 'room-1', rle: 'guest' }, orgA.secret),
+          {},
+          'unknown_key',
+        ],
+        [
+          'Twilio iss',
+          hs256({ iss: nul, exp: now() + 60, grants: { identity: 'a' } }, orgA.secret, {
+            cty: 'twilio-fpa;v=1',
+          }),
+          {},
+          'unknown_key',
+        ],
+        ['Gcore kid', hs256(gcore, orgA.secret, { kid: nul }), {}, 'unknown_key'],
+        ['Gcore object kid', hs256(gcore, orgA.secret, { kid: { id: orgA.apiKey } }), {}, 'malformed'],
+        ['Datagram alias', hs256({ alias: nul, user_id: 'u' }, orgA.secret), {}, 'unknown_key'],
+        ['request orgId', hs256(gcore, orgA.secret), { orgId: nul }, 'malformed'],
+        ['request peerId', hs256(gcore, orgA.secret), { peerId: nul }, 'malformed'],
+      ];
+      for (const [what, token, extra, reason] of cases) {
+        const reply = await verify(await token, extra).catch((err: unknown) => err);
+        expect({ what, reply }).toMatchObject({ what, reply: { valid: false, reason } });
+      }
+    });
+
+    it('answers 400 invalid_request, never 500, for a public key id that could not be one', async () => {
+      for (const keyId of ['%00', 'k'.repeat(300), 'opk_%0A1']) {
+        for (const method of ['GET', 'DELETE']) {
+          const response = await api(`/v1/orgs/${orgA.orgId}/public-keys/${keyId}`, { method });
+          expect({ keyId, method, status: response.status }).toEqual({ keyId, method, status: 400 });
+          expect(await response.json()).toMatchObject({ error: { code: 'invalid_request' } });
+        }
+      }
+      const unknown = await api(`/v1/orgs/${orgA.orgId}/public-keys/opk_unknown`);
+      expect(unknown.status).toBe(404);
+    });
+
+    it('refuses to mint a token for an identity with control characters', async () => {
+      const response = await api('/v1/tokens', {
+        method: 'POST',
+        body: JSON.stringify({ identity: 'user\u0007', roomId: 'weekly' }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { code: 'invalid_request' } });
+    });
+  });
+
+  describe('Gcore room tokens that name no key', () => {
+    it("admits the seed's own example (no peerId, no sub) without an identity, or as the joiner's peerId", async () => {
+      const { privateKey } = await registerPublicKey();
+      const token = await rs256(
+        { roomId: 'abcd1234', role: 'moderator', startTime: '2022-06-21T00:00:00.0Z', iat: 1516239022 },
+        privateKey,
+      );
+      const reply = await verify(token, { roomId: 'abcd1234', orgId: orgA.orgId });
+      expect(reply).toMatchObject({ valid: true, participant: { form: 'gcore', role: 'moderator' } });
+      expect(reply.valid && 'identity' in reply.participant).toBe(false);
+      expect(await verify(token, { roomId: 'abcd1234', orgId: orgA.orgId, peerId: 'peer-9' })).toMatchObject({
+        valid: true,
+        participant: { identity: 'peer-9' },
+      });
+      expect(await verify(token, { orgId: orgB.orgId })).toMatchObject({ valid: false });
+    });
+
+    it("chooses by alg when iss is the integrator's own: RS256 from public keys, HS256 from API keys", async () => {
+      const { id, privateKey } = await registerPublicKey();
+      const claims = { iss: 'my-app', roomId: 'room-1', peerId: 'p1' };
+      expect(await verify(await rs256(claims, privateKey), { orgId: orgA.orgId })).toMatchObject({
+        valid: true,
+        participant: { keyId: id, orgId: orgA.orgId },
+      });
+      expect(await verify(await hs256(claims, orgA.secret), { orgId: orgA.orgId })).toMatchObject({
+        valid: true,
+        participant: { keyId: orgA.apiKey },
+      });
+      expect(await verify(await rs256(claims, privateKey))).toMatchObject({
+        valid: false,
+        reason: 'unknown_key',
+      });
+    });
+
+    it("refuses a token of organisation A's key presented for organisation B", async () => {
+      const { id, privateKey } = await registerPublicKey();
+      const token = await rs256({ roomId: 'room-1', peerId: 'p1' }, privateKey, id);
+      expect(await verify(token, { orgId: orgB.orgId })).toMatchObject({
+        valid: false,
+        reason: 'wrong_audience',
+        message: expect.stringContaining(orgB.orgId),
+      });
+    });
   });
 
   it('documents the endpoints in the OpenAPI document', async () => {

@@ -5,6 +5,7 @@ import { CommandRejection } from '@confer/bus';
 import { RegisterAliasCredential, ReplyOf, RequestOf } from '@confer/contracts';
 import { SecretBox } from '../../crypto/secret-box';
 import { AliasCredentialEntity } from '../alias-credential.entity';
+import { identifierProblem } from '../identifiers';
 import { ParticipantTokenKeys } from '../ports/participant-token-keys.port';
 
 export type RegisterAliasCredentialRequest = RequestOf<typeof RegisterAliasCredential>;
@@ -27,6 +28,11 @@ export class AliasCredentials {
 
   /** Creates or replaces the alias's credential; an alias never moves to another organisation. */
   async register(request: RegisterAliasCredentialRequest): Promise<RegisterAliasCredentialReply> {
+    // Stored as text and used as a foreign key: PostgreSQL would fail on a NUL byte (an outage to the caller).
+    for (const field of ['orgId', 'roomId'] as const) {
+      const problem = identifierProblem(request[field]);
+      if (problem !== undefined) throw new CommandRejection('invalid_request', `${field} ${problem}`);
+    }
     try {
       await this.dataSource.transaction(async (tx) => {
         const rows = tx.getRepository(AliasCredentialEntity);

@@ -44,7 +44,10 @@ export class OrganisationPublicKeys {
         message: `publicKeyPem is unusable: ${err.message}`,
       });
     }
-    return this.rows.add({ id: newId('opk'), orgId, name, publicKeyPem: canonicalPem });
+    const row = await this.rows.add({ id: newId('opk'), orgId, name, publicKeyPem: canonicalPem });
+    // The organisation's cached list of live keys (tried for tokens without kid) lacks the new one.
+    this.keys.forget('organisation_public_key', row.id);
+    return row;
   }
 
   list(orgId: string, page: number, count: number): Promise<OrganisationPublicKeyPage> {
