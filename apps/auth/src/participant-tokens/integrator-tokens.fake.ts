@@ -17,16 +17,19 @@ export function authConfigForTests(overrides: Partial<AuthConfig> = {}): AuthCon
   };
 }
 
-type Header = Partial<JWTHeaderParameters> & Record<string, unknown>;
+/** Header parameters as a careless or hostile integrator may write them: `kid` of any JSON type. */
+type Header = Omit<Partial<JWTHeaderParameters>, 'kid'> & { kid?: unknown } & Record<string, unknown>;
 
 export function signHs256(payload: JWTPayload, secret: string, header: Header = {}): Promise<string> {
   return new SignJWT(payload)
-    .setProtectedHeader({ typ: 'JWT', ...header, alg: 'HS256' })
+    .setProtectedHeader({ typ: 'JWT', ...header, alg: 'HS256' } as JWTHeaderParameters)
     .sign(Buffer.from(secret, 'utf8'));
 }
 
 export function signRs256(payload: JWTPayload, privateKey: KeyObject, header: Header = {}): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ typ: 'JWT', ...header, alg: 'RS256' }).sign(privateKey);
+  return new SignJWT(payload)
+    .setProtectedHeader({ typ: 'JWT', ...header, alg: 'RS256' } as JWTHeaderParameters)
+    .sign(privateKey);
 }
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');

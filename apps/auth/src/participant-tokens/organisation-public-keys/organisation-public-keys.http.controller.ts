@@ -13,7 +13,7 @@ import {
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
-import { halPage, PageQueryDto } from '../../hal/page-query.dto';
+import { halPage, PageQueryDto } from '@confer/http';
 import { IdentifierParamPipe } from '../identifier-param.pipe';
 import { ParticipantTokenErrors } from '../participant-token.errors';
 import { OrganisationPublicKeys } from './organisation-public-keys.service';
