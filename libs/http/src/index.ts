@@ -31,3 +31,5 @@ export type { HttpServiceOptions } from './bootstrap-http-service';
 export { runClustered } from './run-clustered';
 export { HttpDrain, HttpLifecycleModule, HTTP_DRAIN_TIMEOUT_MS } from './http-drain';
 export { requestSanity, bodyProblem, hasControlCharacter, MAX_BODY_DEPTH } from './request-sanity';
+export { PageQueryDto, halPage, MAX_PAGE } from './hal-page';
+export type { HalPage } from './hal-page';

@@ -1,0 +1,35 @@
+import { defineErrors } from '@confer/http';
+
+/**
+ * The rooms service's closed catalogue. Join refusals carry a code a client can
+ * branch on and a message a person can read.
+ */
+export const RoomErrors = defineErrors({
+  INVALID_ROOM_ID: { status: 400, message: 'A room id is 1 to 128 letters, digits, "_" or "-"' },
+  ROOM_NOT_FOUND: { status: 404, message: 'The room does not exist' },
+  PEER_NOT_FOUND: { status: 404, message: 'The peer is not in the room' },
+  TOKEN_REQUIRED: { status: 401, message: 'This room can only be entered with a participant token' },
+  TOKEN_INVALID: { status: 401, message: 'The participant token was refused' },
+  WRONG_ROOM: { status: 403, message: 'The participant token is for another room' },
+  FORBIDDEN: { status: 403, message: 'You may not do this in this room' },
+  ROOM_LOCKED: { status: 423, message: 'The room is locked; contact its moderator' },
+  ROOM_FULL: { status: 423, message: 'The room is full' },
+  TOO_EARLY: { status: 425, message: 'The event has not started yet' },
+  TOKEN_LIFETIME_EXCEEDED: {
+    status: 401,
+    message: 'This link has expired: its lifetime counts from the first connection',
+  },
+  ACCESS_DENIED: { status: 403, message: 'Access to the room was declined' },
+  ACCESS_CHECK_UNAVAILABLE: {
+    status: 503,
+    message: 'The access check could not be completed; try again shortly',
+  },
+  AUTH_UNAVAILABLE: {
+    status: 503,
+    message: 'Participant tokens cannot be checked right now; try again shortly',
+  },
+  OUTBOUND_TARGET_REFUSED: {
+    status: 400,
+    message: 'The URL points into a private network, which is not allowed',
+  },
+});

@@ -1,0 +1,90 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { BusModule } from '@confer/bus';
+import { DatabaseModule } from '@confer/database';
+import { HttpLifecycleModule } from '@confer/http';
+import { OutboxModule } from '@confer/outbox';
+import { TelemetryModule } from '@confer/telemetry';
+import {
+  AccessTokenGuard,
+  AccessTokenVerifier,
+  API_RATE_LIMITER,
+  RemoteJwksAccessTokenVerifier,
+  TokenBucketRateLimiter,
+} from '@confer/auth-client';
+import { issuerOf, ROOMS_CONFIG, RoomsConfig } from './config/rooms.config';
+import { roomsDatabaseOptions } from './database/rooms-database';
+import { MediaServers } from './media-servers/media-servers';
+import { MediaServersHttpController } from './media-servers/media-servers.http.controller';
+import { LiveRooms } from './rooms/live-rooms';
+import { PrepareRoom } from './rooms/prepare-room/prepare-room.service';
+import { GetRoom } from './rooms/get-room/get-room.service';
+import { RoomsHttpController } from './rooms/rooms.http.controller';
+import { PeerDepartures } from './presence/peer-departures';
+import { Presence } from './presence/presence.service';
+import { PresenceSweeper } from './presence/presence-sweeper';
+import { LivePeers } from './presence/live-peers.service';
+import { PresenceHttpController } from './presence/presence.http.controller';
+import { DecideJoin } from './joins/decide-join.service';
+import { JoinHttpController } from './joins/join.http.controller';
+import { ParticipantTokensClient } from './joins/participant-tokens.client';
+import { JoinGrantsClient } from './joins/join-grants.client';
+import { AccessCheckClient, OUTBOUND_GUARD } from './joins/access-check/access-check.client';
+import { OutboundGuard } from './joins/access-check/outbound-guard';
+
+const httpControllers = [
+  JoinHttpController,
+  PresenceHttpController,
+  RoomsHttpController,
+  MediaServersHttpController,
+];
+const useCases = [DecideJoin, PrepareRoom, GetRoom, Presence, LivePeers];
+const domain = [LiveRooms, PeerDepartures, PresenceSweeper, MediaServers];
+const adapters = [ParticipantTokensClient, JoinGrantsClient, AccessCheckClient];
+
+/** Configuration and server-API access control, available to every module of the service. */
+@Global()
+@Module({})
+class RoomsCoreModule {
+  static forConfig(config: RoomsConfig): DynamicModule {
+    const issuer = issuerOf(config);
+    return {
+      module: RoomsCoreModule,
+      providers: [
+        { provide: ROOMS_CONFIG, useValue: config },
+        {
+          provide: AccessTokenVerifier,
+          useValue: new RemoteJwksAccessTokenVerifier({
+            jwksUrl: config.AUTH_JWKS_URL,
+            issuer,
+            audience: `${issuer}/v1/`,
+            defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
+          }),
+        },
+        { provide: API_RATE_LIMITER, useValue: new TokenBucketRateLimiter() },
+        { provide: OUTBOUND_GUARD, useValue: new OutboundGuard(config.OUTBOUND_ALLOWED_HOSTS.split(',')) },
+        AccessTokenGuard,
+      ],
+      exports: [ROOMS_CONFIG, AccessTokenVerifier, API_RATE_LIMITER, OUTBOUND_GUARD, AccessTokenGuard],
+    };
+  }
+}
+
+/** The rooms service: rooms, join decisions, presence and moderation. */
+@Module({})
+export class RoomsModule {
+  static forConfig(config: RoomsConfig): DynamicModule {
+    return {
+      module: RoomsModule,
+      imports: [
+        RoomsCoreModule.forConfig(config),
+        TelemetryModule,
+        HttpLifecycleModule,
+        DatabaseModule.forRoot(roomsDatabaseOptions(config.DATABASE_URL, config.ROOMS_DB_SCHEMA)),
+        BusModule.forRoot({ service: 'rooms', url: config.NATS_URL }),
+        OutboxModule.forRoot(),
+      ],
+      controllers: httpControllers,
+      providers: [...useCases, ...domain, ...adapters],
+    };
+  }
+}
