@@ -78,6 +78,8 @@ if [ ! -f .env ]; then
     echo "DATABASE_URL=postgres://confer:confer@127.0.0.1:5432/confer"
     echo "NATS_URL=nats://127.0.0.1:4222"
     echo "SECRET_ENCRYPTION_KEY=$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('hex'))")"
+    # A developer's own machine: callbacks to local test servers are fine here.
+    echo "OUTBOUND_ALLOWED_HOSTS=localhost,127.0.0.1,::1"
   } >.env
 fi
 
