@@ -7,7 +7,7 @@ import { runMigrations } from '@confer/database';
 import { AuthModule } from '../../apps/auth/src/auth.module';
 import { AuthConfig, loadAuthConfig } from '../../apps/auth/src/config/auth.config';
 import { authDatabaseOptions } from '../../apps/auth/src/database/auth-database';
-import { TEST_DATABASE_URL, TEST_NATS_URL, uniqueSchema } from './test-env';
+import { freePort, TEST_DATABASE_URL, TEST_NATS_URL, uniqueSchema } from './test-env';
 import { startPrivateNatsServer } from './private-nats-server';
 
 export interface RunningAuthService {
@@ -69,17 +69,4 @@ export async function startAuthService(
       await nats?.stop();
     },
   };
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('net');
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -34,7 +34,8 @@ export class AccessCheckClient {
   async check(request: AccessCheckRequest): Promise<AccessCheckAnswer> {
     let status: number;
     try {
-      status = await this.post(request);
+      // post() may throw synchronously (a refused address): keep it inside the try.
+      status = await Promise.resolve().then(() => this.post(request));
     } catch (error) {
       const cause = error instanceof Error ? error.message : String(error);
       this.#logger.warn({
@@ -53,6 +54,7 @@ export class AccessCheckClient {
 
   private post(request: AccessCheckRequest): Promise<number> {
     const url = new URL(request.url);
+    this.guard.assertUrlAllowed(url);
     const body = JSON.stringify(request.body);
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {

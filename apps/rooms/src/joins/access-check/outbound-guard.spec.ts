@@ -31,6 +31,13 @@ describe('OutboundGuard', () => {
     expect(allowing.allows('x', '192.168.0.1')).toBe(false);
   });
 
+  it('refuses a URL naming a private address outright, brackets and all', () => {
+    expect(() => guard.assertUrlAllowed(new URL('http://10.1.2.3/check'))).toThrow('private address');
+    expect(() => guard.assertUrlAllowed(new URL('http://[::1]:8080/check'))).toThrow('private address');
+    expect(() => guard.assertUrlAllowed(new URL('https://93.184.216.34/check'))).not.toThrow();
+    expect(() => guard.assertUrlAllowed(new URL('https://example.com/check'))).not.toThrow();
+  });
+
   it('refuses at connection time through its lookup', (done) => {
     guard.lookup('localhost', {}, (error) => {
       expect(error?.code).toBe('EPRIVATEADDRESS');

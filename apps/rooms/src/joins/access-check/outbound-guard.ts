@@ -58,6 +58,20 @@ export class OutboundGuard {
     return !this.#blocked.check(unmapped, family);
   }
 
+  /**
+   * Throws when `url` names a forbidden IP address outright. Node connects to IP
+   * literals without calling `lookup`, so they must be checked here, before any
+   * connection; host names are checked by `lookup` once resolved.
+   */
+  assertUrlAllowed(url: URL): void {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    if (isIP(host) && !this.allows(host, host)) {
+      const refused: NodeJS.ErrnoException = new Error(`${host} is a private address`);
+      refused.code = 'EPRIVATEADDRESS';
+      throw refused;
+    }
+  }
+
   /** A `lookup` for http.request that resolves, then refuses a forbidden address. */
   readonly lookup = (
     hostname: string,
