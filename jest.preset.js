@@ -3,7 +3,7 @@
 // spec never depends on a stale dist/.
 const path = require('path');
 
-const libs = ['contracts', 'bus', 'database', 'telemetry', 'http', 'auth-client', 'config'];
+const libs = ['contracts', 'bus', 'database', 'telemetry', 'http', 'auth-client', 'config', 'outbox'];
 const moduleNameMapper = Object.fromEntries(
   libs.map((name) => [`^@confer/${name}$`, path.join(__dirname, 'libs', name, 'src', 'index.ts')]),
 );

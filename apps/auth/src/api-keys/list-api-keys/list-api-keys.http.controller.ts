@@ -1,10 +1,9 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags, ApiProperty } from '@nestjs/swagger';
-import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
 import { ListApiKeys } from './list-api-keys.service';
 import { apiKeyResource, ApiKeyResource, HalLink } from '../api-key.representation';
-import { HalPage, halPage, PageQueryDto } from '../../hal/page-query.dto';
+import { ApiErrors, HalPage, halPage, PageQueryDto } from '@confer/http';
 
 class PageLinks {
   @ApiProperty({ type: HalLink }) self: HalLink;
