@@ -30,6 +30,7 @@ import { ParticipantTokensClient } from './joins/participant-tokens.client';
 import { JoinGrantsClient } from './joins/join-grants.client';
 import { AccessCheckClient, OUTBOUND_GUARD } from './joins/access-check/access-check.client';
 import { OutboundGuard } from './joins/access-check/outbound-guard';
+import { JOIN_HOOKS, JoinHook } from './joins/join-hooks';
 
 const httpControllers = [
   JoinHttpController,
@@ -40,6 +41,8 @@ const httpControllers = [
 const useCases = [DecideJoin, PrepareRoom, GetRoom, Presence, LivePeers];
 const domain = [LiveRooms, PeerDepartures, PresenceSweeper, MediaServers];
 const adapters = [ParticipantTokensClient, JoinGrantsClient, AccessCheckClient];
+/** Capabilities that take part in every join, in the order they run. */
+const joinHooks: Array<new (...args: never[]) => JoinHook> = [];
 
 /** Configuration and server-API access control, available to every module of the service. */
 @Global()
@@ -84,7 +87,13 @@ export class RoomsModule {
         OutboxModule.forRoot(),
       ],
       controllers: httpControllers,
-      providers: [...useCases, ...domain, ...adapters],
+      providers: [
+        ...useCases,
+        ...domain,
+        ...adapters,
+        ...joinHooks,
+        { provide: JOIN_HOOKS, inject: joinHooks, useFactory: (...hooks: JoinHook[]) => hooks },
+      ],
     };
   }
 }

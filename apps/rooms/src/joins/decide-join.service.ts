@@ -18,6 +18,7 @@ import { JoinGrantsClient } from './join-grants.client';
 import { JoinRequestDto } from './join.request.dto';
 import { ParticipantTokensClient } from './participant-tokens.client';
 import { isBroadcaster, Permissions, permissionsOf, resolveRole } from './roles';
+import { JOIN_HOOKS, JoinContext, JoinDeferral, JoinHook } from './join-hooks';
 
 export interface JoinGrant {
   status: 'admitted';
@@ -52,9 +53,10 @@ export class DecideJoin {
     private readonly mediaServers: MediaServers,
     private readonly outbox: OutboxWriter,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
+    @Inject(JOIN_HOOKS) private readonly hooks: readonly JoinHook[],
   ) {}
 
-  async execute(roomId: string, request: JoinRequestDto): Promise<JoinGrant> {
+  async execute(roomId: string, request: JoinRequestDto): Promise<JoinGrant | JoinDeferral> {
     assertRoomId(roomId);
     const participant = request.token
       ? await this.tokens.verify({
@@ -87,6 +89,26 @@ export class DecideJoin {
         .getRepository(PeerConnectionEntity)
         .findOneBy({ sessionId: session.id, peerId, leftAt: IsNull() });
       await this.checkLimits(tx, session.id, face, role, attributes, live?.connectionId);
+      const context: JoinContext = {
+        orgId,
+        roomId,
+        peerId,
+        face,
+        role,
+        permissions,
+        attributes,
+        participant,
+        request,
+        session,
+      };
+      for (const hook of this.hooks) {
+        const deferral = await hook.beforeAdmit?.(tx, context);
+        if (deferral) {
+          // A held-back joiner must not leave an empty room started behind it.
+          await this.liveRooms.endIfEmpty(tx, session);
+          return deferral;
+        }
+      }
       if (live) await this.departures.depart(tx, live, 'replaced', { endRoomIfEmpty: false });
 
       const connection = Object.assign(new PeerConnectionEntity(), {
@@ -112,6 +134,8 @@ export class DecideJoin {
       });
       await tx.getRepository(PeerConnectionEntity).save(connection);
       await this.outbox.add(tx, PeerJoined, peerJoinedEvent(connection, session));
+      for (const hook of this.hooks)
+        await hook.afterAdmit?.(tx, { ...context, connectionId: connection.connectionId });
 
       const server =
         this.mediaServers.all.find((s) => s.id === session.mediaServer) ?? this.mediaServers.forRoom(roomId);

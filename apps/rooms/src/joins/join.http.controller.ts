@@ -1,7 +1,9 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@confer/http';
 import { DecideJoin, JoinGrant } from './decide-join.service';
+import { JoinDeferral } from './join-hooks';
 import { JoinRequestDto } from './join.request.dto';
 
 @ApiTags('joins')
@@ -20,7 +22,14 @@ export class JoinHttpController {
     description: 'Admitted: the peer, its role and permissions, and the signed grant for the media service',
   })
   @ApiErrors(400, 401, 403, 404, 423, 425, 503)
-  join(@Param('roomId') roomId: string, @Body() body: JoinRequestDto): Promise<JoinGrant> {
-    return this.decideJoin.execute(roomId, body);
+  async join(
+    @Param('roomId') roomId: string,
+    @Body() body: JoinRequestDto,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<JoinGrant | JoinDeferral> {
+    const outcome = await this.decideJoin.execute(roomId, body);
+    // Held back (waiting room): accepted, not yet admitted.
+    if (outcome.status === 'waiting') response.status(202);
+    return outcome;
   }
 }

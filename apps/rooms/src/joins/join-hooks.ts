@@ -1,0 +1,41 @@
+import type { EntityManager } from 'typeorm';
+import type { VerifiedParticipant } from '@confer/contracts';
+import type { RoomSessionEntity } from '../rooms/room-session.entity';
+import type { EffectiveAttributes } from './effective-attributes';
+import type { JoinRequestDto } from './join.request.dto';
+import type { Permissions } from './roles';
+
+/** Everything decided about a join so far, as hooks see it. */
+export interface JoinContext {
+  orgId: string;
+  roomId: string;
+  peerId: string;
+  face: 'call' | 'webinar';
+  role: string;
+  permissions: Permissions;
+  attributes: EffectiveAttributes;
+  participant?: VerifiedParticipant;
+  request: JoinRequestDto;
+  session: RoomSessionEntity;
+}
+
+/** A join held back (e.g. in the waiting room): answered 202 with this body, no connection made. */
+export interface JoinDeferral {
+  status: 'waiting';
+  [detail: string]: unknown;
+}
+
+/**
+ * A capability that takes part in every join without DecideJoin knowing it: the
+ * waiting room, Coviu subscriptions, session entries. Hooks run inside the join's
+ * transaction, after the room lock; they refuse by throwing a catalogued error.
+ */
+export interface JoinHook {
+  /** Before the connection is made. Return a deferral to hold the joiner back. */
+  beforeAdmit?(tx: EntityManager, context: JoinContext): Promise<JoinDeferral | void>;
+  /** After the connection is made and announced, before commit. */
+  afterAdmit?(tx: EntityManager, context: JoinContext & { connectionId: string }): Promise<void>;
+}
+
+/** Injection token of the list of hooks, in the order they run. */
+export const JOIN_HOOKS = Symbol('JOIN_HOOKS');
