@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BusModule } from '@confer/bus';
+import { OutboxModule } from '@confer/outbox';
 import { DatabaseModule } from '@confer/database';
 import { TelemetryModule } from '@confer/telemetry';
 import { HttpLifecycleModule } from '@confer/http';
@@ -43,6 +44,7 @@ export class AuthModule {
         HttpLifecycleModule,
         DatabaseModule.forRoot(authDatabaseOptions(config.DATABASE_URL, config.AUTH_DB_SCHEMA)),
         BusModule.forRoot({ service: 'auth', url: config.NATS_URL }),
+        OutboxModule.forRoot(),
         AccessModule,
         SigningKeysModule,
         ApiKeysModule,

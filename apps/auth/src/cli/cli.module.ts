@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BusModule } from '@confer/bus';
+import { OutboxModule } from '@confer/outbox';
 import { DatabaseModule } from '@confer/database';
 import { AuthConfig, AUTH_CONFIG } from '../config/auth.config';
 import { SecretBox } from '../crypto/secret-box';
@@ -21,6 +22,7 @@ export class CliModule {
           poolSize: 2,
         }),
         BusModule.forRoot({ service: 'auth-cli', url: config.NATS_URL }),
+        OutboxModule.forRoot(),
         SigningKeysModule,
         // The use-case modules carry their HTTP controllers, whose guard needs these.
         AccessModule,

@@ -1,4 +1,5 @@
 import { DatabaseOptions } from '@confer/database';
+import { outboxEntities, outboxMigrations } from '@confer/outbox';
 import { OrganisationEntity } from '../organisations/organisation.entity';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { RefreshTokenEntity } from '../oauth/refresh-token.entity';
@@ -7,6 +8,7 @@ import { OrganisationPublicKeyEntity } from '../participant-tokens/organisation-
 import { AliasCredentialEntity } from '../participant-tokens/alias-credential.entity';
 import { InitialSchema1764000000000 } from './migrations/1764000000000-initial-schema';
 import { RevokedTokenFamilies1764000000001 } from './migrations/1764000000001-revoked-token-families';
+import { AliasCredentialExpiryIndex1764000000002 } from './migrations/1764000000002-alias-credential-expiry-index';
 
 export const authEntities = [
   OrganisationEntity,
@@ -15,8 +17,13 @@ export const authEntities = [
   SigningKeyEntity,
   OrganisationPublicKeyEntity,
   AliasCredentialEntity,
+  ...outboxEntities,
 ];
-export const authMigrations = [InitialSchema1764000000000, RevokedTokenFamilies1764000000001];
+export const authMigrations = [
+  InitialSchema1764000000000,
+  RevokedTokenFamilies1764000000001,
+  ...outboxMigrations,
+];
 
 export function authDatabaseOptions(url: string, schema: string): DatabaseOptions {
   return { url, schema, entities: authEntities, migrations: authMigrations };

@@ -1,6 +1,4 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { EventPublisherPort } from '@confer/bus';
-import { buildEvent, RefreshTokenReuseDetected } from '@confer/contracts';
 import { SERVER_API_SCOPE, TokenBucketRateLimiter, API_RATE_LIMITER } from '@confer/auth-client';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth.config';
 import { ApiKeyCredentials } from '../api-keys/api-key-credentials';
@@ -19,7 +17,6 @@ export class IssueToken {
     private readonly credentials: ApiKeyCredentials,
     private readonly accessTokens: AccessTokens,
     private readonly refreshTokens: RefreshTokens,
-    private readonly events: EventPublisherPort,
     @Inject(API_RATE_LIMITER) private readonly limiter: TokenBucketRateLimiter,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {}
@@ -62,7 +59,7 @@ export class IssueToken {
       }
       const redemption = await this.refreshTokens.redeem(presentedToken, client.keyId);
       if (redemption.outcome === 'reused') {
-        await this.reportReuse(redemption.token.orgId, client.keyId, redemption.token.familyId);
+        this.reportReuse(redemption.token.orgId, client.keyId, redemption.token.familyId);
         throw new OAuthError(
           'invalid_grant',
           'the refresh token was already used; its token family is now revoked',
@@ -113,26 +110,8 @@ export class IssueToken {
     };
   }
 
-  private async reportReuse(orgId: string, clientId: string, familyId: string): Promise<void> {
+  private reportReuse(orgId: string, clientId: string, familyId: string): void {
+    // The event itself goes out with the revocation (RefreshTokens.revokeFamily).
     this.#logger.warn({ msg: 'refresh token reuse: family revoked', orgId, clientId, familyId });
-    try {
-      await this.events.publish(
-        RefreshTokenReuseDetected,
-        buildEvent(RefreshTokenReuseDetected, {
-          source: '/confer/auth',
-          orgId,
-          data: { orgId, clientId, familyId },
-          id: `reuse:${familyId}`,
-        }),
-      );
-    } catch (error) {
-      // The revocation already happened; a lost notification must not undo the refusal.
-      this.#logger.error({
-        msg: 'could not publish refresh-token.reused',
-        orgId,
-        familyId,
-        error: String(error),
-      });
-    }
   }
 }

@@ -5,6 +5,9 @@ import { Repository } from 'typeorm';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth.config';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { GroupCommit } from './group-commit';
+import { DataSource } from 'typeorm';
+import { buildEvent, RefreshTokenReuseDetected } from '@confer/contracts';
+import { OutboxWriter } from '@confer/outbox';
 
 interface NewRefreshToken {
   tokenHash: string;
@@ -31,6 +34,8 @@ export class RefreshTokens {
   constructor(
     @InjectRepository(RefreshTokenEntity) private readonly tokens: Repository<RefreshTokenEntity>,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /** Issues a token; a new family unless one is given (the successor of a redeemed token). */
@@ -93,21 +98,36 @@ export class RefreshTokens {
     if (existing.clientId !== clientId) return { outcome: 'wrong_client' };
     if (existing.revokedAt || (await this.familyRevoked(existing.familyId))) return { outcome: 'revoked' };
     if (existing.usedAt) {
-      await this.revokeFamily(existing.familyId);
+      await this.revokeFamily(existing);
       return { outcome: 'reused', token: existing };
     }
     return { outcome: 'expired' };
   }
 
-  async revokeFamily(familyId: string): Promise<void> {
-    await this.tokens.query(
-      'INSERT INTO revoked_token_families (family_id) VALUES ($1) ON CONFLICT DO NOTHING',
-      [familyId],
-    );
-    await this.tokens.query(
-      'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
-      [familyId],
-    );
+  /** Revokes a replayed token's family and announces it, together. */
+  async revokeFamily(replayed: RefreshTokenEntity): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      const [, inserted] = (await tx.query(
+        'INSERT INTO revoked_token_families (family_id) VALUES ($1) ON CONFLICT DO NOTHING',
+        [replayed.familyId],
+      )) as [unknown, number];
+      await tx.query(
+        'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
+        [replayed.familyId],
+      );
+      // Announce once per family, however many replays follow.
+      if (inserted === 0) return;
+      await this.outbox.add(
+        tx,
+        RefreshTokenReuseDetected,
+        buildEvent(RefreshTokenReuseDetected, {
+          source: '/confer/auth',
+          orgId: replayed.orgId,
+          id: `refresh-token.reused:${replayed.familyId}`,
+          data: { orgId: replayed.orgId, clientId: replayed.clientId, familyId: replayed.familyId },
+        }),
+      );
+    });
   }
 
   private async familyRevoked(familyId: string): Promise<boolean> {

@@ -1,6 +1,5 @@
 import { Body, Controller, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
 import { apiKeyResource, CreatedApiKeyResource } from '../api-key.representation';
@@ -12,10 +11,7 @@ import { CreateApiKeyRequestDto } from './create-api-key.request.dto';
 @Controller('v1/orgs/:orgId/api-keys')
 @UseGuards(AccessTokenGuard)
 export class CreateApiKeyHttpController {
-  constructor(
-    private readonly createApiKey: CreateApiKey,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly createApiKey: CreateApiKey) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an API key; its secret is in this response only' })
@@ -27,10 +23,7 @@ export class CreateApiKeyHttpController {
     @Body() body: CreateApiKeyRequestDto,
   ): Promise<CreatedApiKeyResource> {
     assertOrgAccess(principal, orgId);
-    const created = await this.dataSource.transaction((tx) =>
-      this.createApiKey.within(tx, orgId, body.name ?? null),
-    );
-    await this.createApiKey.announce(created.key);
+    const created = await this.createApiKey.execute(orgId, body.name ?? null);
     const resource = apiKeyResource(created.key);
     return { ...resource, content: { ...resource.content, apiKeySecret: created.secret } };
   }

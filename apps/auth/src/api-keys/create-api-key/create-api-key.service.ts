@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
-import { EventPublisherPort } from '@confer/bus';
+import { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyCreated, buildEvent } from '@confer/contracts';
+import { OutboxWriter } from '@confer/outbox';
 import { SecretBox } from '../../crypto/secret-box';
 import { newId, newSecret } from '../../crypto/identifiers';
 import { ApiKeyEntity } from '../api-key.entity';
@@ -12,14 +12,23 @@ export interface CreatedApiKey {
   secret: string;
 }
 
+/**
+ * Creates an API key and announces it in the same transaction (through the outbox):
+ * a key whose secret was shown exists, and its event follows, or neither.
+ */
 @Injectable()
 export class CreateApiKey {
   constructor(
     @Inject(SecretBox) private readonly secretBox: SecretBox,
-    private readonly events: EventPublisherPort,
+    private readonly outbox: OutboxWriter,
+    private readonly dataSource: DataSource,
   ) {}
 
-  /** Creates the key inside the caller's transaction; call `announce` once it has committed. */
+  execute(orgId: string, name: string | null): Promise<CreatedApiKey> {
+    return this.dataSource.transaction((tx) => this.within(tx, orgId, name));
+  }
+
+  /** Inside the caller's transaction (an organisation and its first key are created together). */
   async within(tx: EntityManager, orgId: string, name: string | null): Promise<CreatedApiKey> {
     const id = newId('ak', 24);
     const secret = newSecret();
@@ -30,19 +39,17 @@ export class CreateApiKey {
       secretSealed: this.secretBox.seal(secret, id),
       revokedAt: null,
     });
-    return { key, secret };
-  }
-
-  async announce(key: ApiKeyEntity): Promise<void> {
-    await this.events.publish(
+    await this.outbox.add(
+      tx,
       ApiKeyCreated,
       buildEvent(ApiKeyCreated, {
         source: '/confer/auth',
-        orgId: key.orgId,
-        id: `api-key.created:${key.id}`,
-        subject: `api-keys/${key.id}`,
-        data: { orgId: key.orgId, apiKey: key.id, ...(key.name ? { name: key.name } : {}) },
+        orgId,
+        id: `api-key.created:${id}`,
+        subject: `api-keys/${id}`,
+        data: { orgId, apiKey: id, ...(name ? { name } : {}) },
       }),
     );
+    return { key, secret };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
-import { EventPublisherPort } from '@confer/bus';
+import { OutboxWriter } from '@confer/outbox';
 import { ApiKeyRevoked, buildEvent } from '@confer/contracts';
 import { ApiKeyEntity } from '../api-key.entity';
 import { ApiKeyCredentials } from '../api-key-credentials';
@@ -16,11 +16,11 @@ export class RevokeApiKey {
   constructor(
     private readonly dataSource: DataSource,
     private readonly credentials: ApiKeyCredentials,
-    private readonly events: EventPublisherPort,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async execute(orgId: string, keyId: string): Promise<ApiKeyEntity> {
-    const { key, changed } = await this.dataSource.transaction(async (tx) => {
+    const { key } = await this.dataSource.transaction(async (tx) => {
       const repo = tx.getRepository(ApiKeyEntity);
       // Lock the organisation's live keys so two concurrent revocations cannot remove the last two.
       const live = await repo.find({
@@ -30,15 +30,12 @@ export class RevokeApiKey {
       const key = await repo.findOneBy({ id: keyId, orgId });
       if (!key)
         throw AuthErrors.apiKeyNotFound({ apiKey: keyId }, { message: `API key ${keyId} does not exist` });
-      if (key.revokedAt) return { key, changed: false };
+      if (key.revokedAt) return { key };
       if (live.length === 1 && live[0].id === keyId) throw AuthErrors.lastLiveApiKey({ apiKey: keyId });
       key.revokedAt = new Date();
       await repo.save(key);
-      return { key, changed: true };
-    });
-    this.credentials.invalidate(keyId);
-    if (changed) {
-      await this.events.publish(
+      await this.outbox.add(
+        tx,
         ApiKeyRevoked,
         buildEvent(ApiKeyRevoked, {
           source: '/confer/auth',
@@ -48,7 +45,9 @@ export class RevokeApiKey {
           data: { orgId, apiKey: keyId },
         }),
       );
-    }
+      return { key };
+    });
+    this.credentials.invalidate(keyId);
     return key;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { EventPublisherPort } from '@confer/bus';
+import { OutboxWriter } from '@confer/outbox';
 import { buildEvent, OrganisationCreated } from '@confer/contracts';
 import { newId } from '../../crypto/identifiers';
 import { OrganisationEntity } from '../organisation.entity';
@@ -18,7 +18,7 @@ export class CreateOrganisation {
   constructor(
     private readonly dataSource: DataSource,
     private readonly createApiKey: CreateApiKey,
-    private readonly events: EventPublisherPort,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   async execute(input: { name: string; rateLimitPerSecond?: number | null }): Promise<CreatedOrganisation> {
@@ -33,18 +33,18 @@ export class CreateOrganisation {
         name,
         rateLimitPerSecond: input.rateLimitPerSecond ?? null,
       });
+      await this.outbox.add(
+        tx,
+        OrganisationCreated,
+        buildEvent(OrganisationCreated, {
+          source: '/confer/auth',
+          orgId: org.id,
+          id: `organisation.created:${org.id}`,
+          data: { orgId: org.id, name: org.name },
+        }),
+      );
       return { org, created: await this.createApiKey.within(tx, org.id, 'default') };
     });
-    await this.events.publish(
-      OrganisationCreated,
-      buildEvent(OrganisationCreated, {
-        source: '/confer/auth',
-        orgId: org.id,
-        id: `organisation.created:${org.id}`,
-        data: { orgId: org.id, name: org.name },
-      }),
-    );
-    await this.createApiKey.announce(created.key);
     return { orgId: org.id, apiKey: created.key.id, apiKeySecret: created.secret };
   }
 }
