@@ -21,6 +21,7 @@ export class JoinHttpController {
   @ApiCreatedResponse({
     description: 'Admitted: the peer, its role and permissions, and the signed grant for the media service',
   })
+  @ApiAcceptedResponse({ description: 'Held back, e.g. in the waiting room until a moderator decides' })
   @ApiErrors(400, 401, 403, 404, 423, 425, 503)
   async join(
     @Param('roomId') roomId: string,
