@@ -61,3 +61,46 @@ export async function startRoomsService(
     },
   };
 }
+
+/** The built rooms service as its own process, so a test can kill it outright (SIGKILL). */
+export async function spawnRoomsProcess(
+  auth: RunningAuthService,
+  schema: string,
+  overrides: Record<string, string> = {},
+): Promise<{ baseUrl: string; kill(): Promise<void> }> {
+  const { spawn } = await import('child_process');
+  const { join } = await import('path');
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(__dirname, '..', '..', 'apps', 'rooms', 'dist', 'main.js')], {
+    env: {
+      ...process.env,
+      DATABASE_URL: TEST_DATABASE_URL,
+      NATS_URL: auth.natsUrl,
+      ROOMS_DB_SCHEMA: schema,
+      ROOMS_PORT: String(port),
+      PUBLIC_URL: auth.env.PUBLIC_URL,
+      AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
+      LOG_LEVEL: 'error',
+      ...overrides,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const baseUrl = `http://127.0.0.1:${port}`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (attempt > 100 || child.exitCode !== null) throw new Error('the rooms process did not become ready');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    baseUrl,
+    async kill() {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
