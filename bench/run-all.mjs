@@ -4,6 +4,10 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-for (const bench of ['participant-token-verify.bench.mjs', 'token-endpoint.bench.mjs']) {
+for (const bench of [
+  'participant-token-verify.bench.mjs',
+  'token-endpoint.bench.mjs',
+  'join-decision.bench.mjs',
+]) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
 }

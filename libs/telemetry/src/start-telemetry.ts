@@ -7,7 +7,14 @@ import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { IMetricReader, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, NoopSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  BatchSpanProcessor,
+  NoopSpanProcessor,
+  ParentBasedSampler,
+  Sampler,
+  SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { getTelemetryState, setTelemetryState } from './telemetry-state';
@@ -29,6 +36,17 @@ function spanProcessors(env: NodeJS.ProcessEnv): SpanProcessor[] {
   // span (hence no trace id in logs, no traceparent downstream) would exist.
   if (!otlpConfigured(env, 'TRACES')) return [new NoopSpanProcessor()];
   return [new BatchSpanProcessor(new OTLPTraceExporter())];
+}
+
+/**
+ * With nowhere to send spans, recording them is pure cost (a quarter of a join's CPU,
+ * measured): root spans are then left unsampled. They still get trace ids, which logs
+ * and downstream traceparent headers carry, and a caller's sampled trace is still
+ * followed. OTEL_TRACES_SAMPLER, when set, decides instead.
+ */
+function sampler(env: NodeJS.ProcessEnv): Sampler | undefined {
+  if (env.OTEL_TRACES_SAMPLER || otlpConfigured(env, 'TRACES')) return undefined;
+  return new ParentBasedSampler({ root: new AlwaysOffSampler() });
 }
 
 function metricReaders(env: NodeJS.ProcessEnv, prometheus: PrometheusExporter): IMetricReader[] {
@@ -59,13 +77,15 @@ export function startTelemetry(options: TelemetryOptions): void {
     }),
     textMapPropagator: new W3CTraceContextPropagator(),
     spanProcessors: spanProcessors(env),
+    ...(sampler(env) ? { sampler: sampler(env) } : {}),
     metricReaders: metricReaders(env, prometheus),
     // Logs go to stdout as JSON; an empty list stops the SDK defaulting to OTLP logs.
     logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isOperationalPath(request.url) }),
       new ExpressInstrumentation(),
-      new PgInstrumentation(),
+      // Queries outside a request (sweeps, relays) would each start a trace of their own.
+      new PgInstrumentation({ requireParentSpan: true }),
     ],
   });
   sdk.start();

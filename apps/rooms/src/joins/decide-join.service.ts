@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'crypto';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { PeerJoined, VerifiedParticipant } from '@confer/contracts';
 import { OutboxWriter } from '@confer/outbox';
 import { ROOMS_CONFIG, RoomsConfig } from '../config/rooms.config';
@@ -81,13 +81,11 @@ export class DecideJoin {
 
     return this.dataSource.transaction(async (tx) => {
       await lockRoom(tx, orgId, roomId);
-      await this.liveRooms.ensureRoom(tx, orgId, roomId);
+      const state = await this.liveRooms.stateForJoin(tx, orgId, roomId, peerId);
       if (request.token && attributes.tokenLifetime)
         await this.checkTokenLifetime(tx, request.token, attributes.tokenLifetime);
-      const session = await this.liveRooms.startIfIdle(tx, orgId, roomId);
-      const live = await tx
-        .getRepository(PeerConnectionEntity)
-        .findOneBy({ sessionId: session.id, peerId, leftAt: IsNull() });
+      const session = await this.liveRooms.startIfIdle(tx, orgId, roomId, state.session);
+      const live = state.livePeer;
       await this.checkLimits(tx, session.id, face, role, attributes, live?.connectionId);
       const context: JoinContext = {
         orgId,
@@ -132,7 +130,24 @@ export class DecideJoin {
         leftAt: null,
         leaveReason: null,
       });
-      await tx.getRepository(PeerConnectionEntity).save(connection);
+      await tx.query(
+        `INSERT INTO peer_connections (connection_id, session_id, org_id, room_id, peer_id, display_name, role, face,
+                                       attributes, callbacks, joined_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)`,
+        [
+          connection.connectionId,
+          session.id,
+          orgId,
+          roomId,
+          peerId,
+          connection.displayName,
+          role,
+          face,
+          JSON.stringify(connection.attributes),
+          connection.callbacks ? JSON.stringify(connection.callbacks) : null,
+          connection.joinedAt,
+        ],
+      );
       await this.outbox.add(tx, PeerJoined, peerJoinedEvent(connection, session));
       for (const hook of this.hooks)
         await hook.afterAdmit?.(tx, { ...context, connectionId: connection.connectionId });
