@@ -31,15 +31,7 @@ export async function startAuthService({ port = 18081 } = {}) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (i > 100) throw new Error('auth service did not become ready');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilReady(baseUrl, 'auth');
   const org = JSON.parse(
     execFileSync(
       process.execPath,
@@ -70,6 +62,19 @@ export async function startAuthService({ port = 18081 } = {}) {
       await client.end();
     },
   };
+}
+
+/** Waits for a service's /readyz to answer 200 (NATS and PostgreSQL reachable). */
+export async function waitUntilReady(baseUrl, name) {
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${baseUrl}/readyz`)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (i > 100) throw new Error(`${name} service did not become ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Latency percentiles (ms) of a list of durations (ms). */

@@ -3,6 +3,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { waitUntilReady } from './auth-service.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
@@ -30,15 +31,7 @@ export async function startRoomsService(auth, { port = 18082 } = {}) {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${baseUrl}/readyz`)).ok) break;
-    } catch {
-      /* not listening yet */
-    }
-    if (i > 100) throw new Error('rooms service did not become ready');
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await waitUntilReady(baseUrl, 'rooms');
   return {
     baseUrl,
     async stop() {

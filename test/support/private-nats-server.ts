@@ -9,7 +9,7 @@ export interface PrivateNatsServer {
   stop(): Promise<void>;
 }
 
-const CANDIDATES = [
+export const NATS_SERVER_CANDIDATES = [
   process.env.NATS_SERVER_BIN,
   '/usr/sbin/nats-server',
   '/usr/bin/nats-server',
@@ -23,7 +23,7 @@ const CANDIDATES = [
  * this suite's requests. Undefined when no nats-server binary is installed.
  */
 export async function startPrivateNatsServer(port: number): Promise<PrivateNatsServer | undefined> {
-  const binary = CANDIDATES.find((path): path is string => !!path && existsSync(path));
+  const binary = NATS_SERVER_CANDIDATES.find((path): path is string => !!path && existsSync(path));
   if (!binary) return undefined;
   const storeDir = mkdtempSync(join(tmpdir(), 'confer-test-nats-'));
   const child: ChildProcess = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
@@ -43,7 +43,8 @@ export async function startPrivateNatsServer(port: number): Promise<PrivateNatsS
   };
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
+/** Resolves once something listens on the loopback port. */
+export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const open = await new Promise<boolean>((resolve) => {

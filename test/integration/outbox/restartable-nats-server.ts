@@ -1,15 +1,11 @@
 import { ChildProcess, spawn } from 'child_process';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
-import { connect, createServer } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { NATS_SERVER_CANDIDATES, waitForPort } from '../../support/private-nats-server';
+import { freePort } from '../../support/test-env';
 
-const CANDIDATES = [
-  process.env.NATS_SERVER_BIN,
-  '/usr/sbin/nats-server',
-  '/usr/bin/nats-server',
-  '/usr/local/bin/nats-server',
-];
+export { freePort };
 
 /**
  * A private nats-server (JetStream on) that can be stopped and started again on the same
@@ -26,7 +22,7 @@ export class RestartableNatsServer {
   ) {}
 
   static async start(): Promise<RestartableNatsServer> {
-    const binary = CANDIDATES.find((path): path is string => !!path && existsSync(path));
+    const binary = NATS_SERVER_CANDIDATES.find((path): path is string => !!path && existsSync(path));
     if (!binary) throw new Error('nats-server is not installed (set NATS_SERVER_BIN)');
     const server = new RestartableNatsServer(
       await freePort(),
@@ -65,30 +61,4 @@ export class RestartableNatsServer {
     await this.stop();
     rmSync(this.storeDir, { recursive: true, force: true });
   }
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`nats-server did not listen on ${port} within ${timeoutMs} ms`);
 }
