@@ -32,4 +32,18 @@ export const RoomErrors = defineErrors({
     status: 400,
     message: 'The URL points into a private network, which is not allowed',
   },
+  // The seed vendors' server APIs (Gcore room API, Coviu, Datagram).
+  NO_LIVE_ROOM: { status: 400, message: 'The room does not exist: nobody is in it now' },
+  PEER_NOT_PRESENT: { status: 400, message: 'The peer is not in the room' },
+  SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'The subscription does not exist' },
+  SUBSCRIPTION_EXISTS: { status: 409, message: 'An active subscription with this ref already exists' },
+  SUBSCRIPTION_INACTIVE: {
+    status: 403,
+    message: "The session owner's ref names no active subscription of the organisation",
+  },
+  SUBSCRIPTION_BUSY: {
+    status: 409,
+    message: 'This subscription is hosting another session now; it hosts one session at a time',
+  },
+  ALIAS_NOT_FOUND: { status: 404, message: 'Alias not found' },
 });

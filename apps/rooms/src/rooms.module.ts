@@ -31,18 +31,55 @@ import { JoinGrantsClient } from './joins/join-grants.client';
 import { AccessCheckClient, OUTBOUND_GUARD } from './joins/access-check/access-check.client';
 import { OutboundGuard } from './joins/access-check/outbound-guard';
 import { JOIN_HOOKS, JoinHook } from './joins/join-hooks';
+import { GcoreRoomApi } from './gcore-api/gcore-room-api.service';
+import { GcoreRoomApiHttpController } from './gcore-api/gcore-room-api.http.controller';
+import { Subscriptions } from './coviu/subscriptions/subscriptions.service';
+import { SubscriptionRule } from './coviu/subscriptions/subscription-rule';
+import { SubscriptionsHttpController } from './coviu/subscriptions/subscriptions.http.controller';
+import { OwnerSubscriptionJoinHook } from './coviu/subscriptions/owner-subscription.join-hook';
+import { OpenSessionLink } from './coviu/session-links/open-session-link.service';
+import { SessionLinkHttpController } from './coviu/session-links/session-link.http.controller';
+import { SessionEntries } from './coviu/session-entries/session-entries.service';
+import { SessionEntriesHttpController } from './coviu/session-entries/session-entries.http.controller';
+import { SessionEntriesJoinHook } from './coviu/session-entries/session-entries.join-hook';
+import { CreateAlias } from './datagram/create-alias/create-alias.service';
+import { CreateAliasHttpController } from './datagram/create-alias/create-alias.http.controller';
+import { GetAlias } from './datagram/get-alias/get-alias.service';
+import { GetAliasHttpController } from './datagram/get-alias/get-alias.http.controller';
 
 const httpControllers = [
   JoinHttpController,
   PresenceHttpController,
   RoomsHttpController,
   MediaServersHttpController,
+  GcoreRoomApiHttpController,
+  SubscriptionsHttpController,
+  SessionLinkHttpController,
+  SessionEntriesHttpController,
+  CreateAliasHttpController,
+  GetAliasHttpController,
 ];
-const useCases = [DecideJoin, PrepareRoom, GetRoom, Presence, LivePeers];
+const useCases = [
+  DecideJoin,
+  PrepareRoom,
+  GetRoom,
+  Presence,
+  LivePeers,
+  GcoreRoomApi,
+  Subscriptions,
+  SubscriptionRule,
+  OpenSessionLink,
+  SessionEntries,
+  CreateAlias,
+  GetAlias,
+];
 const domain = [LiveRooms, PeerDepartures, PresenceSweeper, MediaServers];
 const adapters = [ParticipantTokensClient, JoinGrantsClient, AccessCheckClient];
 /** Capabilities that take part in every join, in the order they run. */
-const joinHooks: Array<new (...args: never[]) => JoinHook> = [];
+const joinHooks: Array<new (...args: never[]) => JoinHook> = [
+  OwnerSubscriptionJoinHook,
+  SessionEntriesJoinHook,
+];
 
 /** Configuration and server-API access control, available to every module of the service. */
 @Global()

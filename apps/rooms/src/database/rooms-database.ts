@@ -4,9 +4,21 @@ import { RoomEntity } from '../rooms/room.entity';
 import { RoomSessionEntity } from '../rooms/room-session.entity';
 import { PeerConnectionEntity } from '../presence/peer-connection.entity';
 import { RoomsSchema1764200000000 } from './migrations/1764200000000-rooms-schema';
+import { SubscriptionEntity } from '../coviu/subscriptions/subscription.entity';
+import { SessionEntryEntity } from '../coviu/session-entries/session-entry.entity';
+import { AliasEntity } from '../datagram/alias.entity';
+import { SeedApis1764200000002 } from './migrations/1764200000002-seed-apis';
 
-export const roomsEntities = [RoomEntity, RoomSessionEntity, PeerConnectionEntity, ...outboxEntities];
-export const roomsMigrations = [RoomsSchema1764200000000, ...outboxMigrations];
+export const roomsEntities = [
+  RoomEntity,
+  RoomSessionEntity,
+  PeerConnectionEntity,
+  SubscriptionEntity,
+  SessionEntryEntity,
+  AliasEntity,
+  ...outboxEntities,
+];
+export const roomsMigrations = [RoomsSchema1764200000000, SeedApis1764200000002, ...outboxMigrations];
 
 export function roomsDatabaseOptions(url: string, schema: string): DatabaseOptions {
   return { url, schema, entities: roomsEntities, migrations: roomsMigrations };
