@@ -32,6 +32,25 @@ export const RoomErrors = defineErrors({
     status: 400,
     message: 'The URL points into a private network, which is not allowed',
   },
+  // Waiting room and moderation.
+  ACTOR_REQUIRED: {
+    status: 401,
+    message: 'Act with the connectionId your join answered, or with an API access token',
+  },
+  NOT_IN_ROOM: { status: 403, message: 'Your connection is not in this room' },
+  MODERATOR_REQUIRED: { status: 403, message: 'Only a moderator of this room can do this' },
+  WAITING_NOT_FOUND: { status: 404, message: 'Nobody is waiting in this room under this id' },
+  WAITING_ALREADY_DECIDED: { status: 409, message: 'This joiner was already admitted or rejected' },
+  WAITING_EXPIRED: { status: 409, message: 'This joiner is no longer waiting: the request expired' },
+  WAITING_TICKET_INVALID: {
+    status: 403,
+    message: 'This waiting ticket is not valid for this room and peer; join again without it',
+  },
+  REJECTED_FROM_WAITING_ROOM: { status: 403, message: 'A moderator declined your request to join this room' },
+  ROOM_NOT_LIVE: { status: 409, message: 'Nobody is in the room now' },
+  HAND_NOT_ENABLED: { status: 403, message: 'Raising a hand is not enabled in this room' },
+  HAND_NOT_RAISED: { status: 409, message: "The peer's hand is not raised" },
+  MODERATION_NOT_APPLICABLE: { status: 409, message: 'This action does not apply to this peer' },
   // The seed vendors' server APIs (Gcore room API, Coviu, Datagram).
   NO_LIVE_ROOM: { status: 400, message: 'The room does not exist: nobody is in it now' },
   PEER_NOT_PRESENT: { status: 400, message: 'The peer is not in the room' },

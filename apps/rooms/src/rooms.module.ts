@@ -31,6 +31,21 @@ import { JoinGrantsClient } from './joins/join-grants.client';
 import { AccessCheckClient, OUTBOUND_GUARD } from './joins/access-check/access-check.client';
 import { OutboundGuard } from './joins/access-check/outbound-guard';
 import { JOIN_HOOKS, JoinHook } from './joins/join-hooks';
+import { ActorCredentialsGuard, ModerationActors } from './moderation/moderation-actor';
+import { PeerModerationState } from './moderation/peer-moderation-state';
+import { ModeratePeer } from './moderation/moderate-peer/moderate-peer.service';
+import { ModerateRoom } from './moderation/moderate-room/moderate-room.service';
+import { ChangeRole } from './moderation/change-role/change-role.service';
+import { Hands } from './moderation/hands/hands.service';
+import { ModeratedPeers } from './moderation/moderated-peers/moderated-peers.service';
+import { ModerationHttpController } from './moderation/moderation.http.controller';
+import { ModerationJoinHook } from './moderation/moderation.join-hook';
+import { WaitingEntries } from './waiting-room/waiting-entries';
+import { DecideWaiting } from './waiting-room/decide-waiting/decide-waiting.service';
+import { SwitchWaitingRoom } from './waiting-room/switch-waiting-room/switch-waiting-room.service';
+import { WatchWaiting } from './waiting-room/watch-waiting/watch-waiting.service';
+import { WaitingRoomHttpController } from './waiting-room/waiting-room.http.controller';
+import { WaitingRoomJoinHook } from './waiting-room/waiting-room.join-hook';
 import { GcoreRoomApi } from './gcore-api/gcore-room-api.service';
 import { GcoreRoomApiHttpController } from './gcore-api/gcore-room-api.http.controller';
 import { Subscriptions } from './coviu/subscriptions/subscriptions.service';
@@ -58,6 +73,8 @@ const httpControllers = [
   SessionEntriesHttpController,
   CreateAliasHttpController,
   GetAliasHttpController,
+  WaitingRoomHttpController,
+  ModerationHttpController,
 ];
 const useCases = [
   DecideJoin,
@@ -72,12 +89,31 @@ const useCases = [
   SessionEntries,
   CreateAlias,
   GetAlias,
+  WatchWaiting,
+  DecideWaiting,
+  SwitchWaitingRoom,
+  ModeratePeer,
+  ModerateRoom,
+  ChangeRole,
+  Hands,
+  ModeratedPeers,
 ];
-const domain = [LiveRooms, PeerDepartures, PresenceSweeper, MediaServers];
+const domain = [
+  LiveRooms,
+  PeerDepartures,
+  PresenceSweeper,
+  MediaServers,
+  WaitingEntries,
+  PeerModerationState,
+  ModerationActors,
+  ActorCredentialsGuard,
+];
 const adapters = [ParticipantTokensClient, JoinGrantsClient, AccessCheckClient];
 /** Capabilities that take part in every join, in the order they run. */
 const joinHooks: Array<new (...args: never[]) => JoinHook> = [
   OwnerSubscriptionJoinHook,
+  WaitingRoomJoinHook,
+  ModerationJoinHook,
   SessionEntriesJoinHook,
 ];
 

@@ -4,6 +4,11 @@ import { RoomEntity } from '../rooms/room.entity';
 import { RoomSessionEntity } from '../rooms/room-session.entity';
 import { PeerConnectionEntity } from '../presence/peer-connection.entity';
 import { RoomsSchema1764200000000 } from './migrations/1764200000000-rooms-schema';
+import { WaitingAndModeration1764200000001 } from './migrations/1764200000001-waiting-and-moderation';
+import { WaitingEntryEntity } from '../waiting-room/waiting-entry.entity';
+import { LiveRoomSettingsEntity } from '../waiting-room/live-room-settings.entity';
+import { PeerMediaPermissionsEntity } from '../moderation/peer-media-permissions.entity';
+import { RaisedHandEntity } from '../moderation/raised-hand.entity';
 import { SubscriptionEntity } from '../coviu/subscriptions/subscription.entity';
 import { SessionEntryEntity } from '../coviu/session-entries/session-entry.entity';
 import { AliasEntity } from '../datagram/alias.entity';
@@ -13,12 +18,21 @@ export const roomsEntities = [
   RoomEntity,
   RoomSessionEntity,
   PeerConnectionEntity,
+  WaitingEntryEntity,
+  LiveRoomSettingsEntity,
+  PeerMediaPermissionsEntity,
+  RaisedHandEntity,
   SubscriptionEntity,
   SessionEntryEntity,
   AliasEntity,
   ...outboxEntities,
 ];
-export const roomsMigrations = [RoomsSchema1764200000000, SeedApis1764200000002, ...outboxMigrations];
+export const roomsMigrations = [
+  RoomsSchema1764200000000,
+  WaitingAndModeration1764200000001,
+  SeedApis1764200000002,
+  ...outboxMigrations,
+];
 
 export function roomsDatabaseOptions(url: string, schema: string): DatabaseOptions {
   return { url, schema, entities: roomsEntities, migrations: roomsMigrations };

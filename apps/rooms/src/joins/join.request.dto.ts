@@ -132,6 +132,16 @@ export class JoinRequestDto {
   @Matches(/^[a-z]{2}(-[A-Za-z]{2})?$/)
   lang?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'The ticket a 202 (waiting room) answered: re-join with it, and the same peerId, once a moderator admitted you',
+  })
+  @IsOptional()
+  @Matches(/^wt_[A-Za-z0-9_-]{16,64}$/, {
+    message: 'waitingTicket must be the ticket the waiting room answered',
+  })
+  waitingTicket?: string;
+
   // JWT-only attributes: named here so a link that carries them gets a clear refusal.
   @IsOptional()
   @Equals(undefined, { message: JWT_ONLY('role') })
