@@ -22,6 +22,7 @@ export const authEntities = [
 export const authMigrations = [
   InitialSchema1764000000000,
   RevokedTokenFamilies1764000000001,
+  AliasCredentialExpiryIndex1764000000002,
   ...outboxMigrations,
 ];
 
