@@ -237,6 +237,13 @@ describe('waiting room, roles and moderation', () => {
       const samInPanel = (await panel('mod-room', boss.connectionId)).find((p) => p.peerId === 'sam');
       expect(samInPanel?.permissions).toMatchObject({ shareScreen: false });
 
+      const listed = (await (await f.api('/v1/rooms/mod-room/peers')).json()) as {
+        peers: Array<{ peerId: string; permissionOverrides: Record<string, boolean> }>;
+      };
+      expect(listed.peers.find((p) => p.peerId === 'sam')?.permissionOverrides).toMatchObject({
+        shareScreen: false,
+      });
+
       sam = await withToken('mod-room', 'sam');
       expect(sam.permissions).toMatchObject({ shareScreen: false, publishVideo: true });
       const ask = await moderate('mod-room', 'sam', 'request_screen_share', boss.connectionId);

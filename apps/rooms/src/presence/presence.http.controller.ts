@@ -25,6 +25,12 @@ class LivePeerDto implements LivePeerView {
   @ApiProperty() role: string;
   @ApiProperty({ enum: ['call', 'webinar'] }) face: string;
   @ApiProperty() joinedAt: string;
+  @ApiProperty() handRaised: boolean;
+  @ApiProperty({
+    description: 'What a moderator allowed or forbade beyond the role',
+    example: { shareScreen: false },
+  })
+  permissionOverrides: Record<string, boolean>;
 }
 
 class LivePeersDto {
