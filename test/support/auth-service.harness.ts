@@ -53,7 +53,6 @@ export async function startAuthService(
     logger: ['error'],
   });
   configureHttpApp(app, { title: 'Confer auth API', description: 'test', version: 'test' });
-  app.enableShutdownHooks();
   await app.listen(port, '127.0.0.1');
 
   return {
