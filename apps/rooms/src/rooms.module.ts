@@ -29,7 +29,7 @@ import { JoinHttpController } from './joins/join.http.controller';
 import { ParticipantTokensClient } from './joins/participant-tokens.client';
 import { JoinGrantsClient } from './joins/join-grants.client';
 import { AccessCheckClient, OUTBOUND_GUARD } from './joins/access-check/access-check.client';
-import { OutboundGuard } from './joins/access-check/outbound-guard';
+import { OutboundGuard } from '@confer/outbound';
 import { JOIN_HOOKS, JoinHook } from './joins/join-hooks';
 import { ActorCredentialsGuard, ModerationActors } from './moderation/moderation-actor';
 import { PeerModerationState } from './moderation/peer-moderation-state';

@@ -130,6 +130,29 @@ describe('waiting room, roles and moderation', () => {
       );
     });
 
+    it('holds a joiner in a room nobody is in without starting the room', async () => {
+      expect(
+        (await f.api('/v1/rooms/wait-empty', { method: 'PUT', body: JSON.stringify({ waitingRoom: true }) }))
+          .status,
+      ).toBe(201);
+      const early = await waiting('wait-empty', { orgId: f.org.orgId, peerId: 'early-bird' });
+      await seen('waiting.requested', (d) => d.peerId === 'early-bird');
+      expect(eventData('waiting.requested', (d) => d.peerId === 'early-bird')).not.toHaveProperty(
+        'conferenceNumber',
+      );
+      const room = (await (await f.api('/v1/rooms/wait-empty')).json()) as { live: unknown };
+      expect(room.live).toBeNull();
+
+      // The moderator who arrives starts the room and lets the early bird in.
+      const mod = await withToken('wait-empty', 'host-1', { role: 'moderator' });
+      const admit = await asPeer('POST', `/v1/rooms/wait-empty/waiting/${early.waitingId}/admit`, {
+        connectionId: mod.connectionId,
+      });
+      expect(admit.status).toBe(200);
+      expect(f.tap.of('room.started').filter((e) => e.roomid === 'wait-empty')).toHaveLength(1);
+      expect(f.tap.of('room.ended').filter((e) => e.roomid === 'wait-empty')).toHaveLength(0);
+    });
+
     it('turns a joiner away through the server API, and refuses its ticket from then on', async () => {
       const token = await f.mint('cand-1', 'wait-2', { attributes: { waitingRoom: true } });
       const held = await waiting('wait-2', { token });

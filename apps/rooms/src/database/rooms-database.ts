@@ -13,6 +13,7 @@ import { SubscriptionEntity } from '../coviu/subscriptions/subscription.entity';
 import { SessionEntryEntity } from '../coviu/session-entries/session-entry.entity';
 import { AliasEntity } from '../datagram/alias.entity';
 import { SeedApis1764200000002 } from './migrations/1764200000002-seed-apis';
+import { WaitingInEmptyRooms1764200000003 } from './migrations/1764200000003-waiting-in-empty-rooms';
 
 export const roomsEntities = [
   RoomEntity,
@@ -31,6 +32,7 @@ export const roomsMigrations = [
   RoomsSchema1764200000000,
   WaitingAndModeration1764200000001,
   SeedApis1764200000002,
+  WaitingInEmptyRooms1764200000003,
   ...outboxMigrations,
 ];
 

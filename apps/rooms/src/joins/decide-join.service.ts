@@ -84,9 +84,9 @@ export class DecideJoin {
       const state = await this.liveRooms.stateForJoin(tx, orgId, roomId, peerId);
       if (request.token && attributes.tokenLifetime)
         await this.checkTokenLifetime(tx, request.token, attributes.tokenLifetime);
-      const session = await this.liveRooms.startIfIdle(tx, orgId, roomId, state.session);
       const live = state.livePeer;
-      await this.checkLimits(tx, session.id, face, role, attributes, live?.connectionId);
+      if (state.session)
+        await this.checkLimits(tx, state.session.id, face, role, attributes, live?.connectionId);
       const context: JoinContext = {
         orgId,
         roomId,
@@ -97,16 +97,14 @@ export class DecideJoin {
         attributes,
         participant,
         request,
-        session,
+        session: state.session,
       };
       for (const hook of this.hooks) {
+        // Hooks run before an empty room starts: a joiner held back starts nothing.
         const deferral = await hook.beforeAdmit?.(tx, context);
-        if (deferral) {
-          // A held-back joiner must not leave an empty room started behind it.
-          await this.liveRooms.endIfEmpty(tx, session);
-          return deferral;
-        }
+        if (deferral) return deferral;
       }
+      const session = await this.liveRooms.startIfIdle(tx, orgId, roomId, state.session);
       if (live) await this.departures.depart(tx, live, 'replaced', { endRoomIfEmpty: false });
 
       const connection = Object.assign(new PeerConnectionEntity(), {
@@ -150,7 +148,7 @@ export class DecideJoin {
       );
       await this.outbox.add(tx, PeerJoined, peerJoinedEvent(connection, session));
       for (const hook of this.hooks)
-        await hook.afterAdmit?.(tx, { ...context, connectionId: connection.connectionId });
+        await hook.afterAdmit?.(tx, { ...context, session, connectionId: connection.connectionId });
 
       const server =
         this.mediaServers.all.find((s) => s.id === session.mediaServer) ?? this.mediaServers.forRoom(roomId);

@@ -16,8 +16,15 @@ export interface JoinContext {
   attributes: EffectiveAttributes;
   participant?: VerifiedParticipant;
   request: JoinRequestDto;
-  session: RoomSessionEntity;
+  /** The room's live session; null before admission when the room is empty (nobody has started it). */
+  session: RoomSessionEntity | null;
 }
+
+/** After admission the room is live. */
+export type AdmittedJoinContext = Omit<JoinContext, 'session'> & {
+  session: RoomSessionEntity;
+  connectionId: string;
+};
 
 /** A join held back (e.g. in the waiting room): answered 202 with this body, no connection made. */
 export interface JoinDeferral {
@@ -31,10 +38,13 @@ export interface JoinDeferral {
  * transaction, after the room lock; they refuse by throwing a catalogued error.
  */
 export interface JoinHook {
-  /** Before the connection is made. Return a deferral to hold the joiner back. */
+  /**
+   * Before the connection is made, and before an empty room is started: a joiner held
+   * back (return a deferral) starts nothing.
+   */
   beforeAdmit?(tx: EntityManager, context: JoinContext): Promise<JoinDeferral | void>;
   /** After the connection is made and announced, before commit. */
-  afterAdmit?(tx: EntityManager, context: JoinContext & { connectionId: string }): Promise<void>;
+  afterAdmit?(tx: EntityManager, context: AdmittedJoinContext): Promise<void>;
 }
 
 /** Injection token of the list of hooks, in the order they run. */

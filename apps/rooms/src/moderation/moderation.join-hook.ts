@@ -14,6 +14,8 @@ export class ModerationJoinHook implements JoinHook {
   constructor(private readonly state: PeerModerationState) {}
 
   async beforeAdmit(tx: EntityManager, context: JoinContext): Promise<void> {
+    // A room nobody is in has no moderation yet.
+    if (!context.session) return;
     const overrides = await this.state.overrides(tx, context.session.id, context.peerId);
     // JoinContext offers no other way to adjust a grant: DecideJoin signs this very object.
     Object.assign(context.permissions, withOverrides(context.permissions, overrides));

@@ -22,9 +22,12 @@ export class WaitingEntryEntity {
   @Column('text')
   status: WaitingStatus;
 
-  /** Of the room's life in which the joiner asked; events name it when the room is no longer live. */
-  @Column('char', { name: 'conference_number', length: 8 })
-  conferenceNumber: string;
+  /**
+   * Of the room's life in which the joiner asked, if it was live: events name it when
+   * the room is no longer live. Null when the joiner waited in an empty room.
+   */
+  @Column('char', { name: 'conference_number', length: 8, nullable: true })
+  conferenceNumber: string | null;
 
   /** SHA-256 of the ticket only its joiner holds: it polls and re-joins with it. */
   @Column('text', { name: 'ticket_hash' })

@@ -3,9 +3,9 @@ import type { WaitingEntryEntity } from './waiting-entry.entity';
 
 const SOURCE = '/confer/rooms';
 
-const waitingPeer = (entry: WaitingEntryEntity, conferenceNumber: string) => ({
+const waitingPeer = (entry: WaitingEntryEntity, conferenceNumber: string | null) => ({
   roomId: entry.roomId,
-  conferenceNumber,
+  ...(conferenceNumber ? { conferenceNumber } : {}),
   peerId: entry.peerId,
   ...(entry.displayName ? { displayName: entry.displayName } : {}),
 });
@@ -27,14 +27,14 @@ export function waitingRequestedEvent(entry: WaitingEntryEntity) {
 }
 
 /** `conferenceNumber` of the live room now, which may be a later life than the one the joiner asked in. */
-export function waitingAdmittedEvent(entry: WaitingEntryEntity, conferenceNumber: string) {
+export function waitingAdmittedEvent(entry: WaitingEntryEntity, conferenceNumber: string | null) {
   return buildEvent(WaitingAdmitted, {
     ...envelope(entry, 'waiting.admitted'),
     data: { ...waitingPeer(entry, conferenceNumber), by: entry.decidedBy ?? '' },
   });
 }
 
-export function waitingRejectedEvent(entry: WaitingEntryEntity, conferenceNumber: string) {
+export function waitingRejectedEvent(entry: WaitingEntryEntity, conferenceNumber: string | null) {
   return buildEvent(WaitingRejected, {
     ...envelope(entry, 'waiting.rejected'),
     data: { ...waitingPeer(entry, conferenceNumber), by: entry.decidedBy ?? '' },

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { RoomSettingsChanged, WaitingRequested } from '@confer/contracts';
 import { OutboxWriter } from '@confer/outbox';
 import { RoomErrors } from '../rooms.errors';
-import { JoinContext, JoinDeferral, JoinHook } from '../joins/join-hooks';
+import { AdmittedJoinContext, JoinContext, JoinDeferral, JoinHook } from '../joins/join-hooks';
 import { WaitingEntryEntity } from './waiting-entry.entity';
 import { WaitingEntries } from './waiting-entries';
 import { waitingRequestedEvent } from './waiting-events';
@@ -46,7 +46,7 @@ export class WaitingRoomJoinHook implements JoinHook {
   async beforeAdmit(tx: EntityManager, context: JoinContext): Promise<WaitingDeferral | void> {
     // Those who moderate never wait: spare their joins the lookup.
     if (context.permissions.moderate) return;
-    const live = await this.entries.liveChoice(tx, context.session.id);
+    const live = context.session ? await this.entries.liveChoice(tx, context.session.id) : null;
     if (!mustWait(live, context.attributes.waitingRoom, false)) return;
     const repo = tx.getRepository(WaitingEntryEntity);
     const now = new Date();
@@ -94,7 +94,7 @@ export class WaitingRoomJoinHook implements JoinHook {
       peerId: context.peerId,
       displayName: context.participant?.displayName ?? context.request.displayName ?? null,
       status: 'pending' as const,
-      conferenceNumber: context.session.conferenceNumber,
+      conferenceNumber: context.session?.conferenceNumber ?? null,
       ticketHash: ticketHash(fresh),
       requestedAt: now,
       decidedAt: null,
@@ -109,7 +109,7 @@ export class WaitingRoomJoinHook implements JoinHook {
    * A moderator whose token carries waitingRoom (Gcore's example puts it there)
    * sets the waiting room of the live room, unless a moderator already chose.
    */
-  async afterAdmit(tx: EntityManager, context: JoinContext & { connectionId: string }): Promise<void> {
+  async afterAdmit(tx: EntityManager, context: AdmittedJoinContext): Promise<void> {
     const fromToken = context.participant?.attributes.waitingRoom;
     if (!context.permissions.moderate || typeof fromToken !== 'boolean') return;
     const changed = await this.entries.choose(tx, context.session.id, fromToken, context.peerId, {

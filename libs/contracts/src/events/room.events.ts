@@ -101,8 +101,10 @@ export const PeerRoleChanged = defineEvent({
   }),
 });
 
+/** A joiner may wait in a room nobody is in yet: there is no conference number then. */
 const WaitingPeer = {
-  ...RoomRef,
+  roomId: Type.String(),
+  conferenceNumber: Type.Optional(RoomRef.conferenceNumber),
   peerId: Type.String(),
   displayName: Type.Optional(Type.String()),
 };

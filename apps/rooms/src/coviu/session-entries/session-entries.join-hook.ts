@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'crypto';
 import { EntityManager } from 'typeorm';
-import { JoinContext, JoinHook } from '../../joins/join-hooks';
+import { AdmittedJoinContext, JoinHook } from '../../joins/join-hooks';
 import { isCoviuOwner, SubscriptionRule } from '../subscriptions/subscription-rule';
 import { SessionEntryEntity } from './session-entry.entity';
 
@@ -10,7 +10,7 @@ import { SessionEntryEntity } from './session-entry.entity';
 export class SessionEntriesJoinHook implements JoinHook {
   constructor(private readonly rule: SubscriptionRule) {}
 
-  async afterAdmit(tx: EntityManager, context: JoinContext & { connectionId: string }): Promise<void> {
+  async afterAdmit(tx: EntityManager, context: AdmittedJoinContext): Promise<void> {
     const { participant, request } = context;
     const entry = Object.assign(new SessionEntryEntity(), {
       entryId: randomUUID(),

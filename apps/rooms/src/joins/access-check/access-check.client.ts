@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import http from 'http';
 import https from 'https';
 import { ROOMS_CONFIG, RoomsConfig } from '../../config/rooms.config';
-import { OutboundGuard } from './outbound-guard';
+import { OutboundGuard } from '@confer/outbound';
 
 export type AccessCheckAnswer =
   | { outcome: 'admit'; replaceExisting: boolean }
