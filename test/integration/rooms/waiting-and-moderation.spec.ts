@@ -343,6 +343,11 @@ describe('waiting room, roles and moderation', () => {
       await seen('peer.role-changed', (d) => d.peerId === 'v-1' && d.from === 'viewer' && d.to === 'speaker');
       const peers = (await (await f.api('/v1/rooms/web-mod/peers')).json()) as { peers: Data[] };
       expect(peers.peers.find((p) => p.peerId === 'v-1')).toMatchObject({ role: 'speaker' });
+      // A reconnection comes back in the role it was given, not the one its link implies.
+      expect(await admitted('web-mod', { ...viewer, peerId: 'v-1' })).toMatchObject({
+        role: 'speaker',
+        permissions: { publishAudio: true },
+      });
 
       const full = await asPeer('PUT', '/v1/rooms/web-mod/peers/v-2/role', {
         role: 'speaker',

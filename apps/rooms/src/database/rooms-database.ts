@@ -14,6 +14,7 @@ import { SessionEntryEntity } from '../coviu/session-entries/session-entry.entit
 import { AliasEntity } from '../datagram/alias.entity';
 import { SeedApis1764200000002 } from './migrations/1764200000002-seed-apis';
 import { WaitingInEmptyRooms1764200000003 } from './migrations/1764200000003-waiting-in-empty-rooms';
+import { PeerRoleOverrides1764200000004 } from './migrations/1764200000004-peer-role-overrides';
 
 export const roomsEntities = [
   RoomEntity,
@@ -33,6 +34,7 @@ export const roomsMigrations = [
   WaitingAndModeration1764200000001,
   SeedApis1764200000002,
   WaitingInEmptyRooms1764200000003,
+  PeerRoleOverrides1764200000004,
   ...outboxMigrations,
 ];
 

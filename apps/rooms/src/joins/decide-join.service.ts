@@ -104,6 +104,8 @@ export class DecideJoin {
         const deferral = await hook.beforeAdmit?.(tx, context);
         if (deferral) return deferral;
       }
+      // The hooks may have changed them (a role a moderator gave this peer earlier).
+      const { role: admittedRole, permissions: admittedPermissions } = context;
       const session = await this.liveRooms.startIfIdle(tx, orgId, roomId, state.session);
       if (live) await this.departures.depart(tx, live, 'replaced', { endRoomIfEmpty: false });
 
@@ -114,7 +116,7 @@ export class DecideJoin {
         roomId,
         peerId,
         displayName: participant?.displayName ?? request.displayName ?? null,
-        role,
+        role: admittedRole,
         face,
         attributes: withoutSecrets(attributes),
         callbacks: attributes.apiEvent
@@ -139,7 +141,7 @@ export class DecideJoin {
           roomId,
           peerId,
           connection.displayName,
-          role,
+          admittedRole,
           face,
           JSON.stringify(connection.attributes),
           connection.callbacks ? JSON.stringify(connection.callbacks) : null,
@@ -161,8 +163,8 @@ export class DecideJoin {
           conferenceNumber: session.conferenceNumber,
           peer: peerId,
           connection: connection.connectionId,
-          role,
-          perms: permissions,
+          role: admittedRole,
+          perms: admittedPermissions,
           mediaServer: server.id,
         },
         this.config.JOIN_GRANT_TTL_SECONDS,
@@ -175,8 +177,8 @@ export class DecideJoin {
         peerId,
         connectionId: connection.connectionId,
         displayName: connection.displayName,
-        role,
-        permissions,
+        role: admittedRole,
+        permissions: admittedPermissions,
         settings: withoutSecrets(attributes),
         mediaServer: { id: server.id, url: server.url },
         grant,

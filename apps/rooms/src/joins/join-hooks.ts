@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { VerifiedParticipant } from '@confer/contracts';
+import type { ParticipantRole, VerifiedParticipant } from '@confer/contracts';
 import type { RoomSessionEntity } from '../rooms/room-session.entity';
 import type { EffectiveAttributes } from './effective-attributes';
 import type { JoinRequestDto } from './join.request.dto';
@@ -11,7 +11,8 @@ export interface JoinContext {
   roomId: string;
   peerId: string;
   face: 'call' | 'webinar';
-  role: string;
+  /** Hooks may change the role and permissions (a moderator's earlier choice); the join admits with them. */
+  role: ParticipantRole;
   permissions: Permissions;
   attributes: EffectiveAttributes;
   participant?: VerifiedParticipant;

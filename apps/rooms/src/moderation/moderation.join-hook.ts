@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { JoinContext, JoinHook } from '../joins/join-hooks';
 import { withOverrides } from './media-permissions';
+import { permissionsOf } from '../joins/roles';
 import { PeerModerationState } from './peer-moderation-state';
 
 /**
@@ -16,8 +17,16 @@ export class ModerationJoinHook implements JoinHook {
   async beforeAdmit(tx: EntityManager, context: JoinContext): Promise<void> {
     // A room nobody is in has no moderation yet.
     if (!context.session) return;
-    const overrides = await this.state.overrides(tx, context.session.id, context.peerId);
-    // JoinContext offers no other way to adjust a grant: DecideJoin signs this very object.
-    Object.assign(context.permissions, withOverrides(context.permissions, overrides));
+    const [assigned, overrides] = [
+      await this.state.assignedRole(tx, context.session.id, context.peerId),
+      await this.state.overrides(tx, context.session.id, context.peerId),
+    ];
+    // A moderator's choice outlives the connection it was made on; DecideJoin admits
+    // with the context's role and permissions as the hooks leave them.
+    if (assigned && assigned !== context.role) {
+      context.role = assigned;
+      context.permissions = permissionsOf(assigned, context.attributes);
+    }
+    context.permissions = withOverrides(context.permissions, overrides);
   }
 }

@@ -1,3 +1,4 @@
+import type { ParticipantRole } from '@confer/contracts';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { MediaPermissionOverrides } from './media-permissions';
@@ -7,6 +8,29 @@ import { RaisedHandEntity } from './raised-hand.entity';
 /** The moderation state of peers in a live room: permission overrides and raised hands. */
 @Injectable()
 export class PeerModerationState {
+  /** The role a moderator gave the peer in this life of the room, if any. */
+  async assignedRole(tx: EntityManager, sessionId: string, peerId: string): Promise<ParticipantRole | null> {
+    const [row] = (await tx.query(
+      'SELECT role FROM peer_role_overrides WHERE session_id = $1 AND peer_id = $2',
+      [sessionId, peerId],
+    )) as Array<{ role: ParticipantRole }>;
+    return row?.role ?? null;
+  }
+
+  async assignRole(
+    tx: EntityManager,
+    sessionId: string,
+    peerId: string,
+    role: ParticipantRole,
+    by: string,
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO peer_role_overrides (session_id, peer_id, role, updated_by) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (session_id, peer_id) DO UPDATE SET role = EXCLUDED.role, updated_by = EXCLUDED.updated_by, updated_at = now()`,
+      [sessionId, peerId, role, by],
+    );
+  }
+
   async overrides(tx: EntityManager, sessionId: string, peerId: string): Promise<MediaPermissionOverrides> {
     const row = await tx.getRepository(PeerMediaPermissionsEntity).findOneBy({ sessionId, peerId });
     return row?.permissions ?? {};

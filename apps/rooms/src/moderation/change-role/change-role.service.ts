@@ -48,6 +48,8 @@ export class ChangeRole {
         await tx
           .getRepository(PeerConnectionEntity)
           .update({ connectionId: connection.connectionId }, { role });
+        // Kept for the room's life: a reconnection comes back in the role it was given.
+        await this.state.assignRole(tx, session.id, peerId, role, actor.by);
         await this.outbox.add(
           tx,
           PeerRoleChanged,
