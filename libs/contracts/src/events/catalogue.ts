@@ -1,6 +1,7 @@
 import { EventContract } from './define-event';
 import * as auth from './auth.events';
 import * as room from './room.events';
+import * as stats from './stats.events';
 
 // The event modules also export enums (reasons, actions); keep only the contracts.
 const contractsOf = (module: Record<string, unknown>): EventContract[] =>
@@ -9,4 +10,8 @@ const contractsOf = (module: Record<string, unknown>): EventContract[] =>
   );
 
 /** Every event any service publishes. The AsyncAPI document is generated from this list. */
-export const eventCatalogue: readonly EventContract[] = [...contractsOf(auth), ...contractsOf(room)];
+export const eventCatalogue: readonly EventContract[] = [
+  ...contractsOf(auth),
+  ...contractsOf(room),
+  ...contractsOf(stats),
+];

@@ -1,0 +1,29 @@
+import { Static, Type } from '@sinclair/typebox';
+import { loadConfig } from '@confer/config';
+
+/** Everything the stats service reads from its environment, validated once at start-up. */
+export const StatsConfigSchema = Type.Object({
+  STATS_PORT: Type.Integer({ default: 8083, minimum: 1, maximum: 65535 }),
+  DATABASE_URL: Type.String({ default: 'postgres://postgres@127.0.0.1:5432/confer' }),
+  STATS_DB_SCHEMA: Type.String({ default: 'stats', pattern: '^[a-z_][a-z0-9_]*$' }),
+  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222' }),
+  PUBLIC_URL: Type.String({ default: 'http://localhost:8080' }),
+  /** Where the auth service publishes its keys (access tokens are verified against them). */
+  AUTH_JWKS_URL: Type.String({ default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
+  /** The durable consumer's name, shared by the replicas. */
+  STATS_CONSUMER: Type.String({ default: 'stats', pattern: '^[A-Za-z0-9_-]+$' }),
+  /** Events handled at once (they are then written together, in one transaction per batch). */
+  STATS_INGEST_CONCURRENCY: Type.Integer({ default: 2000, minimum: 1, maximum: 20000 }),
+  /** Most events written in one transaction. */
+  STATS_INGEST_MAX_BATCH: Type.Integer({ default: 2000, minimum: 1, maximum: 20000 }),
+  DEFAULT_RATE_LIMIT_PER_SECOND: Type.Number({ default: 4, exclusiveMinimum: 0 }),
+});
+
+export type StatsConfig = Static<typeof StatsConfigSchema>;
+export const STATS_CONFIG = Symbol('STATS_CONFIG');
+
+export function loadStatsConfig(env: NodeJS.ProcessEnv = process.env): StatsConfig {
+  return loadConfig(StatsConfigSchema, env);
+}
+
+export const issuerOf = (config: StatsConfig) => config.PUBLIC_URL.replace(/\/+$/, '');

@@ -1,0 +1,95 @@
+import { AttendanceEvent } from './attendance-events';
+
+/** What a batch of new events says about one connection; a leave alone describes the whole session. */
+export interface SessionChange {
+  orgId: string;
+  roomId: string;
+  connectionId: string;
+  peerId: string;
+  conferenceNumber: string;
+  role: string;
+  face: string;
+  joinedAt: Date;
+  leftAt: Date | null;
+  leaveReason: string | null;
+}
+
+/** What a batch says about one life of a room. */
+export interface RoomLifeChange {
+  orgId: string;
+  roomId: string;
+  conferenceNumber: string;
+  startedAt: Date;
+  endedAt: Date | null;
+  endReason: string | null;
+  /** The room.ended event, whose id the summary's id derives from. */
+  endedEventId: string | null;
+}
+
+export interface AttendanceBatch {
+  sessions: SessionChange[];
+  rooms: RoomLifeChange[];
+  joins: number;
+  leavesByReason: Map<string, number>;
+}
+
+const key = (...parts: string[]) => parts.join('\u0000');
+
+/**
+ * Folds events (already known to be new) into one change per connection and per room life.
+ * Order does not matter: a join and a leave of one connection merge into one closed session
+ * whichever comes first, which is what makes out-of-order delivery converge.
+ */
+export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBatch {
+  const sessions = new Map<string, SessionChange>();
+  const rooms = new Map<string, RoomLifeChange>();
+  const leavesByReason = new Map<string, number>();
+  let joins = 0;
+  for (const event of events) {
+    const orgId = event.orgid;
+    switch (event.type) {
+      case 'io.confer.peer.joined':
+      case 'io.confer.peer.left': {
+        const d = event.data;
+        const k = key(orgId, d.roomId, d.connectionId);
+        const left = event.type === 'io.confer.peer.left' ? event.data : null;
+        if (left) leavesByReason.set(left.reason, (leavesByReason.get(left.reason) ?? 0) + 1);
+        else joins++;
+        // A leave describes the whole session (its join time and the role at the end) and
+        // wins over a join whichever arrives first; a join never changes a known leave.
+        if (!left && sessions.get(k)?.leftAt) break;
+        sessions.set(k, {
+          orgId,
+          roomId: d.roomId,
+          connectionId: d.connectionId,
+          peerId: d.peerId,
+          conferenceNumber: d.conferenceNumber,
+          role: d.role,
+          face: d.face,
+          joinedAt: new Date(d.joinedAt),
+          leftAt: left ? new Date(left.leftAt) : null,
+          leaveReason: left ? left.reason : null,
+        });
+        break;
+      }
+      case 'io.confer.room.started':
+      case 'io.confer.room.ended': {
+        const d = event.data;
+        const k = key(orgId, d.roomId, d.conferenceNumber, d.startedAt);
+        const previous = rooms.get(k);
+        const ended = event.type === 'io.confer.room.ended' ? event : null;
+        rooms.set(k, {
+          orgId,
+          roomId: d.roomId,
+          conferenceNumber: d.conferenceNumber,
+          startedAt: new Date(d.startedAt),
+          endedAt: ended ? new Date(ended.data.endedAt) : (previous?.endedAt ?? null),
+          endReason: ended ? ended.data.reason : (previous?.endReason ?? null),
+          endedEventId: ended ? ended.id : (previous?.endedEventId ?? null),
+        });
+        break;
+      }
+    }
+  }
+  return { sessions: [...sessions.values()], rooms: [...rooms.values()], joins, leavesByReason };
+}

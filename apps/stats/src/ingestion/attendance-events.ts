@@ -1,0 +1,23 @@
+import { EventOf, PeerJoined, PeerLeft, RoomEnded, RoomStarted, eventCatalogue } from '@confer/contracts';
+
+/**
+ * The consumer accepts the whole catalogue: its one filter subject (NATS 2.9 allows one)
+ * also carries events it does not aggregate, which must be acknowledged, not dead-lettered.
+ */
+export const consumedContracts = eventCatalogue;
+export const aggregatedTypes = new Set([
+  'io.confer.peer.joined',
+  'io.confer.peer.left',
+  'io.confer.room.started',
+  'io.confer.room.ended',
+]);
+
+export type AttendanceEvent =
+  | EventOf<typeof PeerJoined>
+  | EventOf<typeof PeerLeft>
+  | EventOf<typeof RoomStarted>
+  | EventOf<typeof RoomEnded>;
+
+export function isAttendanceEvent(event: { type: string }): event is AttendanceEvent {
+  return aggregatedTypes.has(event.type);
+}
