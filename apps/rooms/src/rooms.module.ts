@@ -9,6 +9,8 @@ import {
   AccessTokenVerifier,
   API_RATE_LIMITER,
   RemoteJwksAccessTokenVerifier,
+  RevocationAwareVerifier,
+  RevokedApiKeys,
   TokenBucketRateLimiter,
 } from '@confer/auth-client';
 import { issuerOf, ROOMS_CONFIG, RoomsConfig } from './config/rooms.config';
@@ -129,13 +131,19 @@ class RoomsCoreModule {
         { provide: ROOMS_CONFIG, useValue: config },
         {
           provide: AccessTokenVerifier,
-          useValue: new RemoteJwksAccessTokenVerifier({
-            jwksUrl: config.AUTH_JWKS_URL,
-            issuer,
-            audience: `${issuer}/v1/`,
-            defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
-          }),
+          inject: [RevokedApiKeys],
+          useFactory: (revoked: RevokedApiKeys) =>
+            new RevocationAwareVerifier(
+              new RemoteJwksAccessTokenVerifier({
+                jwksUrl: config.AUTH_JWKS_URL,
+                issuer,
+                audience: `${issuer}/v1/`,
+                defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
+              }),
+              revoked,
+            ),
         },
+        RevokedApiKeys,
         { provide: API_RATE_LIMITER, useValue: new TokenBucketRateLimiter() },
         { provide: OUTBOUND_GUARD, useValue: new OutboundGuard(config.OUTBOUND_ALLOWED_HOSTS.split(',')) },
         AccessTokenGuard,
