@@ -1,0 +1,102 @@
+import { startRoomsFixture, RoomsFixture } from '../rooms/rooms-fixture';
+import { RunningStatsService, startStatsService } from '../../support/stats-service.harness';
+import { StreamPublisher } from './attendance-stream';
+
+interface Grant {
+  connectionId: string;
+}
+interface Row {
+  person_id: string;
+  join_time: number;
+  leave_time: number | null;
+  duration: number;
+}
+
+describe('stats service beside the real rooms service', () => {
+  let f: RoomsFixture;
+  let stats: RunningStatsService;
+  let nats: StreamPublisher;
+
+  beforeAll(async () => {
+    f = await startRoomsFixture({ PEER_HEARTBEAT_TIMEOUT_SECONDS: '2', PRESENCE_SWEEP_SECONDS: '0.3' });
+    stats = await startStatsService(f.auth);
+    nats = await StreamPublisher.open(f.auth.natsUrl);
+  });
+
+  afterAll(async () => {
+    await nats?.close();
+    await stats?.close();
+    await f?.close();
+  });
+
+  const sessions = async (roomId: string) => {
+    const from = new Date(Date.now() - 3600_000).toISOString();
+    const to = new Date(Date.now() + 3600_000).toISOString();
+    const r = await fetch(
+      `${stats.baseUrl}/streaming/statistics/peers?room_id=${roomId}&from=${from}&to=${to}`,
+      { headers: { authorization: `Bearer ${f.accessToken}` } },
+    );
+    return { status: r.status, body: (await r.json()) as { data: Row[] | null } };
+  };
+  const leave = (roomId: string, peerId: string, connectionId: string) =>
+    fetch(`${f.rooms.baseUrl}/v1/rooms/${roomId}/peers/${peerId}/leave`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ connectionId }),
+    });
+
+  it('follows joins, leaves, rejoins and time-outs of real peers', async () => {
+    const room = 'stats-live-1';
+    const join = async (peer: string) =>
+      (await (await f.join(room, { token: await f.mint(peer, room) })).json()) as Grant;
+
+    const alice = await join('alice');
+    const bob = await join('bob');
+    await nats.settled(stats.config.STATS_CONSUMER);
+    let now = await sessions(room);
+    expect(now.status).toBe(200);
+    expect(now.body.data!.map((s) => [s.person_id, s.leave_time])).toEqual(
+      expect.arrayContaining([
+        ['alice', null],
+        ['bob', null],
+      ]),
+    );
+
+    expect((await leave(room, 'alice', alice.connectionId)).status).toBe(204);
+    const alice2 = await join('alice');
+    expect((await leave(room, 'alice', alice2.connectionId)).status).toBe(204);
+    // bob stops sending heartbeats: the rooms service times him out, and the room ends.
+    await f.tap.waitFor(() => f.tap.of('room.ended').some((e) => e.roomid === room), 10_000);
+    await nats.settled(stats.config.STATS_CONSUMER);
+
+    now = await sessions(room);
+    const rows = now.body.data!;
+    expect(rows).toHaveLength(3);
+    expect(rows.filter((s) => s.person_id === 'alice')).toHaveLength(2);
+    for (const s of rows) {
+      expect(s.leave_time).not.toBeNull();
+      expect(s.join_time % 30).toBe(0);
+      expect(s.duration).toBe(s.leave_time! - s.join_time);
+      expect(s.duration).toBeGreaterThanOrEqual(30);
+    }
+    const left = f.tap.of('peer.left').filter((e) => e.roomid === room);
+    expect(left.map((e) => (e.data as { reason: string }).reason).sort()).toEqual([
+      'left',
+      'left',
+      'timed_out',
+    ]);
+
+    // The rooms service's own events, joined to what the API reports.
+    for (const e of left) {
+      const d = e.data as { peerId: string; joinedAt: string; leftAt: string };
+      const join = Math.floor(Date.parse(d.joinedAt) / 30_000) * 30;
+      const leaveAt = Math.max(join + 30, Math.ceil(Date.parse(d.leftAt) / 30_000) * 30);
+      expect(rows).toContainEqual({
+        person_id: d.peerId,
+        join_time: join,
+        leave_time: leaveAt,
+        duration: leaveAt - join,
+      });
+    }
+  });
+});
