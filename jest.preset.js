@@ -3,7 +3,17 @@
 // spec never depends on a stale dist/.
 const path = require('path');
 
-const libs = ['contracts', 'bus', 'database', 'telemetry', 'http', 'auth-client', 'config', 'outbox'];
+const libs = [
+  'contracts',
+  'bus',
+  'database',
+  'telemetry',
+  'http',
+  'auth-client',
+  'config',
+  'outbox',
+  'outbound',
+];
 const moduleNameMapper = Object.fromEntries(
   libs.map((name) => [`^@confer/${name}$`, path.join(__dirname, 'libs', name, 'src', 'index.ts')]),
 );

@@ -5,7 +5,7 @@ import { defineCommand } from './define-command';
  * What a platform-signed token may be for. Closed on purpose: no internal service can
  * have auth sign an access token or a participant token through this command.
  */
-export const PlatformTokenPurposes = ['confer:join-grant'] as const;
+export const PlatformTokenPurposes = ['confer:join-grant', 'confer:webhook'] as const;
 
 export const SignPlatformToken = defineCommand({
   service: 'auth',

@@ -1,0 +1,161 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { EventConsumer } from '@confer/bus';
+import { EVENTS_SUBJECTS, eventCatalogue } from '@confer/contracts';
+import { WEBHOOKS_CONFIG, WebhooksConfig } from '../config/webhooks.config';
+import { LiveConferences } from '../conferences/live-conferences';
+import { SubscriptionsStore } from '../subscriptions/subscriptions.store';
+import { bodySha256 } from '../delivery/body-hash';
+import { DeliveryWakeup } from '../delivery/delivery-wakeup';
+import { eventTypeOf, RoutableEvent, targetsFor } from './event-matching';
+import { gcoreCallbackFor } from './gcore-callbacks';
+
+interface RoomData {
+  roomId?: string;
+  conferenceNumber?: string;
+  startedAt?: string;
+}
+
+/**
+ * Takes every call event from JetStream (one durable consumer of `confer.evt.>`) and,
+ * in one transaction, records one delivery per target URL. The event is acknowledged
+ * only after that transaction commits, so a crash at any point loses nothing; a
+ * redelivered event finds its intake mark and records nothing twice.
+ */
+@Injectable()
+export class EventIntake implements OnApplicationBootstrap {
+  readonly #logger = new Logger(EventIntake.name);
+
+  constructor(
+    private readonly consumer: EventConsumer,
+    private readonly db: DataSource,
+    private readonly subscriptions: SubscriptionsStore,
+    private readonly conferences: LiveConferences,
+    private readonly wakeup: DeliveryWakeup,
+    @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.consume({
+      durable: this.config.WEBHOOKS_CONSUMER,
+      filterSubjects: [EVENTS_SUBJECTS],
+      contracts: eventCatalogue,
+      // Recording is cheap and idempotent: retry soon, and for long before dead-lettering.
+      maxDeliver: 50,
+      backoffMs: [200, 1000, 5000, 15000, 30000],
+      batchSize: 100,
+      handler: async (event) => {
+        const recorded = await this.take(event as RoutableEvent);
+        if (recorded > 0) this.wakeup.wake();
+      },
+    });
+  }
+
+  /** Records the event's deliveries; answers how many were recorded (0 if taken before). */
+  async take(event: RoutableEvent): Promise<number> {
+    return this.db.transaction(async (tx) => {
+      const [fresh] = (await tx.query(
+        `INSERT INTO intake_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [event.id],
+      )) as unknown[];
+      if (!fresh) return 0;
+      await this.project(tx, event);
+      const now = new Date();
+      const candidates = await this.subscriptions.candidates(tx, event.orgid, event.roomid);
+      const targets = targetsFor(candidates, event, now);
+      const lane = event.roomid ?? '_';
+      const type = eventTypeOf(event.type);
+      let recorded = 0;
+      if (targets.length > 0) {
+        const body = JSON.stringify(event);
+        const hash = bodySha256(body);
+        await tx.query(
+          `INSERT INTO event_bodies (event_id, body, body_sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          [event.id, body, hash],
+        );
+        for (const target of targets) {
+          await this.record(tx, {
+            eventId: event.id,
+            type,
+            target: target.endpoint,
+            kind: 'event',
+            orgId: event.orgid,
+            lane,
+            subscriptionIds: target.subscriptionIds,
+          });
+          recorded++;
+        }
+      }
+      const callback = gcoreCallbackFor(event);
+      if (callback) {
+        await this.record(tx, {
+          eventId: event.id,
+          type,
+          target: callback.target,
+          kind: 'gcore',
+          orgId: event.orgid,
+          lane,
+          subscriptionIds: [],
+          body: callback.body,
+          bodySha256: bodySha256(callback.body),
+          authorization: callback.authorization,
+        });
+        recorded++;
+      }
+      return recorded;
+    });
+  }
+
+  private async record(
+    tx: EntityManager,
+    d: {
+      eventId: string;
+      type: string;
+      target: string;
+      kind: 'event' | 'gcore';
+      orgId: string;
+      lane: string;
+      subscriptionIds: string[];
+      body?: string;
+      bodySha256?: string;
+      authorization?: string;
+    },
+  ): Promise<void> {
+    const [{ last_seq: seq }] = (await tx.query(
+      `INSERT INTO lane_sequences (target, lane, last_seq) VALUES ($1, $2, 1)
+       ON CONFLICT (target, lane) DO UPDATE SET last_seq = lane_sequences.last_seq + 1
+       RETURNING last_seq`,
+      [d.target, d.lane],
+    )) as Array<{ last_seq: string }>;
+    await tx.query(
+      `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, seq, subscription_ids,
+                               body, body_sha256, auth_header)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id, target) DO NOTHING`,
+      [
+        d.eventId,
+        d.type,
+        d.target,
+        d.kind,
+        d.orgId,
+        d.lane,
+        seq,
+        d.subscriptionIds,
+        d.body ?? null,
+        d.bodySha256 ?? null,
+        d.authorization ?? null,
+      ],
+    );
+    this.#logger.debug({ msg: 'delivery recorded', eventId: d.eventId, orgId: d.orgId, roomId: d.lane });
+  }
+
+  private async project(tx: EntityManager, event: RoutableEvent): Promise<void> {
+    const type = eventTypeOf(event.type);
+    if (type !== 'room.started' && type !== 'room.ended') return;
+    const data = (event.data ?? {}) as RoomData;
+    if (!data.roomId || !data.conferenceNumber) return;
+    const conference = { orgId: event.orgid, roomId: data.roomId, conferenceNumber: data.conferenceNumber };
+    if (type === 'room.started')
+      await this.conferences.started(tx, conference, data.startedAt ?? new Date().toISOString());
+    else await this.conferences.ended(tx, conference);
+  }
+}

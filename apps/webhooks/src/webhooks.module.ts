@@ -1,0 +1,95 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { BusModule } from '@confer/bus';
+import { DatabaseModule } from '@confer/database';
+import { HttpLifecycleModule } from '@confer/http';
+import { TelemetryModule } from '@confer/telemetry';
+import { OutboundGuard } from '@confer/outbound';
+import {
+  AccessTokenGuard,
+  AccessTokenVerifier,
+  API_RATE_LIMITER,
+  RemoteJwksAccessTokenVerifier,
+  TokenBucketRateLimiter,
+} from '@confer/auth-client';
+import { issuerOf, WEBHOOKS_CONFIG, WebhooksConfig } from './config/webhooks.config';
+import { webhooksDatabaseOptions } from './database/webhooks-database';
+import { LiveConferences } from './conferences/live-conferences';
+import { EndpointPolicy, OUTBOUND_GUARD } from './subscriptions/endpoint-policy';
+import { SubscriptionsStore } from './subscriptions/subscriptions.store';
+import { GlayrAuthorizationGuard } from './subscriptions/glayr/glayr-authorization.guard';
+import { GlayrSubscriptionsHttpController } from './subscriptions/glayr/glayr-subscriptions.http.controller';
+import { SubscriptionsHttpController } from './subscriptions/native/subscriptions.http.controller';
+import { DeliveryLogHttpController } from './delivery-log/delivery-log.http.controller';
+import { EventIntake } from './intake/event-intake';
+import { DeliveriesStore } from './delivery/deliveries.store';
+import { DeliveryTokens } from './delivery/delivery-tokens';
+import { DeliveryWakeup } from './delivery/delivery-wakeup';
+import { DeliveryWorker, WEBHOOK_SENDER } from './delivery/delivery-worker';
+import { WebhookSender } from './delivery/webhook-sender';
+
+const httpControllers = [
+  GlayrSubscriptionsHttpController,
+  SubscriptionsHttpController,
+  DeliveryLogHttpController,
+];
+const useCases = [EventIntake, DeliveryWorker, EndpointPolicy];
+const stores = [SubscriptionsStore, DeliveriesStore, LiveConferences];
+const adapters = [DeliveryTokens, DeliveryWakeup];
+
+/** Configuration, outbound policy and server-API access control, available to every module of the service. */
+@Global()
+@Module({})
+class WebhooksCoreModule {
+  static forConfig(config: WebhooksConfig): DynamicModule {
+    const issuer = issuerOf(config);
+    const guard = new OutboundGuard(config.OUTBOUND_ALLOWED_HOSTS.split(','));
+    return {
+      module: WebhooksCoreModule,
+      providers: [
+        { provide: WEBHOOKS_CONFIG, useValue: config },
+        {
+          provide: AccessTokenVerifier,
+          useValue: new RemoteJwksAccessTokenVerifier({
+            jwksUrl: config.AUTH_JWKS_URL,
+            issuer,
+            audience: `${issuer}/v1/`,
+            defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
+          }),
+        },
+        { provide: API_RATE_LIMITER, useValue: new TokenBucketRateLimiter() },
+        { provide: OUTBOUND_GUARD, useValue: guard },
+        { provide: WEBHOOK_SENDER, useFactory: () => new WebhookSender(guard) },
+        AccessTokenGuard,
+        GlayrAuthorizationGuard,
+      ],
+      exports: [
+        WEBHOOKS_CONFIG,
+        AccessTokenVerifier,
+        API_RATE_LIMITER,
+        OUTBOUND_GUARD,
+        WEBHOOK_SENDER,
+        AccessTokenGuard,
+        GlayrAuthorizationGuard,
+      ],
+    };
+  }
+}
+
+/** The webhooks service: subscriptions, durable intake of call events, signed deliveries. */
+@Module({})
+export class WebhooksModule {
+  static forConfig(config: WebhooksConfig): DynamicModule {
+    return {
+      module: WebhooksModule,
+      imports: [
+        WebhooksCoreModule.forConfig(config),
+        TelemetryModule,
+        HttpLifecycleModule,
+        DatabaseModule.forRoot(webhooksDatabaseOptions(config.DATABASE_URL, config.WEBHOOKS_DB_SCHEMA)),
+        BusModule.forRoot({ service: 'webhooks', url: config.NATS_URL }),
+      ],
+      controllers: httpControllers,
+      providers: [...useCases, ...stores, ...adapters],
+    };
+  }
+}

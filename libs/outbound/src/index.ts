@@ -1,0 +1,1 @@
+export { OutboundGuard } from './outbound-guard';

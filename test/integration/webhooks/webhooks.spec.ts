@@ -1,0 +1,233 @@
+import { createHash } from 'crypto';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { RoomsFixture, startRoomsFixture } from '../rooms/rooms-fixture';
+import { RunningWebhooksService, startWebhooksService } from '../../support/webhooks-service.harness';
+import { Receiver, until } from './receiver';
+
+interface Grant {
+  peerId: string;
+  connectionId: string;
+}
+
+describe('webhooks service', () => {
+  let f: RoomsFixture;
+  let w: RunningWebhooksService;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    f = await startRoomsFixture();
+    w = await startWebhooksService(f.auth);
+    receiver = await Receiver.open();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await w?.close();
+    await f?.close();
+  });
+  beforeEach(() => {
+    receiver.received.length = 0;
+    receiver.script.length = 0;
+    receiver.fallback = 200;
+  });
+
+  const api = (path: string, init: RequestInit = {}) => f.api(path, init, w.baseUrl);
+  const subscribe = async (url: string, extra: Record<string, unknown> = {}) => {
+    const response = await api(`/v1/orgs/${f.org.orgId}/webhooks/subscriptions`, {
+      method: 'POST',
+      body: JSON.stringify({ url, ...extra }),
+    });
+    expect(response.status).toBe(201);
+    return (await response.json()) as { id: string; signingSecret?: string; active: boolean };
+  };
+  const join = async (roomId: string, peerId: string, extra: Record<string, unknown> = {}) => {
+    const response = await f.join(roomId, { token: await f.mint(peerId, roomId), peerId, ...extra });
+    expect(response.status).toBe(201);
+    return (await response.json()) as Grant;
+  };
+  const bodies = (path?: string) =>
+    receiver.received
+      .filter((r) => !path || r.path === path)
+      .map((r) => JSON.parse(r.body) as { id: string; type: string; data: Record<string, unknown> });
+
+  it('delivers a join as a signed event a receiver verifies against the JWKS from openid_configuration', async () => {
+    await subscribe(`${receiver.url}/e2e`, { roomId: 'wh-e2e' });
+    await join('wh-e2e', 'alice');
+    const got = await until(() =>
+      receiver.received.find((r) => r.path === '/e2e' && r.body.includes('peer.joined')),
+    );
+    const event = JSON.parse(got.body) as { id: string; type: string; data: { peerId: string } };
+    expect(event.type).toBe('io.confer.peer.joined');
+    expect(event.data.peerId).toBe('alice');
+
+    const oidc = (await (await fetch(`${f.auth.baseUrl}/.well-known/openid-configuration`)).json()) as {
+      jwks_uri: string;
+      issuer: string;
+    };
+    const jwks = createRemoteJWKSet(new URL(oidc.jwks_uri.replace(/^https?:\/\/[^/]+/, f.auth.baseUrl)));
+    const { payload, protectedHeader } = await jwtVerify(String(got.headers.authorization), jwks, {
+      algorithms: ['RS256'],
+      audience: 'confer:webhook',
+      issuer: oidc.issuer,
+    });
+    expect(protectedHeader.kid).toBeTruthy();
+    expect(payload).toMatchObject({
+      sub: 'confer-webhooks@clients',
+      azp: 'confer-webhooks',
+      gty: 'client-credentials',
+      event_id: event.id,
+      body_sha256: createHash('sha256').update(got.body).digest('base64url'),
+    });
+    expect(got.headers['confer-event-id']).toBe(event.id);
+    expect(Number(got.headers['confer-sequence'])).toBeGreaterThanOrEqual(1);
+  });
+
+  it('retries a delivery answered 500 until a 200, keeping the order of a room', async () => {
+    await subscribe(`${receiver.url}/retry`, { roomId: 'wh-retry', eventTypes: ['peer.joined'] });
+    receiver.script.push(500, 500);
+    await join('wh-retry', 'p1');
+    await join('wh-retry', 'p2');
+    await until(() => bodies('/retry').filter((b) => b.data.peerId === 'p2').length === 1);
+    const seen = receiver.received.filter((r) => r.path === '/retry');
+    expect(seen.map((r) => (JSON.parse(r.body) as { data: { peerId: string } }).data.peerId)).toEqual([
+      'p1',
+      'p1',
+      'p1',
+      'p2',
+    ]);
+    expect(seen.map((r) => r.headers['confer-sequence'])).toEqual(['1', '1', '1', '2']);
+    expect(seen[2].headers['confer-attempt']).toBe('3');
+  });
+
+  it('disables the subscriptions of an endpoint that answers 410 Gone', async () => {
+    const sub = await subscribe(`${receiver.url}/gone`, { roomId: 'wh-gone' });
+    receiver.fallback = 410;
+    await join('wh-gone', 'g1');
+    await until(() => receiver.received.some((r) => r.path === '/gone'));
+    for (let i = 0; i < 100; i++) {
+      const s = (await (await api(`/v1/orgs/${f.org.orgId}/webhooks/subscriptions/${sub.id}`)).json()) as {
+        active: boolean;
+        disabledReason: string;
+      };
+      if (!s.active) {
+        expect(s.disabledReason).toContain('410');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the subscription stayed active');
+  });
+
+  it('sends an event once to an endpoint two valid subscriptions share', async () => {
+    await subscribe(`${receiver.url}/dedup`, { roomId: 'wh-dedup' });
+    await subscribe(`${receiver.url}/dedup`, { roomId: 'wh-dedup' });
+    await join('wh-dedup', 'd1');
+    await until(() => bodies('/dedup').some((b) => b.type === 'io.confer.peer.joined'));
+    await new Promise((r) => setTimeout(r, 500));
+    const ids = bodies('/dedup').map((b) => b.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('answers Glayr subscribe and unsubscribe, for a bare or Bearer token', async () => {
+    await join('wh-glayr', 'host');
+    const conference = await until(() =>
+      f.tap.of('room.started').find((e) => (e.data as { roomId: string }).roomId === 'wh-glayr'),
+    );
+    const number = (conference.data as { conferenceNumber: string }).conferenceNumber;
+    let answer: Response | undefined;
+    for (let i = 0; i < 100; i++) {
+      answer = await fetch(`${w.baseUrl}/v1/conf/${number}/subscribe`, {
+        method: 'POST',
+        headers: { authorization: f.accessToken, 'content-type': 'application/json' },
+        body: JSON.stringify({ api_endpoint: `${receiver.url}/glayr` }),
+      });
+      if (answer.status !== 404) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(answer!.status).toBe(200);
+    const body = (await answer!.json()) as Record<string, unknown>;
+    expect(body).toEqual({
+      openid_configuration: `${f.auth.env.PUBLIC_URL}/.well-known/openid-configuration`,
+      expiry_seconds: 259200,
+      id: expect.any(String),
+      conference_number: number,
+    });
+    await join('wh-glayr', 'guest');
+    await until(() => bodies('/glayr').some((b) => b.data.peerId === 'guest'));
+
+    const refused = await fetch(`${w.baseUrl}/v1/subscription/${String(body.id)}`, { method: 'DELETE' });
+    expect(refused.status).toBe(401);
+    const removed = await fetch(`${w.baseUrl}/v1/subscription/${String(body.id)}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${f.accessToken}` },
+    });
+    expect(removed.status).toBe(204);
+    receiver.received.length = 0;
+    await join('wh-glayr', 'late');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(bodies('/glayr')).toEqual([]);
+  });
+
+  it('refuses http without the setting, private addresses without the allow-list, and bad fields', async () => {
+    const strict = await startWebhooksService(f.auth, {
+      OUTBOUND_ALLOWED_HOSTS: '',
+      WEBHOOKS_ALLOW_HTTP: 'false',
+    });
+    try {
+      const post = (url: string) =>
+        f.api(
+          `/v1/orgs/${f.org.orgId}/webhooks/subscriptions`,
+          { method: 'POST', body: JSON.stringify({ url }) },
+          strict.baseUrl,
+        );
+      const http = await post('http://example.com/hook');
+      expect(http.status).toBe(400);
+      expect(await http.text()).toContain('https');
+      for (const url of [
+        'https://127.0.0.1/hook',
+        'https://10.0.0.8/hook',
+        'https://[::1]/hook',
+        'https://localhost/x',
+      ]) {
+        const response = await post(url);
+        expect(response.status).toBe(400);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('endpoint_refused');
+      }
+      const bad = await post('not a url');
+      expect(bad.status).toBe(400);
+      expect(await bad.text()).toContain('url');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('posts Gcore joinPeer and closePeer bodies to apiEvent with authEvent as Authorization', async () => {
+    const grant = await join('wh-gcore', 'gc1', {
+      displayName: 'user16',
+      apiEvent: `${receiver.url}/gcore`,
+      authEvent: 'Basic Z2NvcmU6c2VjcmV0',
+    });
+    await until(() => receiver.received.some((r) => r.path === '/gcore/joinPeer'));
+    const leave = await fetch(`${f.rooms.baseUrl}/v1/rooms/wh-gcore/peers/gc1/leave`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ connectionId: grant.connectionId }),
+    });
+    expect(leave.status).toBe(204);
+    const closed = await until(() => receiver.received.find((r) => r.path === '/gcore/closePeer'));
+    const joined = receiver.received.find((r) => r.path === '/gcore/joinPeer')!;
+    expect(JSON.parse(joined.body)).toEqual({
+      event: 'connected',
+      roomId: 'wh-gcore',
+      peerId: 'gc1',
+      displayName: 'user16',
+    });
+    expect(JSON.parse(closed.body)).toEqual({
+      event: 'disconnected',
+      roomId: 'wh-gcore',
+      peerId: 'gc1',
+      displayName: 'user16',
+    });
+    expect(joined.headers.authorization).toBe('Basic Z2NvcmU6c2VjcmV0');
+    expect(joined.headers['confer-signature']).toBeTruthy();
+  });
+});
