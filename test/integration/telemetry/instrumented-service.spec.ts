@@ -43,6 +43,16 @@ class ServiceProcess {
     for (const part of parts) if (part) this.lines.push(JSON.parse(part) as LogLine);
   }
 
+  /** The first log line matching, once it has come through the pipe (it may trail the HTTP answer). */
+  async line(match: (line: LogLine) => boolean, timeoutMs = 2000): Promise<LogLine | undefined> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.find(match);
+      if (found || Date.now() > deadline) return found;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   async port(timeoutMs = 20000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
@@ -101,7 +111,7 @@ describe('an instrumented service process', () => {
         traceId: TRACE_ID,
       },
     });
-    const logged = service.lines.find(
+    const logged = await service.line(
       (line) => line.msg === 'looking up thing' && line.thingId === 'missing',
     );
     expect(logged).toMatchObject({
@@ -114,7 +124,7 @@ describe('an instrumented service process', () => {
   it('starts a new trace for requests without one', async () => {
     const response = await fetch(`${base}/things/present`);
     expect(await response.json()).toEqual({ id: 'present' });
-    const logged = service.lines.find((line) => line.thingId === 'present');
+    const logged = await service.line((line) => line.thingId === 'present');
     expect(logged?.trace_id).toMatch(/^[0-9a-f]{32}$/);
     expect(logged?.trace_id).not.toBe(TRACE_ID);
   });
