@@ -52,6 +52,9 @@ describe('stats service beside the real rooms service', () => {
 
     const alice = await join('alice');
     const bob = await join('bob');
+    // The joins reach the stream through rooms' outbox a moment later: wait for them to be
+    // published before waiting for stats to have consumed everything published.
+    await f.tap.waitFor(() => f.tap.of('peer.joined').filter((e) => e.roomid === room).length >= 2);
     await nats.settled(stats.config.STATS_CONSUMER);
     let now = await sessions(room);
     expect(now.status).toBe(200);
