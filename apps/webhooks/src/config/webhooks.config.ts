@@ -14,6 +14,12 @@ export const WebhooksConfigSchema = Type.Object({
   DEFAULT_RATE_LIMIT_PER_SECOND: Type.Number({ default: 4, exclusiveMinimum: 0 }),
   /** The durable JetStream consumer shared by every replica. */
   WEBHOOKS_CONSUMER: Type.String({ default: 'webhooks', pattern: '^[A-Za-z0-9_-]+$' }),
+  /**
+   * How long the intake may hold an event before JetStream hands it out again. The intake
+   * takes one event at a time across every replica (so room order survives crashes): after
+   * a crash, the event the dead process held blocks the stream for this long.
+   */
+  WEBHOOKS_INTAKE_ACK_WAIT_MS: Type.Integer({ default: 10000, minimum: 500, maximum: 300000 }),
   /** Lifetime of a Glayr subscription (`expiry_seconds`). */
   GLAYR_SUBSCRIPTION_TTL_SECONDS: Type.Integer({ default: 259200, minimum: 1 }),
   /** Allow plain-http endpoints (development only). */

@@ -43,6 +43,11 @@ export class EventIntake implements OnApplicationBootstrap {
       // Recording is cheap and idempotent: retry soon, and for long before dead-lettering.
       maxDeliver: 50,
       backoffMs: [200, 1000, 5000, 15000, 30000],
+      // One event in hand at a time, across every replica: sequence numbers are given in
+      // stream order, also when a process dies holding an event (it is handed out again
+      // before any later one) and when several replicas consume. See docs/webhooks.md.
+      maxAckPending: 1,
+      ackWaitMs: this.config.WEBHOOKS_INTAKE_ACK_WAIT_MS,
       batchSize: 100,
       handler: async (event) => {
         const recorded = await this.take(event as RoutableEvent);
