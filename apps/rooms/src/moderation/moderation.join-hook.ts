@@ -17,10 +17,7 @@ export class ModerationJoinHook implements JoinHook {
   async beforeAdmit(tx: EntityManager, context: JoinContext): Promise<void> {
     // A room nobody is in has no moderation yet.
     if (!context.session) return;
-    const [assigned, overrides] = [
-      await this.state.assignedRole(tx, context.session.id, context.peerId),
-      await this.state.overrides(tx, context.session.id, context.peerId),
-    ];
+    const { role: assigned, overrides } = await this.state.forPeer(tx, context.session.id, context.peerId);
     // A moderator's choice outlives the connection it was made on; DecideJoin admits
     // with the context's role and permissions as the hooks leave them.
     if (assigned && assigned !== context.role) {
