@@ -15,6 +15,11 @@ class ApiRootLinks {
   @ApiProperty({ type: HalLink }) org: HalLink;
   @ApiProperty({ type: HalLink }) apiKeys: HalLink;
   @ApiProperty({ type: HalLink }) publicKeys: HalLink;
+  @ApiProperty({ type: HalLink, description: 'Session entries (served by the rooms service)' })
+  sessions: HalLink;
+  @ApiProperty({ type: HalLink, description: 'Host subscriptions (served by the rooms service)' })
+  subscriptions: HalLink;
+  @ApiProperty({ type: HalLink, description: 'Rooms (served by the rooms service)' }) rooms: HalLink;
 }
 
 class ApiRoot {
@@ -41,6 +46,10 @@ export class ApiRootHttpController {
         org: { href: org },
         apiKeys: { href: `${org}/api-keys` },
         publicKeys: { href: `${org}/public-keys` },
+        // Resolved through the public base URL, where the gateway routes them to rooms.
+        sessions: { href: `${org}/sessions` },
+        subscriptions: { href: `${org}/subscriptions` },
+        rooms: { href: '/v1/rooms' },
       },
     };
   }

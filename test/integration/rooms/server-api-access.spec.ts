@@ -56,3 +56,25 @@ describe("the rooms service and a revoked API key's access tokens", () => {
     expect((await f.api('/v1/rooms')).status).toBe(200);
   });
 });
+
+describe("the API root's links into the rooms service", () => {
+  let f: RoomsFixture;
+
+  beforeAll(async () => {
+    f = await startRoomsFixture();
+  });
+
+  afterAll(async () => {
+    await f?.close();
+  });
+
+  it('resolve on the rooms service (the gateway routes them there)', async () => {
+    const root = (await (await f.api('/v1/', {}, f.auth.baseUrl)).json()) as {
+      _links: Record<string, { href: string }>;
+    };
+    for (const rel of ['sessions', 'subscriptions', 'rooms']) {
+      const response = await f.api(root._links[rel].href);
+      expect({ rel, status: response.status }).toEqual({ rel, status: 200 });
+    }
+  });
+});
