@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { BusModule } from '@confer/bus';
+import { OutboxModule } from '@confer/outbox';
 import { DatabaseModule } from '@confer/database';
 import { HttpLifecycleModule } from '@confer/http';
 import { TelemetryModule } from '@confer/telemetry';
@@ -16,6 +17,7 @@ import { webhooksDatabaseOptions } from './database/webhooks-database';
 import { LiveConferences } from './conferences/live-conferences';
 import { EndpointPolicy, OUTBOUND_GUARD } from './subscriptions/endpoint-policy';
 import { SubscriptionsStore } from './subscriptions/subscriptions.store';
+import { EndpointDisabler } from './subscriptions/endpoint-disabling/endpoint-disabler';
 import { GlayrAuthorizationGuard } from './subscriptions/glayr/glayr-authorization.guard';
 import { GlayrSubscriptionsHttpController } from './subscriptions/glayr/glayr-subscriptions.http.controller';
 import { SubscriptionsHttpController } from './subscriptions/native/subscriptions.http.controller';
@@ -32,7 +34,7 @@ const httpControllers = [
   SubscriptionsHttpController,
   DeliveryLogHttpController,
 ];
-const useCases = [EventIntake, DeliveryWorker, EndpointPolicy];
+const useCases = [EventIntake, DeliveryWorker, EndpointPolicy, EndpointDisabler];
 const stores = [SubscriptionsStore, DeliveriesStore, LiveConferences];
 const adapters = [DeliveryTokens, DeliveryWakeup];
 
@@ -87,6 +89,7 @@ export class WebhooksModule {
         HttpLifecycleModule,
         DatabaseModule.forRoot(webhooksDatabaseOptions(config.DATABASE_URL, config.WEBHOOKS_DB_SCHEMA)),
         BusModule.forRoot({ service: 'webhooks', url: config.NATS_URL }),
+        OutboxModule.forRoot(),
       ],
       controllers: httpControllers,
       providers: [...useCases, ...stores, ...adapters],

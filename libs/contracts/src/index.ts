@@ -5,6 +5,7 @@ export * from './events/define-event';
 export * from './events/auth.events';
 export * from './events/room.events';
 export * from './events/stats.events';
+export * from './events/webhook.events';
 export { eventCatalogue } from './events/catalogue';
 export * from './commands/define-command';
 export * from './commands/auth.commands';

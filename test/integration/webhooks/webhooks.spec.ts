@@ -117,6 +117,45 @@ describe('webhooks service', () => {
     throw new Error('the subscription stayed active');
   });
 
+  it('disables an endpoint that kept failing for the configured time, and says so in an event', async () => {
+    const impatient = await startWebhooksService(f.auth, { WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: '1' });
+    try {
+      const response = await f.api(
+        `/v1/orgs/${f.org.orgId}/webhooks/subscriptions`,
+        { method: 'POST', body: JSON.stringify({ url: `${receiver.url}/failing`, roomId: 'wh-failing' }) },
+        impatient.baseUrl,
+      );
+      const sub = (await response.json()) as { id: string };
+      receiver.fallback = 503;
+      await join('wh-failing', 'f1');
+      const isOurs = (e: { type: string; data: unknown }) =>
+        e.type === 'io.confer.webhook-endpoint.disabled' &&
+        (e.data as { endpoint: string }).endpoint === `${receiver.url}/failing`;
+      const disabled = await f.tap.waitFor((events) => events.some(isOurs), 10000);
+      const event = disabled.find(isOurs)!;
+      expect(event.orgid).toBe(f.org.orgId);
+      expect(event.data).toMatchObject({
+        endpoint: `${receiver.url}/failing`,
+        subscriptionIds: [sub.id],
+        reason: 'failing',
+        failingSince: expect.any(String),
+      });
+      const attempts = receiver.received.filter((r) => r.path === '/failing').length;
+      expect(attempts).toBeGreaterThan(1);
+      const state = (await (
+        await f.api(`/v1/orgs/${f.org.orgId}/webhooks/subscriptions/${sub.id}`, {}, impatient.baseUrl)
+      ).json()) as { active: boolean; disabledReason: string };
+      expect(state.active).toBe(false);
+      expect(state.disabledReason).toContain('failed every attempt since');
+      // Nothing more is sent to it.
+      await join('wh-failing', 'f2');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(receiver.received.filter((r) => r.path === '/failing').length).toBeLessThanOrEqual(attempts + 1);
+    } finally {
+      await impatient.close();
+    }
+  });
+
   it('sends an event once to an endpoint two valid subscriptions share', async () => {
     await subscribe(`${receiver.url}/dedup`, { roomId: 'wh-dedup' });
     await subscribe(`${receiver.url}/dedup`, { roomId: 'wh-dedup' });

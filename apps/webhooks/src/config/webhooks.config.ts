@@ -34,6 +34,11 @@ export const WebhooksConfigSchema = Type.Object({
   WEBHOOK_RETRY_MAX_DELAY_MS: Type.Integer({ default: 8 * 3600 * 1000, minimum: 1 }),
   /** Attempts before a delivery is kept as failed (the default schedule spans more than 24 hours). */
   WEBHOOK_MAX_ATTEMPTS: Type.Integer({ default: 12, minimum: 1, maximum: 100 }),
+  /**
+   * An endpoint whose every attempt failed for this long has its subscriptions disabled
+   * (and a `webhook-endpoint.disabled` event published). Default 5 days.
+   */
+  WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: Type.Integer({ default: 5 * 24 * 3600, minimum: 1 }),
   /** Requests in flight to one endpoint from one process. */
   WEBHOOK_CONCURRENCY_PER_ENDPOINT: Type.Integer({ default: 8, minimum: 1, maximum: 256 }),
   /** How often the delivery worker looks for due deliveries when nothing woke it. */

@@ -1,10 +1,16 @@
 import { DatabaseOptions } from '@confer/database';
+import { outboxEntities, outboxMigrations } from '@confer/outbox';
 import { WebhooksSchema1764300000000 } from './migrations/1764300000000-webhooks-schema';
+import { EndpointHealth1764400000000 } from './migrations/1764400000000-endpoint-health';
 
-// Every table is reached through SQL in its store (deliveries are claimed with
-// conditional updates TypeORM's repositories cannot express), so no entities.
-export const webhooksMigrations = [WebhooksSchema1764300000000];
+// Every table of the service is reached through SQL in its store (deliveries are claimed
+// with conditional updates TypeORM's repositories cannot express); the outbox brings its own.
+export const webhooksMigrations = [
+  WebhooksSchema1764300000000,
+  EndpointHealth1764400000000,
+  ...outboxMigrations,
+];
 
 export function webhooksDatabaseOptions(url: string, schema: string): DatabaseOptions {
-  return { url, schema, entities: [], migrations: webhooksMigrations };
+  return { url, schema, entities: [...outboxEntities], migrations: webhooksMigrations };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SubscriptionsStore } from '../subscriptions/subscriptions.store';
+import { EndpointDisabler } from '../subscriptions/endpoint-disabling/endpoint-disabler';
 
 /** A delivery claimed for one attempt, with what the attempt needs. */
 export interface ClaimedDelivery {
@@ -36,7 +36,7 @@ interface ClaimedRow {
 export class DeliveriesStore {
   constructor(
     private readonly db: DataSource,
-    private readonly subscriptions: SubscriptionsStore,
+    private readonly endpoints: EndpointDisabler,
   ) {}
 
   /**
@@ -131,7 +131,8 @@ export class DeliveriesStore {
         [id],
       )) as [Array<{ subscription_ids: string[]; target: string }>, number];
       const delivery = row[0];
-      if (delivery) await this.subscriptions.disableForGone(tx, delivery.subscription_ids, delivery.target);
+      if (delivery && delivery.subscription_ids.length > 0)
+        await this.endpoints.disable(tx, delivery.target, delivery.subscription_ids, { kind: 'gone' });
     });
   }
 }

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { WEBHOOKS_CONFIG, WebhooksConfig } from '../config/webhooks.config';
 import { DeliveriesStore, ClaimedDelivery } from './deliveries.store';
 import { DeliveryTokens } from './delivery-tokens';
+import { EndpointDisabler } from '../subscriptions/endpoint-disabling/endpoint-disabler';
 import { DeliveryWakeup } from './delivery-wakeup';
 import { outcomeOf, parseRetryAfter, RetryPolicy } from './retry-schedule';
 import { standardWebhookHeaders } from './standard-webhooks';
@@ -29,6 +30,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     private readonly store: DeliveriesStore,
     private readonly tokens: DeliveryTokens,
     private readonly wakeup: DeliveryWakeup,
+    private readonly endpoints: EndpointDisabler,
     @Inject(WEBHOOK_SENDER) private readonly sender: WebhookSender,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
   ) {
@@ -150,10 +152,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
           return await this.store.gone(delivery.id);
         case 'failed':
           this.#logger.warn({ msg: 'delivery failed for good', ...context, error });
-          return await this.store.failed(delivery.id, status ?? null, error);
+          await this.store.failed(delivery.id, status ?? null, error);
+          break;
         case 'retry':
-          return await this.store.retryLater(delivery.id, outcome.delayMs, status ?? null, error);
+          await this.store.retryLater(delivery.id, outcome.delayMs, status ?? null, error);
+          break;
       }
+      // Gcore callbacks belong to no subscription: nothing to disable.
+      if (delivery.kind === 'event') await this.endpoints.failed(delivery.target);
     } catch (error) {
       // Signing or the database failed: the lease lapses and the attempt is made again.
       this.#logger.warn({ msg: 'delivery attempt aborted', ...context, error: String(error) });

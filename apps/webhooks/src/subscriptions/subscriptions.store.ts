@@ -140,18 +140,6 @@ export class SubscriptionsStore {
       return true;
     });
   }
-
-  /** 410 Gone: every subscription behind the delivery's target stops. */
-  async disableForGone(tx: EntityManager, ids: readonly string[], target: string): Promise<void> {
-    if (ids.length === 0) return;
-    await tx.query(
-      `UPDATE subscriptions SET status = 'disabled', disabled_reason = 'the endpoint answered 410 Gone',
-              updated_at = now()
-        WHERE id = ANY($1) AND endpoint = $2 AND status = 'active'`,
-      [ids, target],
-    );
-    await dropOrphanedDeliveries(tx, 'subscription disabled');
-  }
 }
 
 /** Pending deliveries that no active, unexpired subscription still wants fail without being sent. */

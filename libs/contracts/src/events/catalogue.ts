@@ -2,6 +2,7 @@ import { EventContract } from './define-event';
 import * as auth from './auth.events';
 import * as room from './room.events';
 import * as stats from './stats.events';
+import * as webhook from './webhook.events';
 
 // The event modules also export enums (reasons, actions); keep only the contracts.
 const contractsOf = (module: Record<string, unknown>): EventContract[] =>
@@ -14,4 +15,5 @@ export const eventCatalogue: readonly EventContract[] = [
   ...contractsOf(auth),
   ...contractsOf(room),
   ...contractsOf(stats),
+  ...contractsOf(webhook),
 ];
