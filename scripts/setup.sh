@@ -80,6 +80,8 @@ if [ ! -f .env ]; then
     echo "SECRET_ENCRYPTION_KEY=$(node -e "process.stdout.write(require('crypto').randomBytes(32).toString('hex'))")"
     # A developer's own machine: callbacks to local test servers are fine here.
     echo "OUTBOUND_ALLOWED_HOSTS=localhost,127.0.0.1,::1"
+    # A developer's own machine: webhooks to http and loopback endpoints work at once.
+    echo "WEBHOOKS_ALLOW_HTTP=true"
   } >.env
 fi
 

@@ -26,6 +26,7 @@ import { EventIntake } from './intake/event-intake';
 import { DeliveriesStore } from './delivery/deliveries.store';
 import { DeliveryTokens } from './delivery/delivery-tokens';
 import { DeliveryWakeup } from './delivery/delivery-wakeup';
+import { ExpirySweep } from './delivery/expiry-sweep';
 import { DeliveryWorker, WEBHOOK_SENDER } from './delivery/delivery-worker';
 import { WebhookSender } from './delivery/webhook-sender';
 
@@ -34,7 +35,7 @@ const httpControllers = [
   SubscriptionsHttpController,
   DeliveryLogHttpController,
 ];
-const useCases = [EventIntake, DeliveryWorker, EndpointPolicy, EndpointDisabler];
+const useCases = [EventIntake, DeliveryWorker, EndpointPolicy, EndpointDisabler, ExpirySweep];
 const stores = [SubscriptionsStore, DeliveriesStore, LiveConferences];
 const adapters = [DeliveryTokens, DeliveryWakeup];
 

@@ -206,6 +206,50 @@ describe('webhooks service', () => {
     expect(bodies('/glayr')).toEqual([]);
   });
 
+  it('takes the form body curl -d sends, and an expired Glayr subscription gets nothing, pending deliveries expired', async () => {
+    const brief = await startWebhooksService(f.auth, {
+      GLAYR_SUBSCRIPTION_TTL_SECONDS: '2',
+      WEBHOOK_EXPIRY_SWEEP_MS: '100',
+    });
+    try {
+      await join('wh-expiry', 'host');
+      let answer: Response | undefined;
+      for (let i = 0; i < 100; i++) {
+        // What `curl -d '{"api_endpoint": …}'` sends: the JSON text, as a form.
+        answer = await fetch(`${brief.baseUrl}/v1/conf/wh-expiry/subscribe`, {
+          method: 'POST',
+          headers: { authorization: f.accessToken, 'content-type': 'application/x-www-form-urlencoded' },
+          body: `{"api_endpoint": "${receiver.url}/expiry"}`,
+        });
+        if (answer.status !== 404) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(answer!.status).toBe(200);
+      expect(((await answer!.json()) as { expiry_seconds: number }).expiry_seconds).toBe(2);
+      const subscribedAt = Date.now();
+      receiver.fallback = 503;
+      await join('wh-expiry', 'guest');
+      await until(() => receiver.received.some((r) => r.path === '/expiry'));
+      // The subscription runs out while its delivery waits for a retry: the sweep drops it.
+      const statuses = await until(async () => {
+        const rows = (await brief.db.query(`SELECT status FROM deliveries WHERE target = $1`, [
+          `${receiver.url}/expiry`,
+        ])) as Array<{ status: string }>;
+        return rows.length > 0 && rows.every((r) => r.status === 'expired') && rows;
+      }, 8000);
+      expect(Date.now() - subscribedAt).toBeGreaterThanOrEqual(1900);
+      expect(statuses.length).toBeGreaterThan(0);
+      const expiredAt = Date.now();
+      receiver.fallback = 200;
+      await join('wh-expiry', 'late');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(receiver.received.filter((r) => r.path === '/expiry' && r.body.includes('"late"'))).toEqual([]);
+      expect(expiredAt).toBeGreaterThan(subscribedAt);
+    } finally {
+      await brief.close();
+    }
+  });
+
   it('refuses http without the setting, private addresses without the allow-list, and bad fields', async () => {
     const strict = await startWebhooksService(f.auth, {
       OUTBOUND_ALLOWED_HOSTS: '',

@@ -39,6 +39,8 @@ export const WebhooksConfigSchema = Type.Object({
    * (and a `webhook-endpoint.disabled` event published). Default 5 days.
    */
   WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: Type.Integer({ default: 5 * 24 * 3600, minimum: 1 }),
+  /** How often pending deliveries whose subscriptions all expired are marked `expired`. */
+  WEBHOOK_EXPIRY_SWEEP_MS: Type.Integer({ default: 10000, minimum: 10 }),
   /** Requests in flight to one endpoint from one process. */
   WEBHOOK_CONCURRENCY_PER_ENDPOINT: Type.Integer({ default: 8, minimum: 1, maximum: 256 }),
   /** How often the delivery worker looks for due deliveries when nothing woke it. */

@@ -2,12 +2,14 @@ import { DatabaseOptions } from '@confer/database';
 import { outboxEntities, outboxMigrations } from '@confer/outbox';
 import { WebhooksSchema1764300000000 } from './migrations/1764300000000-webhooks-schema';
 import { EndpointHealth1764400000000 } from './migrations/1764400000000-endpoint-health';
+import { ExpiredDeliveries1764400000001 } from './migrations/1764400000001-expired-deliveries';
 
 // Every table of the service is reached through SQL in its store (deliveries are claimed
 // with conditional updates TypeORM's repositories cannot express); the outbox brings its own.
 export const webhooksMigrations = [
   WebhooksSchema1764300000000,
   EndpointHealth1764400000000,
+  ExpiredDeliveries1764400000001,
   ...outboxMigrations,
 ];
 

@@ -58,6 +58,10 @@ export class DeliveriesStore {
           WHERE d.status = 'pending' AND d.next_attempt_at <= now()
             AND (d.leased_until IS NULL OR d.leased_until < now())
             AND NOT (d.target = ANY($3))
+            -- An event delivery goes out only while a subscription still wants it (expiry).
+            AND (d.kind <> 'event' OR EXISTS (
+                  SELECT 1 FROM subscriptions s WHERE s.id = ANY(d.subscription_ids)
+                     AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now())))
             AND NOT EXISTS (SELECT 1 FROM deliveries p
                              WHERE p.status = 'pending' AND p.target = d.target AND p.lane = d.lane
                                AND p.seq < d.seq)

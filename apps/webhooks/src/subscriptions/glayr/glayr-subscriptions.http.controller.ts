@@ -8,6 +8,7 @@ import { WebhookErrors } from '../../webhooks.errors';
 import { EndpointPolicy } from '../endpoint-policy';
 import { SubscriptionsStore } from '../subscriptions.store';
 import { GlayrAuthorizationGuard } from './glayr-authorization.guard';
+import { glayrSubscribeBody } from './glayr-subscribe-body';
 
 export interface GlayrSubscribeAnswer {
   openid_configuration: string;
@@ -41,7 +42,7 @@ export class GlayrSubscriptionsHttpController {
     @Body() body: unknown,
   ): Promise<GlayrSubscribeAnswer> {
     const endpoint = await this.endpoints.assertAllowed(
-      (body as { api_endpoint?: unknown } | null)?.api_endpoint,
+      glayrSubscribeBody(body).api_endpoint,
       'api_endpoint',
     );
     const conference = await this.conferences.find(principal.orgId, conferenceId);
