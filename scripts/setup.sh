@@ -62,6 +62,12 @@ if ! listening 4222; then
   listening 4222 || { log "NATS did not start: see var/nats/nats.log"; exit 1; }
 fi
 
+# --- mediasoup worker -------------------------------------------------------
+# Built once from source against Debian's libraries and cached by version outside the
+# clone; mediasoup's own install would download one, which cannot work offline.
+MEDIASOUP_WORKER_BIN=$(bash scripts/build-mediasoup-worker.sh)
+export MEDIASOUP_WORKER_BIN
+
 # --- npm packages and build ------------------------------------------------
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages"
@@ -83,6 +89,9 @@ if [ ! -f .env ]; then
     # A developer's own machine: webhooks to http and loopback endpoints work at once.
     echo "WEBHOOKS_ALLOW_HTTP=true"
   } >.env
+fi
+if ! grep -q '^MEDIASOUP_WORKER_BIN=' .env; then
+  echo "MEDIASOUP_WORKER_BIN=$MEDIASOUP_WORKER_BIN" >>.env
 fi
 
 # --- migrations ------------------------------------------------------------

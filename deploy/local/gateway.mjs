@@ -100,6 +100,35 @@ export function startGateway(table, { port, host = '0.0.0.0' }) {
     });
     req.pipe(upstream);
   });
+  // WebSockets (the media service's signaling): pass the upgrade through, then splice the sockets.
+  server.on('upgrade', (req, socket, head) => {
+    const service = serviceFor(routes, (req.url ?? '/').split('?')[0]);
+    if (!service) return socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    const upstream = http.request({
+      host: '127.0.0.1',
+      port: table.services[service].port,
+      method: req.method,
+      path: req.url,
+      headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '' },
+    });
+    upstream.on('upgrade', (up, upSocket, upHead) => {
+      const lines = [`HTTP/1.1 ${up.statusCode} ${up.statusMessage}`];
+      for (let i = 0; i < up.rawHeaders.length; i += 2)
+        lines.push(`${up.rawHeaders[i]}: ${up.rawHeaders[i + 1]}`);
+      socket.write(lines.join('\r\n') + '\r\n\r\n');
+      if (upHead.length) socket.write(upHead);
+      if (head.length) upSocket.write(head);
+      upSocket.pipe(socket).pipe(upSocket);
+      upSocket.on('error', () => socket.destroy());
+      socket.on('error', () => upSocket.destroy());
+    });
+    upstream.on('response', (up) => {
+      socket.end(`HTTP/1.1 ${up.statusCode} ${up.statusMessage}\r\nConnection: close\r\n\r\n`);
+      up.resume();
+    });
+    upstream.on('error', () => socket.end('HTTP/1.1 502 Bad Gateway\r\nConnection: close\r\n\r\n'));
+    upstream.end();
+  });
   server.keepAliveTimeout = 65_000;
   return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
 }

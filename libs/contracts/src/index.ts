@@ -12,3 +12,4 @@ export * from './commands/auth.commands';
 export * from './commands/signing.commands';
 export { commandCatalogue } from './commands/catalogue';
 export { renderAsyncApi } from './asyncapi/render-asyncapi';
+export * from './signaling';

@@ -1,0 +1,54 @@
+import { homedir } from 'os';
+import { join } from 'path';
+import { Static, Type } from '@sinclair/typebox';
+import { loadConfig } from '@confer/config';
+
+/** The mediasoup release whose worker scripts/build-mediasoup-worker.sh builds and caches. */
+export const MEDIASOUP_VERSION = '3.12.16';
+
+/** Everything the media service reads from its environment, validated once at start-up. */
+export const MediaConfigSchema = Type.Object({
+  MEDIA_PORT: Type.Integer({ default: 8085, minimum: 0, maximum: 65535 }),
+  /** This server's id in the rooms service's MEDIA_SERVERS: a grant for another server is refused. */
+  MEDIA_SERVER_ID: Type.String({ default: 'serv0', minLength: 1 }),
+  /** mediasoup workers (one process, one core each); 0 means one per core. */
+  MEDIA_WORKERS: Type.Integer({ default: 0, minimum: 0, maximum: 256 }),
+  /** The address WebRTC transports bind to. */
+  MEDIA_LISTEN_IP: Type.String({ default: '127.0.0.1', minLength: 1 }),
+  /** The address (or host name) told to clients in ICE candidates, when it differs (NAT, container). */
+  MEDIA_ANNOUNCED_IP: Type.Optional(Type.String({ minLength: 1 })),
+  MEDIA_RTC_MIN_PORT: Type.Integer({ default: 40000, minimum: 1024, maximum: 65535 }),
+  MEDIA_RTC_MAX_PORT: Type.Integer({ default: 49999, minimum: 1024, maximum: 65535 }),
+  MEDIA_INITIAL_OUTGOING_BITRATE: Type.Integer({ default: 1_000_000, minimum: 100_000 }),
+  /** The mediasoup-worker binary; defaults to the one scripts/build-mediasoup-worker.sh caches. */
+  MEDIASOUP_WORKER_BIN: Type.Optional(Type.String({ minLength: 1 })),
+  MEDIA_LOG_LEVEL: Type.Union(
+    [Type.Literal('debug'), Type.Literal('warn'), Type.Literal('error'), Type.Literal('none')],
+    {
+      default: 'warn',
+    },
+  ),
+  /** Public base URL: must equal the auth service's (the issuer of join grants). */
+  PUBLIC_URL: Type.String({ default: 'http://localhost:8080' }),
+  AUTH_JWKS_URL: Type.String({ default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
+});
+
+export type MediaConfig = Static<typeof MediaConfigSchema>;
+export const MEDIA_CONFIG = Symbol('MEDIA_CONFIG');
+
+export function loadMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConfig {
+  const config = loadConfig(MediaConfigSchema, env);
+  if (config.MEDIA_RTC_MIN_PORT > config.MEDIA_RTC_MAX_PORT) {
+    throw new Error('MEDIA_RTC_MIN_PORT must not exceed MEDIA_RTC_MAX_PORT');
+  }
+  return config;
+}
+
+export const issuerOf = (config: MediaConfig) => config.PUBLIC_URL.replace(/\/+$/, '');
+
+/** Where the worker binary is: the configured one, else the build script's cache. */
+export function workerBinOf(config: MediaConfig, env: NodeJS.ProcessEnv = process.env): string {
+  if (config.MEDIASOUP_WORKER_BIN) return config.MEDIASOUP_WORKER_BIN;
+  const cacheDir = env.CONFER_CACHE_DIR || join(homedir(), '.cache', 'confer');
+  return join(cacheDir, `mediasoup-worker-${MEDIASOUP_VERSION}`);
+}

@@ -1,0 +1,27 @@
+/** What a verified join grant (signed by the platform key for the rooms service) lets a peer do here. */
+export interface JoinGrant {
+  org: string;
+  room: string;
+  session: string;
+  conferenceNumber: string;
+  peer: string;
+  connection: string;
+  role: string;
+  perms: GrantPermissions;
+  mediaServer: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+export interface GrantPermissions {
+  publishAudio: boolean;
+  publishVideo: boolean;
+  shareScreen: boolean;
+  subscribe: boolean;
+  [other: string]: boolean;
+}
+
+/** Port: turns a grant token into a JoinGrant, or throws MediaErrors.invalidGrant / wrongMediaServer. */
+export abstract class JoinGrantVerifier {
+  abstract verify(token: string): Promise<JoinGrant>;
+}

@@ -1,0 +1,88 @@
+import { createRemoteJWKSet, errors, jwtVerify, JWTPayload } from 'jose';
+import { MediaErrors } from '../media.errors';
+import { GrantPermissions, JoinGrant, JoinGrantVerifier } from './join-grant';
+
+export const JOIN_GRANT_AUDIENCE = 'confer:join-grant';
+
+export interface RemoteJwksJoinGrantOptions {
+  jwksUrl: string;
+  issuer: string;
+  /** This server's id: a grant naming another media server is refused. */
+  mediaServerId: string;
+}
+
+const PERMISSIONS = ['publishAudio', 'publishVideo', 'shareScreen', 'subscribe'] as const;
+const STRING_CLAIMS = [
+  'org',
+  'room',
+  'session',
+  'conferenceNumber',
+  'peer',
+  'connection',
+  'role',
+  'mediaServer',
+] as const;
+
+function why(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'the join grant has expired; join the room again';
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return `the join grant's ${error.claim} claim is not valid here`;
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'the join grant signature is not valid';
+  if (error instanceof errors.JOSEError) return `the join grant is not valid (${error.code})`;
+  return 'the join grant is not valid';
+}
+
+function grantOf(payload: JWTPayload): JoinGrant {
+  const claims = payload as Record<string, unknown>;
+  for (const name of STRING_CLAIMS) {
+    if (typeof claims[name] !== 'string') throw MediaErrors.invalidGrant({ claim: name });
+  }
+  const perms = claims.perms as Record<string, unknown> | undefined;
+  if (!perms || typeof perms !== 'object' || PERMISSIONS.some((p) => typeof perms[p] !== 'boolean')) {
+    throw MediaErrors.invalidGrant({ claim: 'perms' });
+  }
+  return {
+    ...(Object.fromEntries(STRING_CLAIMS.map((name) => [name, claims[name]])) as Pick<
+      JoinGrant,
+      (typeof STRING_CLAIMS)[number]
+    >),
+    perms: perms as GrantPermissions,
+    expiresAt: payload.exp ?? 0,
+  };
+}
+
+/** Verifies grants against auth's published JWKS (cached; refetched on an unknown key id). */
+export class RemoteJwksJoinGrantVerifier extends JoinGrantVerifier {
+  readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
+
+  constructor(private readonly options: RemoteJwksJoinGrantOptions) {
+    super();
+    this.#jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+      cooldownDuration: 30_000,
+      cacheMaxAge: 600_000,
+    });
+  }
+
+  async verify(token: string): Promise<JoinGrant> {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#jwks, {
+        algorithms: ['RS256'],
+        issuer: this.options.issuer,
+        audience: JOIN_GRANT_AUDIENCE,
+        requiredClaims: ['exp'],
+        clockTolerance: 5,
+      }));
+    } catch (error) {
+      throw MediaErrors.invalidGrant(undefined, { message: why(error), cause: error });
+    }
+    const grant = grantOf(payload);
+    if (grant.mediaServer !== this.options.mediaServerId) {
+      throw MediaErrors.wrongMediaServer({
+        mediaServer: grant.mediaServer,
+        thisServer: this.options.mediaServerId,
+      });
+    }
+    return grant;
+  }
+}

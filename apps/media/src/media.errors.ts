@@ -1,0 +1,21 @@
+import { defineErrors } from '@confer/http';
+
+/**
+ * The media service's closed catalogue of refusals. On the signaling socket a refusal
+ * is `{ id, ok: false, error: { code, message } }` with the lower-case code below.
+ */
+export const MediaErrors = defineErrors({
+  INVALID_MESSAGE: { status: 400, message: 'The message is not a valid signaling request' },
+  UNKNOWN_METHOD: { status: 400, message: 'No such signaling method' },
+  NOT_JOINED: { status: 401, message: 'The first request must be join, with a join grant' },
+  ALREADY_JOINED: { status: 409, message: 'This connection has already joined' },
+  INVALID_GRANT: { status: 401, message: 'The join grant is invalid or expired' },
+  WRONG_MEDIA_SERVER: { status: 403, message: 'The join grant is for another media server' },
+  NOT_ALLOWED_TO_PUBLISH: { status: 403, message: 'Your role does not allow publishing this media' },
+  NOT_ALLOWED_TO_SUBSCRIBE: { status: 403, message: 'Your role does not allow receiving media' },
+  TRANSPORT_NOT_FOUND: { status: 404, message: 'No such transport on this connection' },
+  PRODUCER_NOT_FOUND: { status: 404, message: 'No such producer' },
+  CONSUMER_NOT_FOUND: { status: 404, message: 'No such consumer on this connection' },
+  CANNOT_CONSUME: { status: 400, message: 'This device cannot receive that producer' },
+  MEDIA_FAILED: { status: 500, message: 'The media server could not do that' },
+});

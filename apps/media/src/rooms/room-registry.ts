@@ -1,0 +1,67 @@
+import type { types } from 'mediasoup';
+import type { Room } from './room';
+
+/** Picks the worker a new room's router goes on (the WorkerPool). */
+export interface WorkerChooser {
+  leastLoaded(): types.Worker;
+}
+
+/** What the registry needs of a room: that it closes once and says so. */
+export interface RegisteredRoom {
+  readonly closed: boolean;
+  once(event: 'close', listener: () => void): unknown;
+  close(): void;
+}
+
+export type RoomFactory<R> = (key: string, worker: types.Worker) => Promise<R>;
+
+/**
+ * This server's live rooms. Creation is serialised per room: two first joiners
+ * arriving together get the same room and router, never two.
+ */
+export class RoomRegistry<R extends RegisteredRoom = Room> {
+  readonly #rooms = new Map<string, Promise<R>>();
+
+  constructor(
+    private readonly workers: WorkerChooser,
+    private readonly createRoom: RoomFactory<R>,
+  ) {}
+
+  /** Room ids are unique within an organisation. */
+  static keyOf(org: string, room: string): string {
+    return `${org}/${room}`;
+  }
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  async getOrCreate(key: string): Promise<R> {
+    const pending = this.#rooms.get(key);
+    if (pending) {
+      const room = await pending;
+      if (!room.closed) return room;
+      // Closed between its creation and now: make a fresh one (serialised again).
+      if (this.#rooms.get(key) === pending) this.#rooms.delete(key);
+      return this.getOrCreate(key);
+    }
+    const creating = this.createRoom(key, this.workers.leastLoaded());
+    this.#rooms.set(key, creating);
+    try {
+      const room = await creating;
+      room.once('close', () => {
+        if (this.#rooms.get(key) === creating) this.#rooms.delete(key);
+      });
+      return room;
+    } catch (error) {
+      if (this.#rooms.get(key) === creating) this.#rooms.delete(key);
+      throw error;
+    }
+  }
+
+  async closeAll(): Promise<void> {
+    const rooms = await Promise.allSettled([...this.#rooms.values()]);
+    for (const r of rooms) if (r.status === 'fulfilled') r.value.close();
+    this.#rooms.clear();
+  }
+}

@@ -1,0 +1,86 @@
+import { EventEmitter } from 'events';
+import type { types } from 'mediasoup';
+import type { SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
+import type { Peer } from '../peers/peer';
+import { MEDIA_CODECS } from './media-codecs';
+
+/**
+ * A live room on this server: one router on one worker, and the peers joined to it.
+ * Made by `Room.create()`; closes once (its router closing, or the last peer leaving)
+ * and then emits `close`.
+ */
+export class Room extends EventEmitter<{ close: [] }> {
+  readonly key: string;
+  readonly #router: types.Router;
+  readonly #peers = new Map<string, Peer>();
+  #closed = false;
+
+  private constructor(key: string, router: types.Router) {
+    super();
+    this.key = key;
+    this.#router = router;
+  }
+
+  static async create(key: string, worker: types.Worker): Promise<Room> {
+    const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { room: key } });
+    const room = new Room(key, router);
+    // The worker died or the router was closed under us: the room is gone.
+    router.observer.once('close', () => room.close());
+    return room;
+  }
+
+  get router(): types.Router {
+    return this.#router;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get peers(): Peer[] {
+    return [...this.#peers.values()];
+  }
+
+  /**
+   * Seats a peer; an earlier connection of the same peer id is closed as replaced.
+   * When the peer closes, the others hear that it left, and an empty room closes.
+   */
+  admit(peer: Peer): void {
+    if (this.#closed) throw new Error(`room ${this.key} is closed`);
+    const replaced = this.#peers.get(peer.id);
+    // Seated first, so the replaced connection's closing is not taken for the peer leaving.
+    this.#peers.set(peer.id, peer);
+    if (replaced) {
+      replaced.notify('sessionClosed', { reason: 'replaced' });
+      replaced.close('replaced');
+    }
+    this.broadcast('peerJoined', { peerId: peer.id, role: peer.grant.role }, peer);
+    peer.once('close', (reason) => {
+      if (this.#peers.get(peer.id) !== peer) return;
+      this.#peers.delete(peer.id);
+      this.broadcast('peerLeft', { peerId: peer.id, reason }, peer);
+      if (this.#peers.size === 0) this.close();
+    });
+  }
+
+  /** Tells every peer but `except`. */
+  broadcast<N extends SignalingNotification>(
+    notification: N,
+    data: SignalingNotificationOf<N>,
+    except?: Peer,
+  ): void {
+    for (const peer of this.#peers.values()) if (peer !== except) peer.notify(notification, data);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of [...this.#peers.values()]) {
+      peer.notify('sessionClosed', { reason: 'room closed' });
+      peer.close('room closed');
+    }
+    this.#peers.clear();
+    this.#router.close();
+    this.emit('close');
+  }
+}

@@ -1,0 +1,59 @@
+import type { types } from 'mediasoup';
+import { MediaErrors } from '../../media.errors';
+import type { Peer, ProducerAppData } from '../../peers/peer';
+import type { Room } from '../../rooms/room';
+import { asJson, JoinedHandlers } from './joined-handlers';
+import { transportOf } from './transport.requests';
+
+function findProducer(
+  room: Room,
+  producerId: string,
+): { owner: Peer; producer: types.Producer<ProducerAppData> } {
+  for (const owner of room.peers) {
+    const producer = owner.producer(producerId);
+    if (producer) return { owner, producer };
+  }
+  throw MediaErrors.producerNotFound({ producerId });
+}
+
+/** Receiving another peer's producer. Consumers start paused until the client resumes them. */
+export const consumerRequests: Pick<JoinedHandlers, 'consume' | 'resumeConsumer'> = {
+  async consume(context, { transportId, producerId, rtpCapabilities }) {
+    const { peer, room } = context;
+    if (!peer.grant.perms.subscribe) throw MediaErrors.notAllowedToSubscribe({ role: peer.grant.role });
+    if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities as unknown as types.RtpCapabilities;
+    const capabilities = peer.rtpCapabilities;
+    const { owner, producer } = findProducer(room, producerId);
+    if (owner === peer)
+      throw MediaErrors.cannotConsume({ producerId }, { message: 'A peer does not consume itself' });
+    if (!capabilities || !room.router.canConsume({ producerId, rtpCapabilities: capabilities })) {
+      throw MediaErrors.cannotConsume({ producerId });
+    }
+    const transport = transportOf(context, transportId);
+    if (transport.appData.direction !== 'recv') {
+      throw MediaErrors.transportNotFound({ transportId }, { message: 'Consume on a recv transport' });
+    }
+    const consumer = await transport.consume({ producerId, rtpCapabilities: capabilities, paused: true });
+    peer.addConsumer(consumer);
+    consumer.on('producerclose', () => {
+      consumer.close();
+      peer.notify('consumerClosed', { consumerId: consumer.id, producerId });
+    });
+    return {
+      consumerId: consumer.id,
+      producerId,
+      peerId: owner.id,
+      kind: consumer.kind,
+      source: producer.appData.source,
+      rtpParameters: asJson(consumer.rtpParameters),
+      paused: consumer.paused,
+    };
+  },
+
+  async resumeConsumer({ peer }, { consumerId }) {
+    const consumer = peer.consumer(consumerId);
+    if (!consumer) throw MediaErrors.consumerNotFound({ consumerId });
+    await consumer.resume();
+    return {};
+  },
+};

@@ -1,0 +1,2 @@
+export * from './signaling-messages';
+export * from './signaling-envelope';

@@ -1,0 +1,153 @@
+import { Static, TSchema, Type } from '@sinclair/typebox';
+
+/**
+ * The media service's signaling protocol, version 1, served on `/v1/media/ws`.
+ * Within a version fields and methods are only added; a breaking change is a new
+ * path (`/v2/media/ws`). mediasoup's own objects (RTP capabilities and parameters,
+ * ICE and DTLS parameters) travel as opaque JSON objects: mediasoup validates them.
+ */
+export const SIGNALING_PROTOCOL_VERSION = 1;
+export const SIGNALING_PATH = '/v1/media/ws';
+
+/** A mediasoup object (e.g. `RtpCapabilities`) passed through as JSON. */
+const Opaque = (description: string) => Type.Record(Type.String(), Type.Unknown(), { description });
+
+export const MediaKindSchema = Type.Union([Type.Literal('audio'), Type.Literal('video')]);
+/** What a producer carries; screen sharing is its own producer. */
+export const MediaSourceSchema = Type.Union([
+  Type.Literal('microphone'),
+  Type.Literal('camera'),
+  Type.Literal('screen'),
+  Type.Literal('screenAudio'),
+]);
+export type MediaKind = Static<typeof MediaKindSchema>;
+export type MediaSource = Static<typeof MediaSourceSchema>;
+
+export const GrantPermissionsSchema = Type.Object(
+  {
+    publishAudio: Type.Boolean(),
+    publishVideo: Type.Boolean(),
+    shareScreen: Type.Boolean(),
+    subscribe: Type.Boolean(),
+  },
+  { additionalProperties: true },
+);
+
+const ProducerInfo = Type.Object({
+  peerId: Type.String(),
+  producerId: Type.String(),
+  kind: MediaKindSchema,
+  source: MediaSourceSchema,
+  paused: Type.Boolean(),
+});
+const PeerInfo = Type.Object({
+  peerId: Type.String(),
+  role: Type.String(),
+});
+const Empty = Type.Object({});
+
+/** Requests a client sends, each with the reply it gets. */
+export const SignalingRequests = {
+  /** Must be the first message on a connection: carries the join grant from the rooms service. */
+  join: {
+    request: Type.Object({
+      grant: Type.String({ minLength: 1 }),
+      /** The client device's `RtpCapabilities`; needed before consuming. */
+      rtpCapabilities: Type.Optional(Opaque('mediasoup RtpCapabilities of the client device')),
+    }),
+    reply: Type.Object({
+      protocolVersion: Type.Literal(SIGNALING_PROTOCOL_VERSION),
+      peerId: Type.String(),
+      role: Type.String(),
+      permissions: GrantPermissionsSchema,
+      routerRtpCapabilities: Opaque('mediasoup RtpCapabilities of the room router'),
+      peers: Type.Array(PeerInfo),
+      producers: Type.Array(ProducerInfo),
+    }),
+  },
+  createTransport: {
+    request: Type.Object({
+      direction: Type.Union([Type.Literal('send'), Type.Literal('recv')]),
+    }),
+    reply: Type.Object({
+      transportId: Type.String(),
+      iceParameters: Opaque('mediasoup IceParameters'),
+      iceCandidates: Type.Array(Opaque('mediasoup IceCandidate')),
+      dtlsParameters: Opaque('mediasoup DtlsParameters'),
+    }),
+  },
+  connectTransport: {
+    request: Type.Object({ transportId: Type.String(), dtlsParameters: Opaque('mediasoup DtlsParameters') }),
+    reply: Empty,
+  },
+  produce: {
+    request: Type.Object({
+      transportId: Type.String(),
+      kind: MediaKindSchema,
+      source: MediaSourceSchema,
+      rtpParameters: Opaque('mediasoup RtpParameters'),
+      paused: Type.Optional(Type.Boolean()),
+    }),
+    reply: Type.Object({ producerId: Type.String() }),
+  },
+  closeProducer: {
+    request: Type.Object({ producerId: Type.String() }),
+    reply: Empty,
+  },
+  pauseProducer: {
+    request: Type.Object({ producerId: Type.String() }),
+    reply: Empty,
+  },
+  resumeProducer: {
+    request: Type.Object({ producerId: Type.String() }),
+    reply: Empty,
+  },
+  /** Consumers start paused: resume them once the client's track is wired up. */
+  consume: {
+    request: Type.Object({
+      transportId: Type.String(),
+      producerId: Type.String(),
+      rtpCapabilities: Type.Optional(Opaque('mediasoup RtpCapabilities; defaults to the one given at join')),
+    }),
+    reply: Type.Object({
+      consumerId: Type.String(),
+      producerId: Type.String(),
+      peerId: Type.String(),
+      kind: MediaKindSchema,
+      source: MediaSourceSchema,
+      rtpParameters: Opaque('mediasoup RtpParameters'),
+      paused: Type.Boolean(),
+    }),
+  },
+  resumeConsumer: {
+    request: Type.Object({ consumerId: Type.String() }),
+    reply: Empty,
+  },
+  leave: {
+    request: Empty,
+    reply: Empty,
+  },
+} satisfies Record<string, { request: TSchema; reply: TSchema }>;
+
+/** Notifications the server pushes; they carry no id and expect no answer. */
+export const SignalingNotifications = {
+  peerJoined: PeerInfo,
+  peerLeft: Type.Object({ peerId: Type.String(), reason: Type.String() }),
+  producerAdded: ProducerInfo,
+  producerClosed: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
+  producerPaused: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
+  producerResumed: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
+  consumerClosed: Type.Object({ consumerId: Type.String(), producerId: Type.String() }),
+  /** The server ends this peer's session (grant expired, replaced, room closed); the socket closes next. */
+  sessionClosed: Type.Object({ reason: Type.String() }),
+} satisfies Record<string, TSchema>;
+
+export type SignalingMethod = keyof typeof SignalingRequests;
+export type SignalingNotification = keyof typeof SignalingNotifications;
+/** What a request of method M carries in `data`. */
+export type SignalingPayloadOf<M extends SignalingMethod> = Static<(typeof SignalingRequests)[M]['request']>;
+/** What a successful reply to M carries in `data`. */
+export type SignalingReplyOf<M extends SignalingMethod> = Static<(typeof SignalingRequests)[M]['reply']>;
+export type SignalingNotificationOf<N extends SignalingNotification> = Static<
+  (typeof SignalingNotifications)[N]
+>;
