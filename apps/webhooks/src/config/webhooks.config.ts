@@ -43,6 +43,8 @@ export const WebhooksConfigSchema = Type.Object({
   WEBHOOK_EXPIRY_SWEEP_MS: Type.Integer({ default: 10000, minimum: 10 }),
   /** Requests in flight to one endpoint from one process. */
   WEBHOOK_CONCURRENCY_PER_ENDPOINT: Type.Integer({ default: 8, minimum: 1, maximum: 256 }),
+  /** Deliveries of one endpoint and room claimed together and sent one after another. */
+  WEBHOOK_BATCH_PER_LANE: Type.Integer({ default: 50, minimum: 1, maximum: 1000 }),
   /** How often the delivery worker looks for due deliveries when nothing woke it. */
   WEBHOOK_POLL_MS: Type.Integer({ default: 200, minimum: 10 }),
   /** `sub` of delivery tokens is `<this>@clients`, `azp` is this. */

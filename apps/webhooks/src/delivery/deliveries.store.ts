@@ -40,40 +40,49 @@ export class DeliveriesStore {
   ) {}
 
   /**
-   * Claims due deliveries, at most `perTarget` per target, none of a target in
-   * `busy`, and only the head (lowest pending sequence) of each target's room lane,
-   * so events reach one endpoint in their order within a room. The claim is a lease:
-   * a process that dies mid-attempt leaves it to be retried when the lease lapses.
+   * Claims due deliveries by lane (one target and room): for up to `limit` lanes whose
+   * lowest pending delivery is due and not leased, at most `perTarget` lanes of a target and
+   * none of a target in `busy`, the lane's next `perLane` due deliveries in sequence order.
+   * The caller sends a lane's deliveries one after another, so events reach one endpoint in
+   * their order within a room. The claim is a lease: a process that dies mid-attempt leaves
+   * them to be retried when the lease lapses. Deliveries no subscription wants any more
+   * (expired) are passed over.
    */
   async claim(
     limit: number,
     perTarget: number,
+    perLane: number,
     busy: readonly string[],
     leaseMs: number,
   ): Promise<ClaimedDelivery[]> {
     const rows = (await this.db.query(
       `WITH heads AS (
-         SELECT d.id, d.target, d.next_attempt_at
+         SELECT DISTINCT ON (d.target, d.lane) d.target, d.lane, d.seq, d.next_attempt_at, d.leased_until
            FROM deliveries d
-          WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-            AND (d.leased_until IS NULL OR d.leased_until < now())
-            AND NOT (d.target = ANY($3))
+          WHERE d.status = 'pending'
+          ORDER BY d.target, d.lane, d.seq),
+       ready AS (
+         SELECT target, lane, seq, next_attempt_at,
+                row_number() OVER (PARTITION BY target ORDER BY next_attempt_at, lane) AS lane_rank
+           FROM heads
+          WHERE next_attempt_at <= now() AND (leased_until IS NULL OR leased_until < now())
+            AND NOT (target = ANY($3))),
+       lanes AS (
+         SELECT target, lane, seq FROM ready WHERE lane_rank <= $2 ORDER BY next_attempt_at LIMIT $1),
+       picked AS (
+         SELECT d.id, row_number() OVER (PARTITION BY d.target, d.lane ORDER BY d.seq) AS n
+           FROM lanes l JOIN deliveries d
+             ON d.target = l.target AND d.lane = l.lane AND d.status = 'pending' AND d.seq >= l.seq
+          WHERE d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())
             -- An event delivery goes out only while a subscription still wants it (expiry).
             AND (d.kind <> 'event' OR EXISTS (
                   SELECT 1 FROM subscriptions s WHERE s.id = ANY(d.subscription_ids)
-                     AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now())))
-            AND NOT EXISTS (SELECT 1 FROM deliveries p
-                             WHERE p.status = 'pending' AND p.target = d.target AND p.lane = d.lane
-                               AND p.seq < d.seq)
-          ORDER BY d.next_attempt_at, d.id
-          LIMIT $1 * 4),
-       ranked AS (
-         SELECT id, row_number() OVER (PARTITION BY target ORDER BY next_attempt_at, id) AS n FROM heads),
+                     AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now())))),
        claimed AS (
          UPDATE deliveries d SET leased_until = now() + ($4 || ' milliseconds')::interval,
                                  attempts = d.attempts + 1, updated_at = now()
-           FROM ranked r
-          WHERE d.id = r.id AND r.n <= $2 AND d.status = 'pending'
+           FROM picked p
+          WHERE d.id = p.id AND p.n <= $5 AND d.status = 'pending'
             AND (d.leased_until IS NULL OR d.leased_until < now())
          RETURNING d.*)
        SELECT c.id, c.event_id, c.target, c.kind, c.lane, c.seq, c.attempts,
@@ -82,9 +91,8 @@ export class DeliveriesStore {
               (SELECT array_agg(s.signing_secret ORDER BY s.created_at) FROM subscriptions s
                 WHERE s.id = ANY(c.subscription_ids) AND s.signing_secret IS NOT NULL) AS secrets
          FROM claimed c LEFT JOIN event_bodies b ON b.event_id = c.event_id
-        ORDER BY c.lane, c.seq
-        LIMIT $1`,
-      [limit, perTarget, busy, String(leaseMs)],
+        ORDER BY c.target, c.lane, c.seq`,
+      [limit, perTarget, busy, String(leaseMs), perLane],
     )) as ClaimedRow[];
     return rows.map((r) => ({
       id: String(r.id),
@@ -101,11 +109,24 @@ export class DeliveriesStore {
     }));
   }
 
-  async delivered(id: string, status: number): Promise<void> {
+  /** Many successes in one statement. */
+  async deliveredAll(outcomes: ReadonlyArray<{ id: string; status: number }>): Promise<void> {
+    if (outcomes.length === 0) return;
     await this.db.query(
-      `UPDATE deliveries SET status = 'delivered', last_status = $2, last_error = NULL, leased_until = NULL,
-              delivered_at = now(), updated_at = now() WHERE id = $1`,
-      [id, status],
+      `UPDATE deliveries d SET status = 'delivered', last_status = u.status, last_error = NULL,
+              leased_until = NULL, delivered_at = now(), updated_at = now()
+         FROM unnest($1::bigint[], $2::int[]) AS u(id, status) WHERE d.id = u.id`,
+      [outcomes.map((o) => o.id), outcomes.map((o) => o.status)],
+    );
+  }
+
+  /** Claimed but not attempted (an earlier delivery of the lane failed): back to the queue. */
+  async release(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.query(
+      `UPDATE deliveries SET leased_until = NULL, attempts = greatest(attempts - 1, 0), updated_at = now()
+        WHERE id = ANY($1::bigint[]) AND status = 'pending'`,
+      [ids],
     );
   }
 

@@ -4,16 +4,21 @@ import { DeliveriesStore, ClaimedDelivery } from './deliveries.store';
 import { DeliveryTokens } from './delivery-tokens';
 import { EndpointDisabler } from '../subscriptions/endpoint-disabling/endpoint-disabler';
 import { DeliveryWakeup } from './delivery-wakeup';
+import { GroupCommit } from './group-commit';
 import { outcomeOf, parseRetryAfter, RetryPolicy } from './retry-schedule';
 import { standardWebhookHeaders } from './standard-webhooks';
 import { WebhookSender } from './webhook-sender';
 
 export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
 
+/** Lanes (target and room) claimed in one query. */
+const LANES_PER_CLAIM = 500;
+
 /**
- * Sends due deliveries. Each process claims at most WEBHOOK_CONCURRENCY_PER_ENDPOINT
- * deliveries per endpoint at a time, so a slow receiver fills its own slots only;
- * within a room an endpoint gets one delivery at a time, in sequence order.
+ * Sends due deliveries. Each process works on at most WEBHOOK_CONCURRENCY_PER_ENDPOINT
+ * lanes (rooms) per endpoint at a time, so a slow receiver fills its own slots only;
+ * within a room an endpoint gets one delivery at a time, in sequence order, up to
+ * WEBHOOK_BATCH_PER_LANE claimed together.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -25,6 +30,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   #ticking = false;
   #again = false;
   #active = new Set<Promise<void>>();
+  /** Successes, written as they come, many lanes to a statement. */
+  readonly #delivered: GroupCommit<{ id: string; status: number }>;
 
   constructor(
     private readonly store: DeliveriesStore,
@@ -34,6 +41,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     @Inject(WEBHOOK_SENDER) private readonly sender: WebhookSender,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
   ) {
+    this.#delivered = new GroupCommit((outcomes) => store.deliveredAll(outcomes));
     this.#policy = {
       baseMs: config.WEBHOOK_RETRY_BASE_MS,
       factor: config.WEBHOOK_RETRY_FACTOR,
@@ -78,24 +86,32 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         const perTarget = this.config.WEBHOOK_CONCURRENCY_PER_ENDPOINT;
         const busy = [...this.#inFlight].filter(([, n]) => n >= perTarget).map(([t]) => t);
         const claimed = await this.store.claim(
-          500,
+          LANES_PER_CLAIM,
           perTarget,
+          this.config.WEBHOOK_BATCH_PER_LANE,
           busy,
           this.config.WEBHOOK_TIMEOUT_MS * 3 + 5000,
         );
+        const lanes = new Map<string, ClaimedDelivery[]>();
         for (const delivery of claimed) {
-          const n = this.#inFlight.get(delivery.target) ?? 0;
-          this.#inFlight.set(delivery.target, n + 1);
-          const attempt = this.attempt(delivery).finally(() => {
-            const left = (this.#inFlight.get(delivery.target) ?? 1) - 1;
-            if (left > 0) this.#inFlight.set(delivery.target, left);
-            else this.#inFlight.delete(delivery.target);
-            this.#active.delete(attempt);
+          const key = `${delivery.target}\n${delivery.lane}`;
+          const lane = lanes.get(key);
+          if (lane) lane.push(delivery);
+          else lanes.set(key, [delivery]);
+        }
+        for (const lane of lanes.values()) {
+          const target = lane[0].target;
+          this.#inFlight.set(target, (this.#inFlight.get(target) ?? 0) + 1);
+          const run = this.runLane(lane).finally(() => {
+            const left = (this.#inFlight.get(target) ?? 1) - 1;
+            if (left > 0) this.#inFlight.set(target, left);
+            else this.#inFlight.delete(target);
+            this.#active.delete(run);
             this.kick();
           });
-          this.#active.add(attempt);
+          this.#active.add(run);
         }
-        if (claimed.length === 500) this.#again = true;
+        if (lanes.size === LANES_PER_CLAIM) this.#again = true;
       } while (this.#again && this.#running);
     } catch (error) {
       this.#logger.error({ msg: 'delivery claim failed', error: String(error) });
@@ -105,10 +121,41 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * One lane's claimed deliveries, in sequence order, each sent once the one before it was
+   * answered 2xx. Tokens are signed ahead (one per event, shared with every other endpoint).
+   * A success is written while the next delivery is sent, so a crash repeats at most the
+   * delivery being sent and the one being recorded; after a failure, the rest go back.
+   */
+  private async runLane(lane: ClaimedDelivery[]): Promise<void> {
+    const tokens = lane.map((d) => this.tokens.tokenFor(d.eventId, d.bodySha256));
+    for (const token of tokens) token.catch(() => undefined);
+    const recorded: Array<Promise<void>> = [];
+    let stoppedAt = lane.length;
+    for (let i = 0; i < lane.length; i++) {
+      const status = await this.attempt(lane[i], tokens[i]);
+      if (status === undefined) {
+        stoppedAt = i + 1;
+        break;
+      }
+      const written = this.#delivered.add({ id: lane[i].id, status });
+      written.catch(() => undefined);
+      recorded.push(written);
+    }
+    try {
+      await Promise.all(recorded);
+      await this.store.release(lane.slice(stoppedAt).map((d) => d.id));
+    } catch (error) {
+      // The leases lapse and the deliveries are sent again: at least once.
+      this.#logger.warn({ msg: 'recording outcomes failed', error: String(error) });
+    }
+  }
+
+  /** Sends one delivery; answers its 2xx status, or undefined when it did not succeed (recorded). */
+  private async attempt(delivery: ClaimedDelivery, signed: Promise<string>): Promise<number | undefined> {
     const context = { deliveryId: delivery.id, eventId: delivery.eventId, roomId: delivery.lane };
     try {
-      const token = await this.tokens.tokenFor(delivery.eventId, delivery.bodySha256);
+      const token = await signed;
       const headers: Record<string, string> = {
         'confer-event-id': delivery.eventId,
         'confer-delivery-id': delivery.id,
@@ -146,10 +193,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       );
       switch (outcome.kind) {
         case 'delivered':
-          return await this.store.delivered(delivery.id, status ?? 0);
+          return status ?? 200;
         case 'gone':
           this.#logger.warn({ msg: 'endpoint gone: its subscriptions are disabled', ...context });
-          return await this.store.gone(delivery.id);
+          await this.store.gone(delivery.id);
+          return undefined;
         case 'failed':
           this.#logger.warn({ msg: 'delivery failed for good', ...context, error });
           await this.store.failed(delivery.id, status ?? null, error);
@@ -164,5 +212,6 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       // Signing or the database failed: the lease lapses and the attempt is made again.
       this.#logger.warn({ msg: 'delivery attempt aborted', ...context, error: String(error) });
     }
+    return undefined;
   }
 }

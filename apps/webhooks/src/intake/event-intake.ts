@@ -78,18 +78,7 @@ export class EventIntake implements OnApplicationBootstrap {
           `INSERT INTO event_bodies (event_id, body, body_sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [event.id, body, hash],
         );
-        for (const target of targets) {
-          await this.record(tx, {
-            eventId: event.id,
-            type,
-            target: target.endpoint,
-            kind: 'event',
-            orgId: event.orgid,
-            lane,
-            subscriptionIds: target.subscriptionIds,
-          });
-          recorded++;
-        }
+        recorded += await this.recordAll(tx, event, type, lane, targets);
       }
       const callback = gcoreCallbackFor(event);
       if (callback) {
@@ -109,6 +98,36 @@ export class EventIntake implements OnApplicationBootstrap {
       }
       return recorded;
     });
+  }
+
+  /**
+   * One statement for every endpoint of the event: each endpoint's room sequence is taken
+   * and its delivery recorded together (a fan-out to 100 endpoints is one round trip).
+   */
+  private async recordAll(
+    tx: EntityManager,
+    event: RoutableEvent,
+    type: string,
+    lane: string,
+    targets: ReadonlyArray<{ endpoint: string; subscriptionIds: string[] }>,
+  ): Promise<number> {
+    const sorted = [...targets].sort((a, b) => (a.endpoint < b.endpoint ? -1 : 1));
+    const ids = Object.fromEntries(sorted.map((t) => [t.endpoint, t.subscriptionIds]));
+    const [, count] = (await tx.query(
+      `WITH seqs AS (
+         INSERT INTO lane_sequences (target, lane, last_seq)
+         SELECT t, $2, 1 FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n
+         ON CONFLICT (target, lane) DO UPDATE SET last_seq = lane_sequences.last_seq + 1
+         RETURNING target, last_seq)
+       INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, seq, subscription_ids)
+       SELECT $3, $4, s.target, 'event', $5, $2, s.last_seq,
+              ARRAY(SELECT jsonb_array_elements_text($6::jsonb -> s.target))::uuid[]
+         FROM seqs s
+       ON CONFLICT (event_id, target) DO NOTHING`,
+      [sorted.map((t) => t.endpoint), lane, event.id, type, event.orgid, JSON.stringify(ids)],
+    )) as [unknown, number];
+    this.#logger.debug({ msg: 'deliveries recorded', eventId: event.id, orgId: event.orgid, roomId: lane });
+    return count;
   }
 
   private async record(

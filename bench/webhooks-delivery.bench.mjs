@@ -1,0 +1,167 @@
+// Webhook deliveries end to end: call events published on JetStream (as the rooms service's
+// outbox relay does), taken in by the webhooks service, signed and POSTed to a real local
+// receiver (node:http on 127.0.0.1) that verifies every delivery as docs/webhooks.md says:
+// RS256 token against the JWKS (fetched once, cached), audience, issuer, body SHA-256, event id.
+// 1. throughput: BENCH_EVENTS events to one room with BENCH_SUBSCRIBERS subscribers.
+// 2. latency: BENCH_RATE events/s for BENCH_SECONDS to a room with one subscriber,
+//    from publication to verified receipt.
+// Targets (issue #4): ≥ 5,000 verified deliveries/s with 100 subscribers; p99 < 50 ms at 500 events/s.
+import http from 'node:http';
+import { createHash, randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { percentiles, startAuthService } from './support/auth-service.mjs';
+import { startWebhooksService } from './support/webhooks-service.mjs';
+
+const require = createRequire(import.meta.url);
+const { connect } = require('nats');
+const { buildEvent, PeerJoined, subjectOf } = require('@confer/contracts');
+
+const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 100);
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+
+const auth = await startAuthService({ port: Number(process.env.BENCH_AUTH_PORT ?? 18181) });
+const webhooks = await startWebhooksService(auth, { port: Number(process.env.BENCH_WEBHOOKS_PORT ?? 18184) });
+const nc = await connect({ servers: auth.env.NATS_URL });
+const js = nc.jetstream();
+
+const jwks = createLocalJWKSet(await (await fetch(`${auth.baseUrl}/.well-known/jwks.json`)).json());
+const issuer = auth.env.PUBLIC_URL;
+const publishedAt = new Map();
+const received = { verified: 0, rejected: 0, latencies: [], last: 0, byPath: new Map() };
+const receiver = http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', async () => {
+    const body = Buffer.concat(chunks);
+    try {
+      const { payload } = await jwtVerify(req.headers.authorization, jwks, {
+        algorithms: ['RS256'],
+        audience: 'confer:webhook',
+        issuer,
+      });
+      if (payload.body_sha256 !== createHash('sha256').update(body).digest('base64url'))
+        throw new Error('body hash');
+      const event = JSON.parse(body.toString('utf8'));
+      if (event.id !== payload.event_id) throw new Error('event id');
+      received.verified++;
+      received.last = performance.now();
+      received.byPath.set(req.url, (received.byPath.get(req.url) ?? 0) + 1);
+      const t0 = publishedAt.get(event.id);
+      if (t0 !== undefined && req.url === '/latency') received.latencies.push(performance.now() - t0);
+      res.statusCode = 200;
+    } catch (error) {
+      received.rejected++;
+      if (received.rejected < 3) console.error(String(error));
+      res.statusCode = 401;
+    }
+    res.end();
+  });
+});
+await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+const receiverUrl = `http://127.0.0.1:${receiver.address().port}`;
+
+const tokenAnswer = await fetch(`${auth.baseUrl}/v1/auth/token`, {
+  method: 'POST',
+  headers: {
+    'content-type': 'application/x-www-form-urlencoded',
+    authorization: `Basic ${Buffer.from(`${auth.org.apiKey}:${auth.org.apiKeySecret}`).toString('base64')}`,
+  },
+  body: 'grant_type=client_credentials',
+});
+const { access_token: accessToken } = await tokenAnswer.json();
+async function subscribe(url, roomId) {
+  const answer = await fetch(`${webhooks.baseUrl}/v1/orgs/${auth.org.orgId}/webhooks/subscriptions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url, roomId }),
+  });
+  if (answer.status !== 201) throw new Error(`subscribe: ${answer.status} ${await answer.text()}`);
+}
+
+let peer = 0;
+async function publish(roomId) {
+  const data = {
+    roomId,
+    conferenceNumber: '12345678',
+    peerId: `peer-${peer++}`,
+    connectionId: randomUUID(),
+    role: 'participant',
+    face: 'call',
+    joinedAt: new Date().toISOString(),
+  };
+  const event = buildEvent(PeerJoined, { source: '/confer/rooms', orgId: auth.org.orgId, roomId, data });
+  publishedAt.set(event.id, performance.now());
+  await js.publish(subjectOf(PeerJoined, event), new TextEncoder().encode(JSON.stringify(event)), {
+    msgID: event.id,
+  });
+}
+
+async function waitFor(count, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (received.verified < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+}
+
+try {
+  for (let i = 0; i < SUBSCRIBERS; i++) await subscribe(`${receiverUrl}/s${i}`, 'bench-fanout');
+  await subscribe(`${receiverUrl}/latency`, 'bench-latency');
+
+  // Warm-up: connections, token cache, JIT.
+  for (let i = 0; i < 10; i++) await publish('bench-fanout');
+  await waitFor(10 * SUBSCRIBERS, 30000);
+
+  // 1. Throughput with SUBSCRIBERS subscribers to one room.
+  const before = received.verified;
+  const t0 = performance.now();
+  for (let i = 0; i < EVENTS; i++) await publish('bench-fanout');
+  await waitFor(before + EVENTS * SUBSCRIBERS, 120000);
+  const seconds = (received.last - t0) / 1000;
+  const delivered = received.verified - before;
+  console.log(
+    JSON.stringify({
+      bench: 'webhooks-delivery',
+      phase: 'fan-out',
+      subscribers: SUBSCRIBERS,
+      events: EVENTS,
+      delivered,
+      rejected: received.rejected,
+      seconds: +seconds.toFixed(2),
+      perSecond: Math.round(delivered / seconds),
+    }),
+  );
+
+  // 2. Latency at RATE events/s, one subscriber.
+  const base = received.verified;
+  const total = RATE * SECONDS;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / RATE;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    void publish('bench-latency');
+  }
+  await waitFor(base + total, 60000);
+  const lat = percentiles(received.latencies);
+  console.log(
+    JSON.stringify({
+      bench: 'webhooks-delivery',
+      phase: 'latency',
+      rate: RATE,
+      events: total,
+      received: received.latencies.length,
+      rejected: received.rejected,
+      p50: +lat.p50.toFixed(2),
+      p90: +lat.p90.toFixed(2),
+      p99: +lat.p99.toFixed(2),
+      max: +lat.max.toFixed(2),
+    }),
+  );
+} finally {
+  await nc.close();
+  receiver.closeAllConnections();
+  receiver.close();
+  await webhooks.stop();
+  await auth.stop();
+}
