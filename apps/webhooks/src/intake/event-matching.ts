@@ -12,7 +12,10 @@ export interface RoutableEvent {
 /** `io.confer.peer.joined` → `peer.joined`. */
 export const eventTypeOf = (type: string) => type.replace(/^io\.confer\./, '');
 
-/** Whether a subscription wants this event, at `now`. */
+/**
+ * Whether a subscription wants this event, at `now`. EventIntake's one-statement path
+ * applies the same rule in SQL: change both together.
+ */
 export function subscriptionMatches(subscription: Subscription, event: RoutableEvent, now: Date): boolean {
   if (subscription.status !== 'active' || subscription.orgId !== event.orgid) return false;
   if (subscription.expiresAt && subscription.expiresAt.getTime() <= now.getTime()) return false;
