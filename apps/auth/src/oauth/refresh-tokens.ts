@@ -4,7 +4,7 @@ import { createHash, randomBytes, randomUUID } from 'crypto';
 import { Repository } from 'typeorm';
 import { AUTH_CONFIG, AuthConfig } from '../config/auth.config';
 import { RefreshTokenEntity } from './refresh-token.entity';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '@confer/database';
 import { DataSource } from 'typeorm';
 import { buildEvent, RefreshTokenReuseDetected } from '@confer/contracts';
 import { OutboxWriter } from '@confer/outbox';

@@ -4,7 +4,7 @@ import { DeliveriesStore, ClaimedDelivery } from './deliveries.store';
 import { DeliveryTokens } from './delivery-tokens';
 import { EndpointDisabler } from '../subscriptions/endpoint-disabling/endpoint-disabler';
 import { DeliveryWakeup } from './delivery-wakeup';
-import { GroupCommit } from './group-commit';
+import { GroupCommit } from '@confer/database';
 import { outcomeOf, parseRetryAfter, RetryPolicy } from './retry-schedule';
 import { standardWebhookHeaders } from './standard-webhooks';
 import { WebhookSender } from './webhook-sender';
