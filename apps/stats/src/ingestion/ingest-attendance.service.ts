@@ -1,14 +1,18 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConsumerHandle, EventConsumer } from '@confer/bus';
-import { AnyEventEnvelope } from '@confer/contracts';
+import { AnyEventEnvelope, EVENTS_SUBJECTS } from '@confer/contracts';
 import { STATS_CONFIG, StatsConfig } from '../config/stats.config';
 import { AttendanceStore } from './attendance-store';
 import { consumedContracts, isAttendanceEvent } from './attendance-events';
 import { MicroBatcher } from './micro-batcher';
 import { StatsMetrics } from './stats.metrics';
 
-/** Every call event of every organisation and room (NATS 2.9 allows one filter subject). */
-export const ATTENDANCE_FILTER = 'confer.evt.*.*.>';
+/**
+ * Every call event (NATS 2.9 allows one filter subject). The events stream's own subject,
+ * not `confer.evt.*.*.>`: on 2.9 a filter equal to the stream's subjects takes the
+ * unfiltered path, while a wildcard filter makes every pending count scan the stream.
+ */
+export const ATTENDANCE_FILTER = EVENTS_SUBJECTS;
 
 /**
  * Feeds peer and room events from the durable consumer into the attendance store. Many events
