@@ -8,6 +8,8 @@ for (const bench of [
   'participant-token-verify.bench.mjs',
   'token-endpoint.bench.mjs',
   'join-decision.bench.mjs',
+  'webhooks-delivery.bench.mjs',
+  'stats-service.bench.mjs',
 ]) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
 }
