@@ -4,15 +4,7 @@ import { DatabaseModule } from '@confer/database';
 import { HttpLifecycleModule } from '@confer/http';
 import { OutboxModule } from '@confer/outbox';
 import { TelemetryModule } from '@confer/telemetry';
-import {
-  AccessTokenGuard,
-  AccessTokenVerifier,
-  API_RATE_LIMITER,
-  RemoteJwksAccessTokenVerifier,
-  RevocationAwareVerifier,
-  RevokedApiKeys,
-  TokenBucketRateLimiter,
-} from '@confer/auth-client';
+import { ServerApiAccessModule } from '@confer/auth-client';
 import { issuerOf, ROOMS_CONFIG, RoomsConfig } from './config/rooms.config';
 import { roomsDatabaseOptions } from './database/rooms-database';
 import { MediaServers } from './media-servers/media-servers';
@@ -124,31 +116,13 @@ const joinHooks: Array<new (...args: never[]) => JoinHook> = [
 @Module({})
 class RoomsCoreModule {
   static forConfig(config: RoomsConfig): DynamicModule {
-    const issuer = issuerOf(config);
     return {
       module: RoomsCoreModule,
       providers: [
         { provide: ROOMS_CONFIG, useValue: config },
-        {
-          provide: AccessTokenVerifier,
-          inject: [RevokedApiKeys],
-          useFactory: (revoked: RevokedApiKeys) =>
-            new RevocationAwareVerifier(
-              new RemoteJwksAccessTokenVerifier({
-                jwksUrl: config.AUTH_JWKS_URL,
-                issuer,
-                audience: `${issuer}/v1/`,
-                defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
-              }),
-              revoked,
-            ),
-        },
-        RevokedApiKeys,
-        { provide: API_RATE_LIMITER, useValue: new TokenBucketRateLimiter() },
         { provide: OUTBOUND_GUARD, useValue: new OutboundGuard(config.OUTBOUND_ALLOWED_HOSTS.split(',')) },
-        AccessTokenGuard,
       ],
-      exports: [ROOMS_CONFIG, AccessTokenVerifier, API_RATE_LIMITER, OUTBOUND_GUARD, AccessTokenGuard],
+      exports: [ROOMS_CONFIG, OUTBOUND_GUARD],
     };
   }
 }
@@ -165,6 +139,11 @@ export class RoomsModule {
         HttpLifecycleModule,
         DatabaseModule.forRoot(roomsDatabaseOptions(config.DATABASE_URL, config.ROOMS_DB_SCHEMA)),
         BusModule.forRoot({ service: 'rooms', url: config.NATS_URL }),
+        ServerApiAccessModule.forRoot({
+          jwksUrl: config.AUTH_JWKS_URL,
+          issuer: issuerOf(config),
+          defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
+        }),
         OutboxModule.forRoot(),
       ],
       controllers: httpControllers,

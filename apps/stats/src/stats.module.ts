@@ -4,13 +4,7 @@ import { DatabaseModule } from '@confer/database';
 import { HttpLifecycleModule } from '@confer/http';
 import { OutboxModule } from '@confer/outbox';
 import { TelemetryModule } from '@confer/telemetry';
-import {
-  AccessTokenGuard,
-  AccessTokenVerifier,
-  API_RATE_LIMITER,
-  RemoteJwksAccessTokenVerifier,
-  TokenBucketRateLimiter,
-} from '@confer/auth-client';
+import { ServerApiAccessModule } from '@confer/auth-client';
 import { issuerOf, STATS_CONFIG, StatsConfig } from './config/stats.config';
 import { statsDatabaseOptions } from './database/stats-database';
 import { AttendanceStore } from './ingestion/attendance-store';
@@ -32,24 +26,10 @@ const domain = [AttendanceStore, StatsMetrics, StatisticsAccessGuard];
 @Module({})
 class StatsCoreModule {
   static forConfig(config: StatsConfig): DynamicModule {
-    const issuer = issuerOf(config);
     return {
       module: StatsCoreModule,
-      providers: [
-        { provide: STATS_CONFIG, useValue: config },
-        {
-          provide: AccessTokenVerifier,
-          useValue: new RemoteJwksAccessTokenVerifier({
-            jwksUrl: config.AUTH_JWKS_URL,
-            issuer,
-            audience: `${issuer}/v1/`,
-            defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
-          }),
-        },
-        { provide: API_RATE_LIMITER, useValue: new TokenBucketRateLimiter() },
-        AccessTokenGuard,
-      ],
-      exports: [STATS_CONFIG, AccessTokenVerifier, API_RATE_LIMITER, AccessTokenGuard],
+      providers: [{ provide: STATS_CONFIG, useValue: config }],
+      exports: [STATS_CONFIG],
     };
   }
 }
@@ -66,6 +46,11 @@ export class StatsModule {
         HttpLifecycleModule,
         DatabaseModule.forRoot(statsDatabaseOptions(config.DATABASE_URL, config.STATS_DB_SCHEMA)),
         BusModule.forRoot({ service: 'stats', url: config.NATS_URL }),
+        ServerApiAccessModule.forRoot({
+          jwksUrl: config.AUTH_JWKS_URL,
+          issuer: issuerOf(config),
+          defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
+        }),
         OutboxModule.forRoot(),
       ],
       controllers: httpControllers,

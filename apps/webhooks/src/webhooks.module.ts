@@ -5,13 +5,7 @@ import { DatabaseModule } from '@confer/database';
 import { HttpLifecycleModule } from '@confer/http';
 import { TelemetryModule } from '@confer/telemetry';
 import { OutboundGuard } from '@confer/outbound';
-import {
-  AccessTokenGuard,
-  AccessTokenVerifier,
-  API_RATE_LIMITER,
-  RemoteJwksAccessTokenVerifier,
-  TokenBucketRateLimiter,
-} from '@confer/auth-client';
+import { ServerApiAccessModule } from '@confer/auth-client';
 import { issuerOf, WEBHOOKS_CONFIG, WebhooksConfig } from './config/webhooks.config';
 import { webhooksDatabaseOptions } from './database/webhooks-database';
 import { LiveConferences } from './conferences/live-conferences';
@@ -44,36 +38,16 @@ const adapters = [DeliveryTokens, DeliveryWakeup];
 @Module({})
 class WebhooksCoreModule {
   static forConfig(config: WebhooksConfig): DynamicModule {
-    const issuer = issuerOf(config);
     const guard = new OutboundGuard(config.OUTBOUND_ALLOWED_HOSTS.split(','));
     return {
       module: WebhooksCoreModule,
       providers: [
         { provide: WEBHOOKS_CONFIG, useValue: config },
-        {
-          provide: AccessTokenVerifier,
-          useValue: new RemoteJwksAccessTokenVerifier({
-            jwksUrl: config.AUTH_JWKS_URL,
-            issuer,
-            audience: `${issuer}/v1/`,
-            defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
-          }),
-        },
-        { provide: API_RATE_LIMITER, useValue: new TokenBucketRateLimiter() },
         { provide: OUTBOUND_GUARD, useValue: guard },
         { provide: WEBHOOK_SENDER, useFactory: () => new WebhookSender(guard) },
-        AccessTokenGuard,
         GlayrAuthorizationGuard,
       ],
-      exports: [
-        WEBHOOKS_CONFIG,
-        AccessTokenVerifier,
-        API_RATE_LIMITER,
-        OUTBOUND_GUARD,
-        WEBHOOK_SENDER,
-        AccessTokenGuard,
-        GlayrAuthorizationGuard,
-      ],
+      exports: [WEBHOOKS_CONFIG, OUTBOUND_GUARD, WEBHOOK_SENDER, GlayrAuthorizationGuard],
     };
   }
 }
@@ -90,6 +64,11 @@ export class WebhooksModule {
         HttpLifecycleModule,
         DatabaseModule.forRoot(webhooksDatabaseOptions(config.DATABASE_URL, config.WEBHOOKS_DB_SCHEMA)),
         BusModule.forRoot({ service: 'webhooks', url: config.NATS_URL }),
+        ServerApiAccessModule.forRoot({
+          jwksUrl: config.AUTH_JWKS_URL,
+          issuer: issuerOf(config),
+          defaultRateLimit: config.DEFAULT_RATE_LIMIT_PER_SECOND,
+        }),
         OutboxModule.forRoot(),
       ],
       controllers: httpControllers,

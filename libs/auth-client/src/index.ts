@@ -6,3 +6,4 @@ export * from './access-token.guard';
 export * from './current-principal.decorator';
 export * from './revoked-api-keys';
 export * from './revocation-aware.verifier';
+export * from './server-api-access.module';
