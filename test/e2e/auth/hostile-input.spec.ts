@@ -86,6 +86,8 @@ describe('the auth service under hostile or racing clients', () => {
       );
       const winners = responses.filter((r) => r.status === 200);
       expect(winners).toHaveLength(1);
+      // Every loser is told invalid_grant; none trips over another's revocation.
+      expect(responses.filter((r) => r.status !== 200).map((r) => r.status)).toEqual(Array(7).fill(400));
       const successor = ((await winners[0].json()) as TokenResponse).refresh_token;
       const afterReplay = await token({ grant_type: 'refresh_token', refresh_token: successor });
       expect(afterReplay.status).toBe(400);

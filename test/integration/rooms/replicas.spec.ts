@@ -40,12 +40,13 @@ describe('the rooms service as several replicas', () => {
     const grants = (await Promise.all(responses.map((r) => r.json()))) as Grant[];
     expect(new Set(grants.map((g) => g.conferenceNumber)).size).toBe(1);
     expect(await livePeers('race-1')).toHaveLength(1);
+    // A replacement's left and the new joined share one transaction: wait for both counts.
     await f.tap.waitFor(
       () =>
         f.tap
           .of('peer.left')
           .filter((e) => e.roomid === 'race-1' && (e.data as { reason: string }).reason === 'replaced')
-          .length === 19,
+          .length === 19 && f.tap.of('peer.joined').filter((e) => e.roomid === 'race-1').length === 20,
     );
     expect(f.tap.of('peer.joined').filter((e) => e.roomid === 'race-1')).toHaveLength(20);
     expect(f.tap.of('room.started').filter((e) => e.roomid === 'race-1')).toHaveLength(1);

@@ -107,16 +107,18 @@ export class RefreshTokens {
   /** Revokes a replayed token's family and announces it, together. */
   async revokeFamily(replayed: RefreshTokenEntity): Promise<void> {
     await this.dataSource.transaction(async (tx) => {
-      const [, inserted] = (await tx.query(
-        'INSERT INTO revoked_token_families (family_id) VALUES ($1) ON CONFLICT DO NOTHING',
+      // RETURNING tells whether this call revoked the family: concurrent replays wait on
+      // the key, then insert nothing.
+      const inserted = (await tx.query(
+        'INSERT INTO revoked_token_families (family_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING family_id',
         [replayed.familyId],
-      )) as [unknown, number];
+      )) as unknown[];
       await tx.query(
         'UPDATE refresh_tokens SET revoked_at = now() WHERE family_id = $1 AND revoked_at IS NULL',
         [replayed.familyId],
       );
       // Announce once per family, however many replays follow.
-      if (inserted === 0) return;
+      if (inserted.length === 0) return;
       await this.outbox.add(
         tx,
         RefreshTokenReuseDetected,
