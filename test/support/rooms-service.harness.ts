@@ -1,65 +1,38 @@
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DataSource } from 'typeorm';
-import { configureHttpApp } from '@confer/http';
-import { runMigrations } from '@confer/database';
 import { RoomsModule } from '../../apps/rooms/src/rooms.module';
 import { loadRoomsConfig, RoomsConfig } from '../../apps/rooms/src/config/rooms.config';
 import { roomsDatabaseOptions } from '../../apps/rooms/src/database/rooms-database';
 import { RunningAuthService } from './auth-service.harness';
-import { freePort, TEST_DATABASE_URL, uniqueSchema } from './test-env';
+import { RunningNestService, startNestService } from './nest-service.harness';
+import { freePort, TEST_DATABASE_URL } from './test-env';
 
-export interface RunningRoomsService {
-  app: NestExpressApplication;
-  baseUrl: string;
-  config: RoomsConfig;
-  schema: string;
-  close(options?: { keepSchema?: boolean }): Promise<void>;
-}
+export type RunningRoomsService = RunningNestService<RoomsConfig>;
 
 /**
  * The real rooms service beside a running auth service: same NATS, same issuer,
  * its own schema (or a given one, for a second replica on the same database).
  */
-export async function startRoomsService(
+export function startRoomsService(
   auth: RunningAuthService,
   overrides: Partial<Record<string, string>> = {},
   options: { schema?: string } = {},
 ): Promise<RunningRoomsService> {
-  const schema = options.schema ?? uniqueSchema('rooms');
-  if (!options.schema) await runMigrations(roomsDatabaseOptions(TEST_DATABASE_URL, schema));
-  const port = await freePort();
-  const config = loadRoomsConfig({
-    DATABASE_URL: TEST_DATABASE_URL,
-    NATS_URL: auth.natsUrl,
-    ROOMS_DB_SCHEMA: schema,
-    PUBLIC_URL: auth.env.PUBLIC_URL,
-    AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
-    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1,localhost',
-    LOG_LEVEL: 'warn',
-    ...overrides,
+  return startNestService({
+    name: 'rooms',
+    schema: options.schema,
+    databaseOptions: roomsDatabaseOptions,
+    module: (config) => RoomsModule.forConfig(config),
+    config: (schema) =>
+      loadRoomsConfig({
+        DATABASE_URL: TEST_DATABASE_URL,
+        NATS_URL: auth.natsUrl,
+        ROOMS_DB_SCHEMA: schema,
+        PUBLIC_URL: auth.env.PUBLIC_URL,
+        AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
+        OUTBOUND_ALLOWED_HOSTS: '127.0.0.1,localhost',
+        LOG_LEVEL: 'warn',
+        ...overrides,
+      }),
   });
-  const moduleRef = await Test.createTestingModule({ imports: [RoomsModule.forConfig(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    logger: ['error'],
-  });
-  configureHttpApp(app, { title: 'Confer rooms API', description: 'test', version: 'test' });
-  await app.listen(port, '127.0.0.1');
-  return {
-    app,
-    baseUrl: `http://127.0.0.1:${port}`,
-    config,
-    schema,
-    async close({ keepSchema = false } = {}) {
-      if (!keepSchema)
-        await app
-          .get(DataSource)
-          .query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`)
-          .catch(() => undefined);
-      await app.close();
-    },
-  };
 }
 
 /** The built rooms service as its own process, so a test can kill it outright (SIGKILL). */

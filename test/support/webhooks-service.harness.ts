@@ -1,66 +1,40 @@
-import { Test } from '@nestjs/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DataSource } from 'typeorm';
-import { configureHttpApp } from '@confer/http';
 import { runMigrations } from '@confer/database';
 import { WebhooksModule } from '../../apps/webhooks/src/webhooks.module';
 import { loadWebhooksConfig, WebhooksConfig } from '../../apps/webhooks/src/config/webhooks.config';
 import { webhooksDatabaseOptions } from '../../apps/webhooks/src/database/webhooks-database';
 import { RunningAuthService } from './auth-service.harness';
+import { RunningNestService, startNestService } from './nest-service.harness';
 import { freePort, TEST_DATABASE_URL, uniqueSchema } from './test-env';
 
-export interface RunningWebhooksService {
-  app: NestExpressApplication;
-  baseUrl: string;
-  config: WebhooksConfig;
-  schema: string;
-  db: DataSource;
-  close(): Promise<void>;
-}
+export type RunningWebhooksService = RunningNestService<WebhooksConfig>;
 
 /** The real webhooks service beside a running auth service: same NATS, same issuer, its own schema and consumer. */
-export async function startWebhooksService(
+export function startWebhooksService(
   auth: RunningAuthService,
   overrides: Partial<Record<string, string>> = {},
 ): Promise<RunningWebhooksService> {
-  const schema = uniqueSchema('webhooks');
-  await runMigrations(webhooksDatabaseOptions(TEST_DATABASE_URL, schema));
-  const port = await freePort();
-  const config = loadWebhooksConfig({
-    DATABASE_URL: TEST_DATABASE_URL,
-    NATS_URL: auth.natsUrl,
-    WEBHOOKS_DB_SCHEMA: schema,
-    WEBHOOKS_CONSUMER: schema,
-    PUBLIC_URL: auth.env.PUBLIC_URL,
-    AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
-    OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
-    WEBHOOKS_ALLOW_HTTP: 'true',
-    WEBHOOK_RETRY_BASE_MS: '100',
-    WEBHOOK_POLL_MS: '50',
-    WEBHOOK_TIMEOUT_MS: '2000',
-    DEFAULT_RATE_LIMIT_PER_SECOND: '1000',
-    LOG_LEVEL: 'warn',
-    ...overrides,
+  return startNestService({
+    name: 'webhooks',
+    databaseOptions: webhooksDatabaseOptions,
+    module: (config) => WebhooksModule.forConfig(config),
+    config: (schema) =>
+      loadWebhooksConfig({
+        DATABASE_URL: TEST_DATABASE_URL,
+        NATS_URL: auth.natsUrl,
+        WEBHOOKS_DB_SCHEMA: schema,
+        WEBHOOKS_CONSUMER: schema,
+        PUBLIC_URL: auth.env.PUBLIC_URL,
+        AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
+        OUTBOUND_ALLOWED_HOSTS: '127.0.0.1',
+        WEBHOOKS_ALLOW_HTTP: 'true',
+        WEBHOOK_RETRY_BASE_MS: '100',
+        WEBHOOK_POLL_MS: '50',
+        WEBHOOK_TIMEOUT_MS: '2000',
+        DEFAULT_RATE_LIMIT_PER_SECOND: '1000',
+        LOG_LEVEL: 'warn',
+        ...overrides,
+      }),
   });
-  const moduleRef = await Test.createTestingModule({ imports: [WebhooksModule.forConfig(config)] }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({
-    bodyParser: false,
-    logger: ['error'],
-  });
-  configureHttpApp(app, { title: 'Confer webhooks API', description: 'test', version: 'test' });
-  await app.listen(port, '127.0.0.1');
-  const db = app.get(DataSource);
-  return {
-    app,
-    baseUrl: `http://127.0.0.1:${port}`,
-    config,
-    schema,
-    db,
-    async close() {
-      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
-      await app.close();
-    },
-  };
 }
 
 /** A migrated webhooks schema for processes started with spawnWebhooksProcess. */
