@@ -243,7 +243,9 @@ describe('an HTTP service configured by @confer/http', () => {
     expect(Object.keys(document.paths['/token'].post.responses)).toEqual(
       expect.arrayContaining(['400', '401']),
     );
-    expect(document.components.schemas.ApiErrorResponse).toBeDefined();
+    expect(document.components.schemas.ApiErrorResponse).toMatchObject({
+      properties: { error: { $ref: '#/components/schemas/ApiErrorBody' } },
+    });
     expect(document.components.schemas.ApiErrorBody).toMatchObject({
       required: expect.arrayContaining(['code', 'message']),
     });
@@ -252,8 +254,8 @@ describe('an HTTP service configured by @confer/http', () => {
     // The operational endpoints are documented too.
     const readyz = document.paths['/readyz'].get.responses;
     expect(Object.keys(readyz)).toEqual(expect.arrayContaining(['200', '503']));
-    expect(document.paths['/healthz']).toBeDefined();
-    expect(document.paths['/metrics']).toBeDefined();
+    expect(Object.keys(document.paths['/healthz'].get.responses)).toContain('200');
+    expect(Object.keys(document.paths['/metrics'].get.responses)).toContain('200');
   });
 
   it('answers /healthz with 200 ok', async () => {
