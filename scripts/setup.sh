@@ -20,6 +20,8 @@ if ! listening 5432 && ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; 
 command -v make >/dev/null || need+=(make)
 command -v g++ >/dev/null || need+=(g++)
 command -v python3 >/dev/null || need+=(python3)
+# The browser tests drive Debian's own Chromium (playwright-core downloads no browser).
+if [ "$mode" = --test ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then
   log "installing system packages: ${need[*]}"
   as_root apt-get update -qq
