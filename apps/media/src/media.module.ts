@@ -9,6 +9,7 @@ import {
 import { HttpLifecycleModule } from '@confer/http';
 import { ReadinessRegistry, TelemetryModule } from '@confer/telemetry';
 import { issuerOf, MEDIA_CONFIG, MediaConfig, workerBinOf } from './config/media.config';
+import { chatRequests } from './chat/send-chat-message.request';
 import { JoinGrantVerifier } from './grants/join-grant';
 import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.verifier';
 import { Room } from './rooms/room';
@@ -54,6 +55,7 @@ function handlersFor(config: MediaConfig): JoinedHandlers {
     ...producerRequests,
     ...consumerRequests,
     ...leaveRequest,
+    ...chatRequests,
   };
 }
 

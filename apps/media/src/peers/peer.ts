@@ -1,6 +1,7 @@
 import { EventEmitter } from 'events';
 import type { types } from 'mediasoup';
 import type { MediaSource, SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
+import { ChatRate } from '../chat/chat-rate';
 import type { JoinGrant } from '../grants/join-grant';
 
 /** Where a peer's notifications go: its signaling connection. */
@@ -27,6 +28,7 @@ export class Peer extends EventEmitter<{ close: [reason: string] }> {
   readonly grant: JoinGrant;
   /** The client device's capabilities, from join (or a later consume). */
   rtpCapabilities?: types.RtpCapabilities;
+  readonly chatRate = new ChatRate();
   readonly #notify: NotificationSink;
   readonly #transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();

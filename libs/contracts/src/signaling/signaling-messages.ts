@@ -46,6 +46,20 @@ const PeerInfo = Type.Object({
 });
 const Empty = Type.Object({});
 
+/** The longest chat message, in characters; longer ones are refused, not cut. */
+export const CHAT_MESSAGE_MAX_LENGTH = 2000;
+
+const ChatMessage = Type.Object({
+  messageId: Type.String(),
+  /** Who wrote it. */
+  peerId: Type.String(),
+  text: Type.String(),
+  /** ISO 8601, the server's clock. */
+  sentAt: Type.String({ format: 'date-time' }),
+  /** Set when the message went to one peer only (`to` in the request). */
+  to: Type.Optional(Type.String()),
+});
+
 /** Requests a client sends, each with the reply it gets. */
 export const SignalingRequests = {
   /** Must be the first message on a connection: carries the join grant from the rooms service. */
@@ -127,6 +141,17 @@ export const SignalingRequests = {
     request: Empty,
     reply: Empty,
   },
+  /**
+   * A text message to the room's peers, or to one of them (`to`). Refused when the
+   * grant's `chat` permission is false (the room or the token set disableChat).
+   */
+  sendChatMessage: {
+    request: Type.Object({
+      text: Type.String({ minLength: 1, maxLength: CHAT_MESSAGE_MAX_LENGTH }),
+      to: Type.Optional(Type.String({ minLength: 1, maxLength: 256 })),
+    }),
+    reply: Type.Object({ messageId: Type.String(), sentAt: Type.String({ format: 'date-time' }) }),
+  },
 } satisfies Record<string, { request: TSchema; reply: TSchema }>;
 
 /** Notifications the server pushes; they carry no id and expect no answer. */
@@ -138,6 +163,8 @@ export const SignalingNotifications = {
   producerPaused: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
   producerResumed: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
   consumerClosed: Type.Object({ consumerId: Type.String(), producerId: Type.String() }),
+  /** A chat message from another peer (never echoed to its writer, who has the reply). */
+  chatMessage: ChatMessage,
   /** The server ends this peer's session (grant expired, replaced, room closed); the socket closes next. */
   sessionClosed: Type.Object({ reason: Type.String() }),
 } satisfies Record<string, TSchema>;

@@ -37,6 +37,7 @@ export class JoinRoom {
           publishVideo: grant.perms.publishVideo,
           shareScreen: grant.perms.shareScreen,
           subscribe: grant.perms.subscribe,
+          ...(typeof grant.perms.chat === 'boolean' ? { chat: grant.perms.chat } : {}),
         },
         routerRtpCapabilities: asJson(room.router.rtpCapabilities),
         peers: others.map((p) => ({ peerId: p.id, role: p.grant.role })),
