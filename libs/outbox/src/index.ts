@@ -3,6 +3,8 @@ export { OUTBOX_DEFAULTS, resolveOutboxOptions } from './outbox.options';
 export type { OutboxModuleOptions, ResolvedOutboxOptions } from './outbox.options';
 export { OUTBOX_OPTIONS } from './outbox.tokens';
 export { OutboxWriter } from './outbox-writer';
+export type { OutboxRow } from './outbox-writer';
+export { OUTBOX_NOTIFY_SQL } from './outbox-sql';
 export { OutboxRelay } from './outbox-relay';
 export type { OutboxStats } from './outbox-metrics';
 export { EventOutboxEntity } from './event-outbox.entity';

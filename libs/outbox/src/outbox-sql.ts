@@ -17,6 +17,12 @@ export const INSERT_AND_NOTIFY = `WITH inserted AS (
   )
   SELECT pg_notify(${CHANNEL_SQL}, '')`;
 
+/**
+ * The relays' wake-up, as an expression for a caller that inserts outbox rows with its own
+ * statement (OutboxWriter.row): evaluate it in the same transaction.
+ */
+export const OUTBOX_NOTIFY_SQL = `pg_notify(${CHANNEL_SQL}, '')`;
+
 // Arbitrary constant naming "the outbox relay" in the two-key advisory lock space; the
 // second key is the schema, so relays of different services never contend.
 const RELAY_LOCK_CLASS = 0x0b0c;

@@ -5,6 +5,20 @@ import { OutboxContracts } from './outbox-contracts';
 import { OutboxNotInTransaction, UnknownOutboxContract } from './outbox.errors';
 import { INSERT_AND_NOTIFY } from './outbox-sql';
 import { captureTraceHeaders } from './outbox-trace';
+import { StoredTraceHeaders } from './event-outbox.entity';
+
+/**
+ * An event as an `event_outbox` row, named by its columns, for a caller that writes it
+ * with its own statement (e.g. a SQL function making a whole change in one round trip).
+ */
+export interface OutboxRow {
+  event_id: string;
+  subject: string;
+  event_type: string;
+  schema_version: number;
+  envelope: unknown;
+  headers: StoredTraceHeaders | null;
+}
 
 /**
  * Queues an event in the caller's transaction: it is published after, and only if, that
@@ -24,17 +38,32 @@ export class OutboxWriter {
    */
   async add<C extends EventContract>(manager: EntityManager, contract: C, event: EventOf<C>): Promise<void> {
     if (!manager.queryRunner?.isTransactionActive) throw new OutboxNotInTransaction(contract.type);
+    const row = this.row(contract, event);
+    await manager.query(INSERT_AND_NOTIFY, [
+      row.event_id,
+      row.subject,
+      row.event_type,
+      row.schema_version,
+      JSON.stringify(row.envelope),
+      row.headers === null ? null : JSON.stringify(row.headers),
+    ]);
+  }
+
+  /**
+   * The validated row of an event, for a caller that inserts it itself, in the same
+   * transaction as the change it announces, and wakes the relays with OUTBOX_NOTIFY_SQL
+   * in that transaction. Throws as add() does before writing.
+   */
+  row<C extends EventContract>(contract: C, event: EventOf<C>): OutboxRow {
     if (!this.contracts.knows(contract)) throw new UnknownOutboxContract(contract.type, contract.version);
     const valid = parseEvent(contract, event);
-    const subject = subjectOf(contract, valid);
-    const headers = captureTraceHeaders();
-    await manager.query(INSERT_AND_NOTIFY, [
-      valid.id,
-      subject,
-      contract.type,
-      contract.version,
-      JSON.stringify(valid),
-      headers === null ? null : JSON.stringify(headers),
-    ]);
+    return {
+      event_id: valid.id,
+      subject: subjectOf(contract, valid),
+      event_type: contract.type,
+      schema_version: contract.version,
+      envelope: valid,
+      headers: captureTraceHeaders(),
+    };
   }
 }
