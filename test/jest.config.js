@@ -3,6 +3,10 @@ module.exports = {
   ...require('../jest.preset.js'),
   displayName: 'integration',
   rootDir: __dirname,
-  testMatch: ['<rootDir>/integration/**/*.spec.ts', '<rootDir>/e2e/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/integration/**/*.spec.ts',
+    '<rootDir>/e2e/**/*.spec.ts',
+    '<rootDir>/deploy/**/*.spec.ts',
+  ],
   testTimeout: 30000,
 };

@@ -10,12 +10,21 @@ export function serviceFor(routes, path) {
   return routes.find((r) => r.regex.test(path))?.service;
 }
 
+/**
+ * Where a service listens: `upstreams[name]` (a base URL, as the Helm chart gives the front
+ * door in CONFER_UPSTREAMS) or, on one machine, 127.0.0.1 on the port of the route table.
+ */
+export function upstreamOf(table, upstreams, name) {
+  const url = new URL(upstreams?.[name] ?? `http://127.0.0.1:${table.services[name].port}`);
+  return { host: url.hostname, port: Number(url.port || 80), base: url.origin };
+}
+
 async function fetchJson(url) {
   const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
   return { status: response.status, body: await response.json() };
 }
 
-async function mergedOpenApi(table) {
+async function mergedOpenApi(table, upstreams) {
   const merged = {
     openapi: '3.0.0',
     info: { title: 'Confer API', version: '1.0.0' },
@@ -23,8 +32,8 @@ async function mergedOpenApi(table) {
     components: { schemas: {}, securitySchemes: {} },
     tags: [],
   };
-  for (const [name, svc] of Object.entries(table.services)) {
-    const { body } = await fetchJson(`http://127.0.0.1:${svc.port}/openapi.json`);
+  for (const name of Object.keys(table.services)) {
+    const { body } = await fetchJson(`${upstreamOf(table, upstreams, name).base}/openapi.json`);
     Object.assign(merged.paths, body.paths);
     Object.assign(merged.components.schemas, body.components?.schemas);
     Object.assign(merged.components.securitySchemes, body.components?.securitySchemes);
@@ -35,12 +44,12 @@ async function mergedOpenApi(table) {
   return merged;
 }
 
-async function readiness(table) {
+async function readiness(table, upstreams) {
   const checks = {};
   let ready = true;
-  for (const [name, svc] of Object.entries(table.services)) {
+  for (const name of Object.keys(table.services)) {
     try {
-      const { status, body } = await fetchJson(`http://127.0.0.1:${svc.port}/readyz`);
+      const { status, body } = await fetchJson(`${upstreamOf(table, upstreams, name).base}/readyz`);
       checks[name] = body;
       ready &&= status === 200;
     } catch (error) {
@@ -56,14 +65,14 @@ function sendJson(res, status, body) {
   res.end(JSON.stringify(body));
 }
 
-export function startGateway(table, { port, host = '0.0.0.0' }) {
+export function startGateway(table, { port, host = '0.0.0.0', upstreams }) {
   const routes = compileRoutes(table);
   const server = http.createServer(async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     try {
-      if (path === '/openapi.json') return sendJson(res, 200, await mergedOpenApi(table));
+      if (path === '/openapi.json') return sendJson(res, 200, await mergedOpenApi(table, upstreams));
       if (path === '/readyz') {
-        const { status, body } = await readiness(table);
+        const { status, body } = await readiness(table, upstreams);
         return sendJson(res, status, body);
       }
       if (path === '/healthz') return sendJson(res, 200, { status: 'ok' });
@@ -73,10 +82,10 @@ export function startGateway(table, { port, host = '0.0.0.0' }) {
     const service = serviceFor(routes, path);
     if (!service)
       return sendJson(res, 404, { error: { code: 'not_found', message: `no service answers ${path}` } });
-    const target = table.services[service];
+    const target = upstreamOf(table, upstreams, service);
     const upstream = http.request(
       {
-        host: '127.0.0.1',
+        host: target.host,
         port: target.port,
         method: req.method,
         path: req.url,
@@ -104,9 +113,10 @@ export function startGateway(table, { port, host = '0.0.0.0' }) {
   server.on('upgrade', (req, socket, head) => {
     const service = serviceFor(routes, (req.url ?? '/').split('?')[0]);
     if (!service) return socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+    const target = upstreamOf(table, upstreams, service);
     const upstream = http.request({
-      host: '127.0.0.1',
-      port: table.services[service].port,
+      host: target.host,
+      port: target.port,
       method: req.method,
       path: req.url,
       headers: { ...req.headers, 'x-forwarded-for': req.socket.remoteAddress ?? '' },

@@ -1,0 +1,299 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { loadAuthConfig } from '../../../apps/auth/src/config/auth.config';
+import { loadMediaConfig } from '../../../apps/media/src/config/media.config';
+import { loadRoomsConfig } from '../../../apps/rooms/src/config/rooms.config';
+import { loadStatsConfig } from '../../../apps/stats/src/config/stats.config';
+import { loadWebhooksConfig } from '../../../apps/webhooks/src/config/webhooks.config';
+import { validateAgainstApiSchema } from './kubernetes-schemas';
+import { byKind, chartDir, K8sObject, podTemplates, renderChart, repoRoot, runHelm } from './render-chart';
+
+// What a platform team relies on when it installs the chart. No cluster runs here, so the
+// chart is checked as far as it can be without one: Helm's own lint, every rendered object
+// against the Kubernetes API schemas, and the operational rules below.
+
+const valueSets: Record<string, { valuesFiles?: string[] }> = {
+  defaults: {},
+  production: { valuesFiles: ['production.values.yaml'] },
+  minimal: { valuesFiles: ['minimal.values.yaml'] },
+};
+
+const routes = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'routes.json'), 'utf8')) as {
+  services: Record<string, { port: number; entry: string }>;
+};
+
+const deployment = (objects: K8sObject[], component: string) =>
+  byKind(objects, 'Deployment').find(
+    (d) => d.metadata.labels?.['app.kubernetes.io/component'] === component,
+  )!;
+
+const containerEnv = (container: any): Record<string, any> =>
+  Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+describe('the Helm chart', () => {
+  jest.setTimeout(60_000);
+
+  describe.each(Object.entries(valueSets))('with the %s values', (_name, values) => {
+    let objects: K8sObject[];
+    beforeAll(() => {
+      objects = renderChart(values);
+    });
+
+    it('passes helm lint --strict', () => {
+      const args = ['lint', '--strict', chartDir];
+      for (const file of values.valuesFiles ?? []) args.push('-f', join(chartDir, 'examples', file));
+      const run = runHelm(args);
+      expect(run.stderr + run.stdout).toContain('0 chart(s) failed');
+      expect(run.status).toBe(0);
+    });
+
+    it('renders only objects that match their Kubernetes API schema', () => {
+      expect(objects.length).toBeGreaterThan(10);
+      for (const object of objects) validateAgainstApiSchema(object);
+    });
+
+    it('runs every service: a Deployment and a Service for each, media on the host network', () => {
+      for (const service of Object.keys(routes.services)) {
+        expect(deployment(objects, service)).toBeDefined();
+        const svc = byKind(objects, 'Service').find(
+          (s) => s.metadata.labels?.['app.kubernetes.io/component'] === service,
+        );
+        expect(svc?.spec.ports[0].port).toBe(routes.services[service].port);
+      }
+      // Each runs what `npm start` runs for it (the image is the repository, built).
+      for (const [service, { entry }] of Object.entries(routes.services))
+        expect(deployment(objects, service).spec.template.spec.containers[0].command).toEqual(['node', entry]);
+      const frontDoor = deployment(objects, 'web').spec.template.spec.containers[0].command;
+      expect(existsSync(join(repoRoot, frontDoor[1]))).toBe(true);
+      const media = deployment(objects, 'media').spec.template.spec;
+      expect(media.hostNetwork).toBe(true);
+      expect(media.dnsPolicy).toBe('ClusterFirstWithHostNet');
+      expect(
+        media.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey,
+      ).toBe('kubernetes.io/hostname');
+    });
+
+    it('gives every container resources, probes, a pinned image and a locked-down security context', () => {
+      for (const { owner, pod } of podTemplates(objects)) {
+        const podSecurity = pod.spec.securityContext;
+        expect(podSecurity.runAsNonRoot).toBe(true);
+        expect(podSecurity.runAsUser).toBeGreaterThan(0);
+        expect(pod.spec.automountServiceAccountToken).toBe(false);
+        for (const container of pod.spec.containers) {
+          const where = `${owner.kind} ${owner.metadata.name} container ${container.name}`;
+          expect({ where, image: container.image }).toEqual({
+            where,
+            image: expect.stringMatching(/^[^:]+:[^:]+$/),
+          });
+          expect(container.image).not.toMatch(/:latest$/);
+          for (const bound of ['requests', 'limits'])
+            for (const resource of ['cpu', 'memory'])
+              expect({
+                where,
+                bound,
+                resource,
+                set: Boolean(container.resources?.[bound]?.[resource]),
+              }).toEqual({
+                where,
+                bound,
+                resource,
+                set: true,
+              });
+          expect(container.securityContext).toMatchObject({
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'] },
+          });
+          expect(container.securityContext.capabilities.add ?? []).toEqual([]);
+          if (owner.kind === 'Deployment') {
+            expect(container.livenessProbe.httpGet.path).toBe('/healthz');
+            expect(['/readyz', '/healthz']).toContain(container.readinessProbe.httpGet.path);
+            expect(container.ports[0].name).toBe('http');
+          }
+        }
+      }
+      // The backend services are ready only when their database and NATS answer.
+      for (const service of ['auth', 'rooms', 'stats', 'webhooks', 'media'])
+        expect(
+          deployment(objects, service).spec.template.spec.containers[0].readinessProbe.httpGet.path,
+        ).toBe('/readyz');
+    });
+
+    it('runs the migrations as a Job before install and upgrade, after the Secret it reads', () => {
+      const [job] = byKind(objects, 'Job');
+      expect(job.metadata.annotations?.['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+      for (const service of ['auth', 'rooms', 'webhooks', 'stats'])
+        expect(job.spec.template.spec.containers[0].command.join(' ')).toContain(
+          `apps/${service}/dist/database/migrate.js`,
+        );
+      const secret = byKind(objects, 'Secret')[0];
+      if (secret) {
+        expect(secret.metadata.annotations?.['helm.sh/hook']).toContain('pre-install');
+        expect(Number(secret.metadata.annotations?.['helm.sh/hook-weight'])).toBeLessThan(
+          Number(job.metadata.annotations?.['helm.sh/hook-weight']),
+        );
+      }
+      // The services themselves are ordinary resources, installed after the hooks succeed.
+      for (const d of byKind(objects, 'Deployment'))
+        expect(d.metadata.annotations?.['helm.sh/hook']).toBeUndefined();
+    });
+
+    it('keeps budgets and autoscalers pointed at the pods they are meant for', () => {
+      const deployments = byKind(objects, 'Deployment');
+      for (const pdb of byKind(objects, 'PodDisruptionBudget')) {
+        const matched = deployments.filter((d) =>
+          Object.entries(pdb.spec.selector.matchLabels).every(
+            ([k, v]) => d.spec.template.metadata.labels[k] === v,
+          ),
+        );
+        expect(matched).toHaveLength(1);
+      }
+      for (const hpa of byKind(objects, 'HorizontalPodAutoscaler')) {
+        const target = deployments.find((d) => d.metadata.name === hpa.spec.scaleTargetRef.name);
+        expect(target).toBeDefined();
+        expect(target!.spec.replicas).toBeUndefined(); // the autoscaler owns the count
+      }
+      for (const service of byKind(objects, 'Service')) {
+        const matched = deployments.filter((d) =>
+          Object.entries(service.spec.selector).every(([k, v]) => d.spec.template.metadata.labels[k] === v),
+        );
+        expect(matched).toHaveLength(1);
+      }
+    });
+
+    it('sends the ingress to the front door, which knows every service the route table names', () => {
+      const [ingress] = byKind(objects, 'Ingress');
+      const web = deployment(objects, 'web');
+      const backend = ingress.spec.rules[0].http.paths[0].backend.service.name;
+      expect(byKind(objects, 'Service').find((s) => s.metadata.name === backend)?.spec.selector).toEqual(
+        web.spec.template.metadata.labels &&
+          Object.fromEntries(
+            Object.entries(web.spec.template.metadata.labels).filter(([k]) =>
+              [
+                'app.kubernetes.io/name',
+                'app.kubernetes.io/instance',
+                'app.kubernetes.io/component',
+              ].includes(k),
+            ),
+          ),
+      );
+      const upstreams = JSON.parse(containerEnv(web.spec.template.spec.containers[0]).CONFER_UPSTREAMS);
+      expect(Object.keys(upstreams).sort()).toEqual(Object.keys(routes.services).sort());
+      for (const [name, url] of Object.entries(upstreams))
+        expect(url).toMatch(new RegExp(`^http://confer-${name}:${routes.services[name].port}$`));
+    });
+  });
+
+  it('keeps secrets out of ConfigMaps and out of the front door', () => {
+    const secrets = {
+      'secrets.databaseUrl': 'postgres://confer:db-pass-7f3a@pg:5432/confer',
+      'secrets.natsUrl': 'nats://confer:nats-pass-91bc@nats:4222',
+      'secrets.encryptionKey': 'c0ffee'.repeat(10) + 'beef',
+    };
+    const objects = renderChart({ setString: secrets });
+    const [secret] = byKind(objects, 'Secret');
+    expect(secret.stringData).toEqual({
+      DATABASE_URL: secrets['secrets.databaseUrl'],
+      NATS_URL: secrets['secrets.natsUrl'],
+      SECRET_ENCRYPTION_KEY: secrets['secrets.encryptionKey'],
+    });
+    for (const object of objects.filter((o) => o.kind !== 'Secret')) {
+      const text = JSON.stringify(object);
+      for (const value of ['db-pass-7f3a', 'nats-pass-91bc', secrets['secrets.encryptionKey']])
+        expect({ object: `${object.kind} ${object.metadata.name}`, leaks: text.includes(value) }).toEqual({
+          object: `${object.kind} ${object.metadata.name}`,
+          leaks: false,
+        });
+    }
+    const web = containerEnv(deployment(objects, 'web').spec.template.spec.containers[0]);
+    expect(web.DATABASE_URL).toBeUndefined();
+    expect(web.SECRET_ENCRYPTION_KEY).toBeUndefined();
+  });
+
+  it('generates an encryption key the auth service accepts when none is given', () => {
+    const [secret] = byKind(
+      renderChart({ setString: { 'secrets.databaseUrl': 'postgres://u:p@db/confer' } }),
+      'Secret',
+    );
+    const key = secret.stringData!.SECRET_ENCRYPTION_KEY;
+    expect(Buffer.from(key, 'base64')).toHaveLength(32);
+    const again = byKind(
+      renderChart({ setString: { 'secrets.databaseUrl': 'postgres://u:p@db/confer' } }),
+      'Secret',
+    )[0];
+    expect(again.stringData!.SECRET_ENCRYPTION_KEY).not.toBe(key); // random, not a constant in the chart
+  });
+
+  it('configures each service with settings its own configuration loader accepts', () => {
+    const objects = renderChart({ valuesFiles: ['production.values.yaml'] });
+    const [configMap] = byKind(objects, 'ConfigMap');
+    const secretValues = {
+      DATABASE_URL: 'postgres://confer:x@pg:5432/confer',
+      NATS_URL: 'nats://nats:4222',
+      SECRET_ENCRYPTION_KEY: 'ab'.repeat(32),
+    };
+    const envOf = (component: string) => {
+      const container = deployment(objects, component).spec.template.spec.containers[0];
+      const own = Object.fromEntries(
+        (container.env as any[]).filter((e) => typeof e.value === 'string').map((e) => [e.name, e.value]),
+      );
+      return { ...configMap.data, ...secretValues, ...own, MEDIA_ANNOUNCED_IP: '203.0.113.7' };
+    };
+    expect(loadAuthConfig(envOf('auth')).PUBLIC_URL).toBe('https://meet.example.com');
+    expect(loadRoomsConfig(envOf('rooms')).AUTH_JWKS_URL).toBe(
+      'http://confer-auth:8081/.well-known/jwks.json',
+    );
+    expect(JSON.parse(loadRoomsConfig(envOf('rooms')).MEDIA_SERVERS)).toEqual([
+      { id: 'serv0', region: 'eu-west', url: 'https://meet.example.com' },
+    ]);
+    expect(loadStatsConfig(envOf('stats')).STATS_PORT).toBe(8083);
+    expect(loadWebhooksConfig(envOf('webhooks')).WEBHOOKS_PORT).toBe(8084);
+    const media = loadMediaConfig(envOf('media'));
+    expect(media).toMatchObject({ MEDIA_PORT: 8085, MEDIA_WORKERS: 8, MEDIA_LISTEN_IP: '0.0.0.0' });
+    expect(media.MEDIA_RTC_MIN_PORT).toBeLessThan(media.MEDIA_RTC_MAX_PORT);
+  });
+
+  it('announces the node address to WebRTC clients and waits hours for a draining media pod', () => {
+    const media = deployment(renderChart(), 'media').spec.template.spec;
+    const env = containerEnv(media.containers[0]);
+    expect(env.MEDIA_ANNOUNCED_IP).toEqual({ fieldRef: { fieldPath: 'status.hostIP' } });
+    expect(media.terminationGracePeriodSeconds).toBe(5 * 3600);
+  });
+
+  it('installs the same alert rules as deploy/prometheus, and a ServiceMonitor for every service', () => {
+    const objects = renderChart({ valuesFiles: ['production.values.yaml'] });
+    const [rule] = byKind(objects, 'PrometheusRule');
+    const rules = parse(readFileSync(join(repoRoot, 'deploy', 'prometheus', 'confer-alerts.yaml'), 'utf8'));
+    expect(rule.spec).toEqual(rules);
+    const [monitor] = byKind(objects, 'ServiceMonitor');
+    const scraped = byKind(objects, 'Service').filter((s) =>
+      Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => s.metadata.labels?.[k] === v),
+    );
+    expect(scraped.map((s) => s.metadata.labels?.['app.kubernetes.io/component']).sort()).toEqual(
+      [...Object.keys(routes.services), 'web'].sort(),
+    );
+  });
+
+  it('serves TLS on the ingress when asked, and refuses TLS without a certificate Secret', () => {
+    const [ingress] = byKind(
+      renderChart({ set: { 'ingress.tls.enabled': 'true', 'ingress.tls.secretName': 'meet-tls' } }),
+      'Ingress',
+    );
+    expect(ingress.spec.tls).toEqual([{ hosts: ['confer.local'], secretName: 'meet-tls' }]);
+    expect(() => renderChart({ set: { 'ingress.tls.enabled': 'true' } })).toThrow(
+      /ingress.tls.secretName is required/,
+    );
+  });
+
+  it.each([
+    ['an unknown key', ['--set', 'rooms.replica=3'], /additional properties 'replica' not allowed/],
+    ['a wrong type', ['--set', 'rooms.replicas=three'], /rooms\/replicas.*want integer/],
+    ['the latest tag', ['--set', 'image.tag=latest'], /image\/tag/],
+    ['a public URL with a path', ['--set', 'publicUrl=https://x.example/app'], /publicUrl/],
+  ])('rejects %s through values.schema.json', (_what, args, message) => {
+    const run = runHelm(['template', 'confer', chartDir, ...args]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+  });
+});
