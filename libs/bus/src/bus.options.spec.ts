@@ -35,6 +35,19 @@ describe('resolveBusOptions', () => {
     expect(o.streams.events).toMatchObject({ name: 'CONFER_EVENTS', maxAgeMs: 1000, replicas: 3 });
   });
 
+  it('keeps streams on as many JetStream servers as NATS_STREAM_REPLICAS says', () => {
+    const o = resolveBusOptions({ service: 'auth' }, { NATS_STREAM_REPLICAS: '3' });
+    expect(o.streams.events.replicas).toBe(3);
+    expect(o.streams.deadLetters.replicas).toBe(3);
+    expect(resolveBusOptions({ service: 'auth' }, {}).streams.events.replicas).toBe(1);
+  });
+
+  it.each(['0', '2.5', 'three', '7'])('refuses NATS_STREAM_REPLICAS=%p', (value) => {
+    expect(() => resolveBusOptions({ service: 'auth' }, { NATS_STREAM_REPLICAS: value })).toThrow(
+      /NATS_STREAM_REPLICAS must be an integer from 1 to 5/,
+    );
+  });
+
   it.each(['', 'auth service', 'a.b'])('refuses the service name %p', (service) => {
     expect(() => resolveBusOptions({ service }, {})).toThrow(/service/);
   });

@@ -79,6 +79,20 @@ function serversFrom(url: string | string[] | undefined, env: NodeJS.ProcessEnv)
   return list.length ? list : [DEFAULT_NATS_URL];
 }
 
+/**
+ * NATS_STREAM_REPLICAS: how many JetStream servers keep each Confer stream (1 on one
+ * machine; 3 on a three-node NATS cluster, so losing a server loses no event).
+ */
+function replicasFrom(env: NodeJS.ProcessEnv): Partial<StreamSettings> {
+  const raw = env['NATS_STREAM_REPLICAS'];
+  if (raw === undefined || raw === '') return {};
+  const replicas = Number(raw);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+    throw new Error(`NATS_STREAM_REPLICAS must be an integer from 1 to 5 (got "${raw}")`);
+  }
+  return { replicas };
+}
+
 export function resolveBusOptions(
   options: BusModuleOptions,
   env: NodeJS.ProcessEnv = process.env,
@@ -98,8 +112,8 @@ export function resolveBusOptions(
       timeoutMs: options.connect?.timeoutMs ?? 2000,
     },
     streams: {
-      events: { ...DEFAULT_EVENTS_STREAM, ...options.streams?.events },
-      deadLetters: { ...DEFAULT_DEAD_LETTER_STREAM, ...options.streams?.deadLetters },
+      events: { ...DEFAULT_EVENTS_STREAM, ...replicasFrom(env), ...options.streams?.events },
+      deadLetters: { ...DEFAULT_DEAD_LETTER_STREAM, ...replicasFrom(env), ...options.streams?.deadLetters },
     },
     commandTimeoutMs: options.commandTimeoutMs ?? 2000,
     shutdownTimeoutMs: options.shutdownTimeoutMs ?? 10_000,
