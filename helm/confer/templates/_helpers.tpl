@@ -62,6 +62,7 @@ them from here directly, so both always agree.
 {{- $root := . -}}
 PUBLIC_URL: {{ trimSuffix "/" .Values.publicUrl | quote }}
 LOG_LEVEL: {{ .Values.config.logLevel | quote }}
+NATS_STREAM_REPLICAS: {{ .Values.nats.streamReplicas | quote }}
 HOST: "0.0.0.0"
 TRUST_PROXY: "true"
 AUTH_JWKS_URL: {{ printf "%s/.well-known/jwks.json" (include "confer.serviceUrl" (dict "root" $root "component" "auth" "port" 8081)) | quote }}

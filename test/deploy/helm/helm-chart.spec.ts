@@ -6,6 +6,7 @@ import { loadMediaConfig } from '../../../apps/media/src/config/media.config';
 import { loadRoomsConfig } from '../../../apps/rooms/src/config/rooms.config';
 import { loadStatsConfig } from '../../../apps/stats/src/config/stats.config';
 import { loadWebhooksConfig } from '../../../apps/webhooks/src/config/webhooks.config';
+import { resolveBusOptions } from '@confer/bus';
 import { validateAgainstApiSchema } from './kubernetes-schemas';
 import { byKind, chartDir, K8sObject, podTemplates, renderChart, repoRoot, runHelm } from './render-chart';
 
@@ -248,6 +249,7 @@ describe('the Helm chart', () => {
       { id: 'serv0', region: 'eu-west', url: 'https://meet.example.com' },
     ]);
     expect(loadStatsConfig(envOf('stats')).STATS_PORT).toBe(8083);
+    expect(resolveBusOptions({ service: 'stats' }, envOf('stats')).streams.events.replicas).toBe(3);
     expect(loadWebhooksConfig(envOf('webhooks')).WEBHOOKS_PORT).toBe(8084);
     const media = loadMediaConfig(envOf('media'));
     expect(media).toMatchObject({ MEDIA_PORT: 8085, MEDIA_WORKERS: 8, MEDIA_LISTEN_IP: '0.0.0.0' });
