@@ -82,14 +82,14 @@ describe('the front door in a cluster', () => {
     ['/v1/media/ws', 'media'],
   ])('sends %s to %s at the address the chart gave it', async (path, service) => {
     const response = await fetch(`${base}${path}`);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     // The service learns the host the client asked for (links and token issuers depend on it).
     expect(body).toMatchObject({ service, path, forwardedHost: `127.0.0.1:${port}` });
   });
 
   it('reports readiness per service, not ready while one is not', async () => {
     const response = await fetch(`${base}/readyz`);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(response.status).toBe(503);
     expect(body.services.stats).toEqual({ status: 'not_ready' });
     expect(body.services.rooms).toEqual({ status: 'ready' });
@@ -98,7 +98,7 @@ describe('the front door in a cluster', () => {
   it('answers a path no service owns with a JSON 404', async () => {
     const response = await fetch(`${base}/nowhere`);
     expect(response.status).toBe(404);
-    expect((await response.json()).error.code).toBe('not_found');
+    expect(((await response.json()) as any).error.code).toBe('not_found');
   });
 
   it('refuses to start when the chart names no address for a service', async () => {

@@ -64,7 +64,10 @@ describe('the Helm chart', () => {
       }
       // Each runs what `npm start` runs for it (the image is the repository, built).
       for (const [service, { entry }] of Object.entries(routes.services))
-        expect(deployment(objects, service).spec.template.spec.containers[0].command).toEqual(['node', entry]);
+        expect(deployment(objects, service).spec.template.spec.containers[0].command).toEqual([
+          'node',
+          entry,
+        ]);
       const frontDoor = deployment(objects, 'web').spec.template.spec.containers[0].command;
       expect(existsSync(join(repoRoot, frontDoor[1]))).toBe(true);
       const media = deployment(objects, 'media').spec.template.spec;
