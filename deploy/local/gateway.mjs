@@ -1,6 +1,11 @@
 // One base URL for every service: a small reverse proxy driven by deploy/routes.json.
 // It also merges the services' OpenAPI documents at /openapi.json and aggregates /readyz.
 import http from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { webStatic } from './web-static.mjs';
+
+const repositoryRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export function compileRoutes(table) {
   return table.routes.map((r) => ({ regex: new RegExp(r.pattern), service: r.service }));
@@ -65,10 +70,13 @@ function sendJson(res, status, body) {
   res.end(JSON.stringify(body));
 }
 
-export function startGateway(table, { port, host = '0.0.0.0', upstreams }) {
+/** `webRoot`: where the web client's `web.root` lives (the repository, unless a test says otherwise). */
+export function startGateway(table, { port, host = '0.0.0.0', upstreams, webRoot = repositoryRoot }) {
   const routes = compileRoutes(table);
+  const web = webStatic(table.web, webRoot);
   const server = http.createServer(async (req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, query] = (req.url ?? '/').split('?');
+    if (web?.(req, res, path, query)) return;
     try {
       if (path === '/openapi.json') return sendJson(res, 200, await mergedOpenApi(table, upstreams));
       if (path === '/readyz') {

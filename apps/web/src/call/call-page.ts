@@ -1,0 +1,336 @@
+import type { MediaSource } from '@confer/contracts';
+import type { BridgeEvent } from '../bridge/bridge-protocol';
+import type { Translator } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { ChatLine, MediaSession } from '../media/media-session';
+import { joinBody, RoomLink } from '../room-link/url-attributes';
+import { Admitted, ApiRefusal, RoomsApiClient, Waiting } from '../rooms-api/rooms-api.client';
+import { Emitter } from './emitter';
+import { captureScreen, captureTrack, DeviceSpec } from './local-media';
+
+export type CallPhase = 'welcome' | 'joining' | 'waiting' | 'in-call' | 'ended' | 'refused';
+
+type CallEvents = {
+  phase: [CallPhase, detail?: { reason?: string; message?: string }];
+  /** The events integrators receive through the bridge, under their documented names. */
+  bridge: [BridgeEvent, unknown?];
+  peers: [];
+  media: [];
+  chat: [ChatLine];
+  notice: [string];
+};
+
+/** Why a session ended, as the page tells the person. */
+const ENDINGS: Record<string, MessageKey> = {
+  replaced: 'replaced',
+  kicked: 'kicked',
+  removed: 'kicked',
+  timed_out: 'timedOut',
+  'room closed': 'roomClosed',
+  room_closed: 'roomClosed',
+  left: 'left',
+  rejected: 'rejected',
+};
+
+const SOURCE_EVENTS: Record<MediaSource, { on: BridgeEvent; off: BridgeEvent; error: BridgeEvent }> = {
+  microphone: { on: 'switchOnMic', off: 'switchOffMic', error: 'errorGetMic' },
+  camera: { on: 'switchOnCamera', off: 'switchOffCamera', error: 'errorGetCamera' },
+  screen: { on: 'switchOnShare', off: 'switchOffShare', error: 'errorGetShare' },
+  screenAudio: { on: 'switchOnShare', off: 'switchOffShare', error: 'errorGetShare' },
+};
+
+/**
+ * One visit to a room: the join (with the waiting room), presence, the media session
+ * and the person's own devices. The views and the iframe bridge act through it and
+ * listen to it; it knows nothing of the DOM beyond the media devices.
+ */
+export class CallPage extends Emitter<CallEvents> {
+  readonly api: RoomsApiClient;
+  phase: CallPhase = 'welcome';
+  admitted?: Admitted;
+  session?: MediaSession;
+  displayName?: string;
+  /** Names of other peers, as far as this page learnt them. */
+  readonly names = new Map<string, string>();
+  readonly chatLines: ChatLine[] = [];
+  handRaised = false;
+  #heartbeat?: ReturnType<typeof setTimeout>;
+  #joinedAt = 0;
+  /** Join to first remote video frame, for the bench and diagnostics. */
+  firstRemoteFrameMs: number | null = null;
+
+  constructor(
+    readonly link: RoomLink,
+    readonly t: Translator,
+    private readonly pageOrigin: string,
+  ) {
+    super();
+    this.api = new RoomsApiClient(link.roomId);
+    this.displayName = link.join.displayName;
+  }
+
+  get peerId(): string | undefined {
+    return this.admitted?.peerId;
+  }
+
+  nameOf(peerId: string): string {
+    if (peerId === this.admitted?.peerId) return this.displayName ?? this.t.t('you');
+    return this.names.get(peerId) ?? peerId;
+  }
+
+  #setPhase(phase: CallPhase, detail?: { reason?: string; message?: string }): void {
+    this.phase = phase;
+    this.emit('phase', phase, detail);
+  }
+
+  /** Asks the rooms service to let us in, waits in the waiting room if told to, then connects media. */
+  async join(devices: { displayName?: string; audio?: DeviceSpec; video?: DeviceSpec } = {}): Promise<void> {
+    if (this.phase !== 'welcome') return;
+    if (devices.displayName && !this.link.page.displayNameFixed) this.displayName = devices.displayName;
+    this.#setPhase('joining');
+    this.#joinedAt = performance.now();
+    let admitted: Admitted;
+    try {
+      admitted = await this.#admission();
+    } catch (error) {
+      const refusal = error instanceof ApiRefusal ? error : null;
+      if (refusal?.code === 'rejected_from_waiting_room') return this.#finish('rejected');
+      this.#setPhase('refused', {
+        reason: refusal?.code ?? 'unreachable',
+        message: refusal?.message ?? String(error),
+      });
+      this.emit('bridge', 'connectionError', {
+        peerId: this.link.join.peerId,
+        error: refusal?.message ?? String(error),
+      });
+      return;
+    }
+    this.admitted = admitted;
+    if (admitted.displayName) this.displayName = admitted.displayName;
+    this.#beat();
+    try {
+      this.session = await MediaSession.connect(admitted, this.pageOrigin);
+    } catch (error) {
+      console.error('media connection failed', error);
+      this.emit('bridge', 'connectionFailed');
+      return this.#finish('connection_failed', this.t.t('connectionFailed'));
+    }
+    this.#wire(this.session);
+    this.#setPhase('in-call');
+    this.emit('bridge', 'join', { peerId: admitted.peerId, displayName: this.displayName ?? null });
+    if (this.session.canPublish) {
+      if (devices.audio !== undefined && devices.audio !== false)
+        await this.enable('microphone', devices.audio);
+      if (devices.video !== undefined && devices.video !== false) await this.enable('camera', devices.video);
+    }
+  }
+
+  async #admission(): Promise<Admitted> {
+    let peerId = this.link.join.peerId;
+    let ticket: string | undefined;
+    for (;;) {
+      const answer = await this.api.join(
+        joinBody(this.link, { displayName: this.displayName, peerId, waitingTicket: ticket }),
+      );
+      if (answer.status === 'admitted') return answer;
+      // Held in the waiting room: keep the ticket, poll, and join again with it once admitted.
+      peerId = answer.peerId;
+      ticket = answer.ticket ?? ticket;
+      this.#setPhase('waiting', { message: this.t.t('waiting') });
+      if (!ticket) throw new Error('the waiting room gave no ticket');
+      await this.#waitForDecision(answer, ticket);
+    }
+  }
+
+  async #waitForDecision(waiting: Waiting, ticket: string): Promise<void> {
+    for (;;) {
+      await sleep(1000);
+      const entry = await this.api.pollWaiting(waiting, ticket);
+      if (entry.status === 'admitted' || entry.status === 'expired') return;
+      if (entry.status === 'rejected')
+        throw new ApiRefusal(403, 'rejected_from_waiting_room', this.t.t('rejected'));
+    }
+  }
+
+  /** Presence: a missed beat means we are gone; the service says why (replaced, removed, …). */
+  #beat(): void {
+    const admitted = this.admitted;
+    if (!admitted) return;
+    this.#heartbeat = setTimeout(async () => {
+      if (this.phase === 'ended') return;
+      try {
+        await this.api.heartbeat(admitted);
+      } catch (error) {
+        if (error instanceof ApiRefusal && error.status === 404) {
+          const reason = String(error.details?.reason ?? 'timed_out');
+          return this.#finish(reason, error.message);
+        }
+        // A network hiccup: try again at the next beat.
+      }
+      this.#beat();
+    }, admitted.heartbeat.intervalSeconds * 1000);
+  }
+
+  #wire(session: MediaSession): void {
+    session.on('peerJoined', (peerId) => {
+      this.emit('bridge', 'newPeer', { peerId, displayName: this.nameOf(peerId) });
+      this.emit('peers');
+    });
+    session.on('peerLeft', (peerId) => {
+      this.emit('bridge', 'peerClosed', { peerId, displayName: this.nameOf(peerId) });
+      this.emit('peers');
+    });
+    session.on('trackAdded', (remote) => {
+      if (remote.track.kind === 'video' && this.firstRemoteFrameMs === null)
+        this.#watchFirstFrame(remote.track);
+      this.emit('media');
+    });
+    session.on('trackRemoved', () => this.emit('media'));
+    session.on('producerClosedByServer', (source) => {
+      this.emit('bridge', SOURCE_EVENTS[source].off, this.#me());
+      this.emit('notice', this.t.t(source === 'microphone' ? 'micOffByModerator' : 'cameraOffByModerator'));
+      this.emit('media');
+    });
+    session.on('chat', (line) => {
+      this.chatLines.push(line);
+      this.emit('chat', line);
+    });
+    session.on('ended', (reason, code) => {
+      // 4409: the same peer id joined elsewhere.
+      this.#finish(code === 4409 ? 'replaced' : reason);
+    });
+  }
+
+  /** Measures join → first decoded remote video frame. */
+  #watchFirstFrame(track: MediaStreamTrack): void {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = new MediaStream([track]);
+    const done = () => {
+      if (this.firstRemoteFrameMs === null) this.firstRemoteFrameMs = performance.now() - this.#joinedAt;
+      video.srcObject = null;
+    };
+    video.requestVideoFrameCallback(done);
+    void video.play().catch(() => undefined);
+  }
+
+  #me() {
+    return { peerId: this.admitted?.peerId, displayName: this.displayName ?? null };
+  }
+
+  isOn(source: MediaSource): boolean {
+    return this.session?.isPublishing(source) ?? false;
+  }
+
+  localTrack(source: MediaSource): MediaStreamTrack | null {
+    return this.session?.localTrack(source) ?? null;
+  }
+
+  /** Turns a source on (microphone, camera, screen); refused when the grant does not allow it. */
+  async enable(source: MediaSource, device: DeviceSpec = true): Promise<boolean> {
+    const events = SOURCE_EVENTS[source];
+    const session = this.session;
+    const permissions = this.admitted?.permissions;
+    const allowed =
+      source === 'microphone'
+        ? permissions?.publishAudio
+        : source === 'camera'
+          ? permissions?.publishVideo
+          : permissions?.shareScreen;
+    if (!session || !allowed) {
+      this.emit('bridge', events.error, { ...this.#me(), error: 'not allowed in this room' });
+      return false;
+    }
+    try {
+      if (source === 'screen') {
+        const screen = await captureScreen();
+        await session.publish('screen', screen.video);
+      } else {
+        await session.publish(
+          source,
+          await captureTrack(source === 'microphone' ? 'audio' : 'video', device),
+        );
+      }
+    } catch (error) {
+      console.warn(`cannot turn ${source} on`, error);
+      this.emit('bridge', events.error, { ...this.#me(), error: String(error) });
+      this.emit('media');
+      return false;
+    }
+    this.emit('bridge', events.on, this.#me());
+    this.emit('media');
+    return true;
+  }
+
+  async disable(source: MediaSource): Promise<void> {
+    if (!this.session?.isPublishing(source)) return;
+    await this.session.unpublish(source);
+    this.emit('bridge', SOURCE_EVENTS[source].off, this.#me());
+    this.emit('media');
+  }
+
+  async toggle(source: MediaSource): Promise<void> {
+    if (this.isOn(source)) await this.disable(source);
+    else await this.enable(source);
+  }
+
+  /** Switches the device of a running source (the bridge's changeDevice). */
+  async changeDevice(kind: 'audio' | 'video', device: DeviceSpec): Promise<void> {
+    const source = kind === 'audio' ? 'microphone' : 'camera';
+    if (!this.session) throw new Error('not in the call');
+    await this.session.publish(source, await captureTrack(kind, device));
+    this.emit('media');
+  }
+
+  async setBitrate(bitsPerSecond: number): Promise<void> {
+    await this.session?.setMaxBitrate(bitsPerSecond);
+  }
+
+  async sendChat(text: string): Promise<void> {
+    if (!this.session) return;
+    const line = await this.session.sendChat(text);
+    this.chatLines.push(line);
+    this.emit('chat', line);
+  }
+
+  async toggleHand(): Promise<void> {
+    if (!this.admitted) return;
+    const { raised } = await this.api.raiseHand(this.admitted, !this.handRaised);
+    this.handRaised = raised;
+    this.emit('media');
+  }
+
+  changeDisplayName(name: string): void {
+    if (this.link.page.displayNameFixed) return;
+    this.displayName = name;
+    this.emit('peers');
+  }
+
+  /** Leaves on purpose: the rooms service and the media service both hear of it. */
+  async leave(): Promise<void> {
+    if (this.admitted && this.phase === 'in-call') await this.api.leave(this.admitted).catch(() => undefined);
+    await this.session?.leave();
+    this.#finish('left');
+  }
+
+  /** A best-effort leave when the tab goes away, so others see us go at once. */
+  leaveOnUnload(): void {
+    if (!this.admitted || this.phase !== 'in-call') return;
+    const path = `/v1/rooms/${this.link.roomId}/peers/${encodeURIComponent(this.admitted.peerId)}/leave`;
+    navigator.sendBeacon?.(
+      path,
+      new Blob([JSON.stringify({ connectionId: this.admitted.connectionId })], { type: 'application/json' }),
+    );
+  }
+
+  #finish(reason: string, message?: string): void {
+    if (this.phase === 'ended') return;
+    clearTimeout(this.#heartbeat);
+    const key = ENDINGS[reason];
+    this.#setPhase('ended', { reason, message: key ? this.t.t(key) : (message ?? reason) });
+    this.emit('bridge', reason === 'left' ? 'connectionClosed' : 'disconnected', { reason });
+    void this.session?.leave();
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

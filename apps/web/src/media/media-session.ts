@@ -1,0 +1,280 @@
+import { Device, types } from 'mediasoup-client';
+import type { MediaSource, SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
+import { Emitter } from '../call/emitter';
+import type { Admitted } from '../rooms-api/rooms-api.client';
+import { SignalingConnection, signalingUrl } from './signaling.connection';
+
+export interface RemoteTrack {
+  peerId: string;
+  consumerId: string;
+  producerId: string;
+  source: MediaSource;
+  track: MediaStreamTrack;
+}
+
+export interface ChatLine {
+  messageId: string;
+  peerId: string;
+  text: string;
+  sentAt: string;
+  to?: string;
+}
+
+type MediaSessionEvents = {
+  peerJoined: [peerId: string, role: string];
+  peerLeft: [peerId: string, reason: string];
+  trackAdded: [RemoteTrack];
+  trackRemoved: [RemoteTrack];
+  trackPaused: [RemoteTrack, paused: boolean];
+  /** One of our own producers was closed by the server (a moderator turned it off). */
+  producerClosedByServer: [source: MediaSource];
+  chat: [ChatLine];
+  /** The server ends the session (replaced, removed, room closed), or the socket closed. */
+  ended: [reason: string, code: number];
+};
+
+/**
+ * One admitted peer's media: the signaling connection, the mediasoup-client device,
+ * a send transport when the grant allows publishing and a receive transport when it
+ * allows subscribing, our producers by source, and the consumers of everyone else's.
+ */
+export class MediaSession extends Emitter<MediaSessionEvents> {
+  readonly peers = new Map<string, { role: string }>();
+  readonly #producers = new Map<MediaSource, types.Producer>();
+  readonly #consumers = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
+  #sendTransport?: types.Transport;
+  #recvTransport?: types.Transport;
+  #ended = false;
+
+  private constructor(
+    readonly admitted: Admitted,
+    private readonly signaling: SignalingConnection,
+    private readonly device: Device,
+  ) {
+    super();
+  }
+
+  static async connect(admitted: Admitted, pageOrigin: string): Promise<MediaSession> {
+    const signaling = await SignalingConnection.open(signalingUrl(admitted.mediaServer.url, pageOrigin));
+    const session = new MediaSession(admitted, signaling, new Device());
+    signaling.onNotification((n, d) => session.#onNotification(n, d));
+    void signaling.closed.then(({ code, reason }) => session.#end(reason || 'disconnected', code));
+    await session.#join();
+    return session;
+  }
+
+  get canPublish(): boolean {
+    const p = this.admitted.permissions;
+    return p.publishAudio || p.publishVideo || p.shareScreen;
+  }
+
+  isPublishing(source: MediaSource): boolean {
+    const producer = this.#producers.get(source);
+    return !!producer && !producer.closed && !producer.paused;
+  }
+
+  async #join(): Promise<void> {
+    const reply = await this.signaling.request('join', { grant: this.admitted.grant.token });
+    await this.device.load({ routerRtpCapabilities: reply.routerRtpCapabilities as types.RtpCapabilities });
+    for (const peer of reply.peers) this.peers.set(peer.peerId, { role: peer.role });
+    if (this.canPublish) this.#sendTransport = await this.#createTransport('send');
+    if (reply.permissions.subscribe) {
+      this.#recvTransport = await this.#createTransport('recv');
+      for (const peer of reply.peers) this.emit('peerJoined', peer.peerId, peer.role);
+      await Promise.all(reply.producers.map((p) => this.#consume(p.producerId)));
+    }
+  }
+
+  async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const info = await this.signaling.request('createTransport', { direction });
+    const options = {
+      id: info.transportId,
+      iceParameters: info.iceParameters as unknown as types.IceParameters,
+      iceCandidates: info.iceCandidates as unknown as types.IceCandidate[],
+      dtlsParameters: info.dtlsParameters as unknown as types.DtlsParameters,
+    };
+    const transport =
+      direction === 'send'
+        ? this.device.createSendTransport(options)
+        : this.device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signaling
+        .request('connectTransport', {
+          transportId: transport.id,
+          dtlsParameters: dtlsParameters as unknown as Record<string, unknown>,
+        })
+        .then(() => callback(), errback);
+    });
+    transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+      this.signaling
+        .request('produce', {
+          transportId: transport.id,
+          kind,
+          source: appData.source as MediaSource,
+          rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+        })
+        .then(({ producerId }) => callback({ id: producerId }), errback);
+    });
+    return transport;
+  }
+
+  /** Starts sending a track as `source`, or resumes the paused producer of that source with it. */
+  async publish(source: MediaSource, track: MediaStreamTrack): Promise<void> {
+    if (!this.#sendTransport) throw new Error('this peer may not publish');
+    const existing = this.#producers.get(source);
+    if (existing && !existing.closed) {
+      await existing.replaceTrack({ track });
+      if (existing.paused) {
+        await this.signaling.request('resumeProducer', { producerId: existing.id });
+        existing.resume();
+      }
+      return;
+    }
+    const producer = await this.#sendTransport.produce({ track, appData: { source } });
+    this.#producers.set(source, producer);
+    producer.on('trackended', () => void this.unpublish(source));
+  }
+
+  /** Stops sending `source`: the producer closes on the server too, so others stop receiving at once. */
+  async unpublish(source: MediaSource): Promise<void> {
+    const producer = this.#producers.get(source);
+    if (!producer) return;
+    this.#producers.delete(source);
+    producer.close();
+    producer.track?.stop();
+    await this.signaling.request('closeProducer', { producerId: producer.id }).catch(() => undefined);
+  }
+
+  /** Caps the camera's sending bitrate (the bridge's setBitrate), in bits per second. */
+  async setMaxBitrate(bitsPerSecond: number): Promise<void> {
+    const camera = this.#producers.get('camera');
+    if (camera && !camera.closed) await camera.setRtpEncodingParameters({ maxBitrate: bitsPerSecond });
+  }
+
+  /** The tracks we receive now, by peer and source. */
+  remoteTracks(): RemoteTrack[] {
+    return [...this.#consumers.values()];
+  }
+
+  localTrack(source: MediaSource): MediaStreamTrack | null {
+    return this.#producers.get(source)?.track ?? null;
+  }
+
+  async sendChat(text: string, to?: string): Promise<ChatLine> {
+    const reply = await this.signaling.request('sendChatMessage', { text, ...(to ? { to } : {}) });
+    return { ...reply, peerId: this.admitted.peerId, text, ...(to ? { to } : {}) };
+  }
+
+  /** Bytes received so far, by kind, from the receive transport's RTCPeerConnection stats. */
+  async inboundBytes(): Promise<{ audio: number; video: number }> {
+    const totals = { audio: 0, video: 0 };
+    if (!this.#recvTransport) return totals;
+    const report = await this.#recvTransport.getStats();
+    report.forEach((stat: { type: string; kind?: string; bytesReceived?: number }) => {
+      if (stat.type === 'inbound-rtp' && (stat.kind === 'audio' || stat.kind === 'video'))
+        totals[stat.kind] += stat.bytesReceived ?? 0;
+    });
+    return totals;
+  }
+
+  /** Leaves cleanly: tells the server, which closes the socket (1000). */
+  async leave(): Promise<void> {
+    if (this.#ended) return;
+    await this.signaling.request('leave', {}).catch(() => undefined);
+    this.#end('left', 1000);
+  }
+
+  #end(reason: string, code: number): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const producer of this.#producers.values()) producer.track?.stop();
+    this.#sendTransport?.close();
+    this.#recvTransport?.close();
+    this.signaling.close();
+    this.emit('ended', reason, code);
+  }
+
+  async #consume(producerId: string): Promise<void> {
+    if (!this.#recvTransport) return;
+    const reply = await this.signaling.request('consume', {
+      transportId: this.#recvTransport.id,
+      producerId,
+      rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown>,
+    });
+    const consumer = await this.#recvTransport.consume({
+      id: reply.consumerId,
+      producerId: reply.producerId,
+      kind: reply.kind,
+      rtpParameters: reply.rtpParameters as unknown as types.RtpParameters,
+    });
+    const remote = {
+      peerId: reply.peerId,
+      consumerId: reply.consumerId,
+      producerId: reply.producerId,
+      source: reply.source,
+      track: consumer.track,
+      consumer,
+    };
+    this.#consumers.set(consumer.id, remote);
+    this.emit('trackAdded', remote);
+    // Consumers start paused on the server, so no keyframe is lost before the track is wired.
+    await this.signaling.request('resumeConsumer', { consumerId: consumer.id });
+  }
+
+  #dropConsumer(consumerId: string): void {
+    const remote = this.#consumers.get(consumerId);
+    if (!remote) return;
+    this.#consumers.delete(consumerId);
+    remote.consumer.close();
+    this.emit('trackRemoved', remote);
+  }
+
+  #onNotification<N extends SignalingNotification>(notification: N, data: SignalingNotificationOf<N>): void {
+    const d = data as unknown as Record<string, string>;
+    switch (notification as SignalingNotification) {
+      case 'peerJoined':
+        this.peers.set(d.peerId, { role: d.role });
+        this.emit('peerJoined', d.peerId, d.role);
+        break;
+      case 'peerLeft':
+        this.peers.delete(d.peerId);
+        for (const [id, remote] of this.#consumers) if (remote.peerId === d.peerId) this.#dropConsumer(id);
+        this.emit('peerLeft', d.peerId, d.reason);
+        break;
+      case 'producerAdded':
+        this.#consume(d.producerId).catch((error) => console.warn('cannot consume', d.producerId, error));
+        break;
+      case 'producerClosed':
+        if (d.peerId === this.admitted.peerId) this.#ownProducerClosed(d.producerId);
+        for (const [id, remote] of this.#consumers)
+          if (remote.producerId === d.producerId) this.#dropConsumer(id);
+        break;
+      case 'consumerClosed':
+        this.#dropConsumer(d.consumerId);
+        break;
+      case 'producerPaused':
+      case 'producerResumed':
+        for (const remote of this.#consumers.values())
+          if (remote.producerId === d.producerId)
+            this.emit('trackPaused', remote, notification === 'producerPaused');
+        break;
+      case 'chatMessage':
+        this.emit('chat', data as unknown as ChatLine);
+        break;
+      case 'sessionClosed':
+        this.#end(d.reason, 4000);
+        break;
+    }
+  }
+
+  /** The server closed one of ours (a moderator's "camera off"): stop the device as well. */
+  #ownProducerClosed(producerId: string): void {
+    for (const [source, producer] of this.#producers)
+      if (producer.id === producerId) {
+        this.#producers.delete(source);
+        producer.close();
+        producer.track?.stop();
+        this.emit('producerClosedByServer', source);
+      }
+  }
+}
