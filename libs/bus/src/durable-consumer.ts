@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { EventContract, SchemaViolation, parseEvent } from '@confer/contracts';
 import { Span, SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { ConsumerMessages, JetStreamClient, JsMsg } from 'nats';
+import { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from 'nats';
 import { backoffFor } from './backoff';
 import { describe } from './bus.errors';
 import { DeadLetterCause, deadLetterReason, sendToDeadLetters } from './dead-letter';
@@ -25,6 +25,10 @@ export interface DurableConsumerSpec<Cs extends readonly EventContract[]> {
   concurrency: number;
   batchSize: number;
   shutdownTimeoutMs: number;
+  /** The server's bound on unacknowledged events; bounded fetches stay under it. */
+  maxAckPending?: number;
+  /** Set: bounded fetches expiring after this long (see ConsumeOptions.pullExpiresMs). */
+  pullExpiresMs?: number;
 }
 
 /**
@@ -51,6 +55,11 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
 
   /** Resolves once pulling has begun; fails if the consumer cannot be bound. */
   async start(): Promise<void> {
+    if (this.spec.pullExpiresMs !== undefined) {
+      const consumer = await this.js.consumers.get(this.spec.stream, this.durable);
+      this.loop = this.runFetches(consumer, this.spec.pullExpiresMs);
+      return;
+    }
     this.messages = await this.open();
     this.loop = this.run();
   }
@@ -108,6 +117,49 @@ export class DurableConsumer<Cs extends readonly EventContract[]> implements Con
       }
       this.messages = undefined;
       if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
+    }
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Pulls in fetches of at most `batchSize`, each with its own inbox and expiry, asking only
+   * for what keeps this process's unsettled events within `maxAckPending`: the next fetch
+   * goes out when the previous one is complete (or expired) and there is room.
+   */
+  private async runFetches(consumer: Consumer, expires: number): Promise<void> {
+    const limit = Math.max(1, this.spec.maxAckPending ?? this.spec.batchSize);
+    const batch = Math.max(1, Math.min(this.spec.batchSize, limit));
+    // Below this much room, wait for events to settle rather than send a tiny pull.
+    const worthPulling = Math.max(1, Math.floor(batch / 4));
+    while (!this.stopping) {
+      try {
+        const room = limit - this.inFlight.size;
+        if (room < worthPulling) {
+          await Promise.race(this.inFlight);
+          continue;
+        }
+        const messages = await consumer.fetch({ max_messages: Math.min(batch, room), expires });
+        this.messages = messages;
+        if (this.stopping) {
+          await messages.close();
+          break;
+        }
+        for await (const msg of messages) {
+          if (this.stopping) {
+            msg.nak();
+            continue;
+          }
+          await this.admit(msg);
+        }
+      } catch (err) {
+        logger.error({
+          message: 'consumer fetch failed; retrying',
+          durable: this.durable,
+          error: describe(err),
+        });
+        if (!this.stopping) await new Promise((resolve) => setTimeout(resolve, RESTART_DELAY_MS));
+      }
+      this.messages = undefined;
     }
     await Promise.allSettled([...this.inFlight]);
   }

@@ -43,6 +43,15 @@ export interface ConsumeOptions<Cs extends readonly EventContract[]> {
   deliverPolicy?: 'all' | 'new';
   /** Server-side bound on unacknowledged events across all replicas. Default 1000. */
   maxAckPending?: number;
+  /**
+   * Pull in bounded fetches that each expire after this long (at least 1000 ms), instead of
+   * one long-lived pull subscription. This process then never asks for more than
+   * `maxAckPending` unacknowledged events, so the server never reaches that limit (at which
+   * NATS 2.9 stops serving waiting pulls promptly and a backlog trickles in); each fetch has
+   * an inbox of its own, and a pull left behind by a process that vanished lapses after
+   * this long instead of 30 s. Default: unset, one long-lived pull subscription.
+   */
+  pullExpiresMs?: number;
 }
 
 export interface ConsumerHandle {

@@ -35,6 +35,9 @@ export class EventConsumer implements BeforeApplicationShutdown {
       throw new BusError(`Consumer ${opts.durable}: maxDeliver must be ≥ 1`);
     if (!Number.isInteger(concurrency) || concurrency < 1)
       throw new BusError(`Consumer ${opts.durable}: concurrency must be ≥ 1`);
+    if (opts.pullExpiresMs !== undefined && !(opts.pullExpiresMs >= 1000))
+      throw new BusError(`Consumer ${opts.durable}: pullExpiresMs must be ≥ 1000`);
+    const maxAckPending = opts.maxAckPending ?? 1000;
 
     const stream = this.options.streams.events.name;
     this.jsm ??= this.nc.jetstreamManager();
@@ -43,7 +46,7 @@ export class EventConsumer implements BeforeApplicationShutdown {
       durable: opts.durable,
       filterSubjects: opts.filterSubjects,
       ackWaitMs: opts.ackWaitMs ?? 30_000,
-      maxAckPending: opts.maxAckPending ?? 1000,
+      maxAckPending,
       deliverPolicy: opts.deliverPolicy ?? 'new',
       description: `${this.options.service}: ${opts.contracts.map((c) => `${c.type}.v${c.version}`).join(', ')}`,
     });
@@ -58,6 +61,8 @@ export class EventConsumer implements BeforeApplicationShutdown {
       concurrency,
       batchSize: opts.batchSize ?? 10,
       shutdownTimeoutMs: this.options.shutdownTimeoutMs,
+      maxAckPending,
+      pullExpiresMs: opts.pullExpiresMs,
     });
     await consumer.start();
 
