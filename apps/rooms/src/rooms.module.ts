@@ -25,6 +25,7 @@ import { JoinGrantsClient } from './joins/join-grants.client';
 import { AccessCheckClient, OUTBOUND_GUARD } from './joins/access-check/access-check.client';
 import { OutboundGuard } from '@confer/outbound';
 import { JOIN_HOOKS, JoinHook } from './joins/join-hooks';
+import { JoinStateStore } from './joins/join-state/join-state.store';
 import { ActorCredentialsGuard, ModerationActors } from './moderation/moderation-actor';
 import { PeerModerationState } from './moderation/peer-moderation-state';
 import { ModeratePeer } from './moderation/moderate-peer/moderate-peer.service';
@@ -33,7 +34,6 @@ import { ChangeRole } from './moderation/change-role/change-role.service';
 import { Hands } from './moderation/hands/hands.service';
 import { ModeratedPeers } from './moderation/moderated-peers/moderated-peers.service';
 import { ModerationHttpController } from './moderation/moderation.http.controller';
-import { ModerationJoinHook } from './moderation/moderation.join-hook';
 import { WaitingEntries } from './waiting-room/waiting-entries';
 import { DecideWaiting } from './waiting-room/decide-waiting/decide-waiting.service';
 import { SwitchWaitingRoom } from './waiting-room/switch-waiting-room/switch-waiting-room.service';
@@ -101,13 +101,13 @@ const domain = [
   PeerModerationState,
   ModerationActors,
   ActorCredentialsGuard,
+  JoinStateStore,
 ];
 const adapters = [ParticipantTokensClient, JoinGrantsClient, AccessCheckClient];
 /** Capabilities that take part in every join, in the order they run. */
 const joinHooks: Array<new (...args: never[]) => JoinHook> = [
   OwnerSubscriptionJoinHook,
   WaitingRoomJoinHook,
-  ModerationJoinHook,
   SessionEntriesJoinHook,
 ];
 

@@ -15,6 +15,7 @@ import { AliasEntity } from '../datagram/alias.entity';
 import { SeedApis1764200000002 } from './migrations/1764200000002-seed-apis';
 import { WaitingInEmptyRooms1764200000003 } from './migrations/1764200000003-waiting-in-empty-rooms';
 import { PeerRoleOverrides1764200000004 } from './migrations/1764200000004-peer-role-overrides';
+import { JoinFunctions1764200000005 } from './migrations/1764200000005-join-functions';
 
 export const roomsEntities = [
   RoomEntity,
@@ -35,6 +36,7 @@ export const roomsMigrations = [
   SeedApis1764200000002,
   WaitingInEmptyRooms1764200000003,
   PeerRoleOverrides1764200000004,
+  JoinFunctions1764200000005,
   ...outboxMigrations,
 ];
 

@@ -1,17 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { PeerJoined, VerifiedParticipant } from '@confer/contracts';
+import { PeerJoined, PeerLeft, RoomStarted, VerifiedParticipant } from '@confer/contracts';
 import { OutboxWriter } from '@confer/outbox';
 import { ROOMS_CONFIG, RoomsConfig } from '../config/rooms.config';
 import { RoomErrors } from '../rooms.errors';
 import { assertRoomId } from '../rooms/room-id';
 import { lockRoom } from '../rooms/room-lock';
-import { LiveRooms } from '../rooms/live-rooms';
+import { LiveRooms, roomStartedEvent } from '../rooms/live-rooms';
+import { RoomSessionEntity } from '../rooms/room-session.entity';
 import { MediaServers } from '../media-servers/media-servers';
+import { moderatedAccess } from '../moderation/moderated-access';
+import { sessionEntryFor } from '../coviu/session-entries/session-entries.join-hook';
 import { PeerConnectionEntity } from '../presence/peer-connection.entity';
 import { PeerDepartures } from '../presence/peer-departures';
-import { peerJoinedEvent } from '../presence/peer-events';
+import { peerJoinedEvent, peerLeftEvent } from '../presence/peer-events';
+import { JoinState, JoinStateStore } from './join-state/join-state.store';
 import { AccessCheckClient } from './access-check/access-check.client';
 import { EffectiveAttributes, effectiveAttributes } from './effective-attributes';
 import { JoinGrantsClient } from './join-grants.client';
@@ -40,6 +44,11 @@ export interface JoinGrant {
 /**
  * The one place a join is decided: token, attributes, the integrator's access check,
  * limits, token lifetime and the one-connection-per-peer rule, then the grant.
+ *
+ * Most joins take the direct path: their state is read in one statement, the grant is
+ * signed, and one more statement admits them under the room lock if that state still
+ * holds. Joins a hook takes part in (waiting room, Coviu owners, token lifetime), and
+ * those whose state moved meanwhile, go through one transaction under the room lock.
  */
 @Injectable()
 export class DecideJoin {
@@ -52,6 +61,7 @@ export class DecideJoin {
     private readonly departures: PeerDepartures,
     private readonly mediaServers: MediaServers,
     private readonly outbox: OutboxWriter,
+    private readonly states: JoinStateStore,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
     @Inject(JOIN_HOOKS) private readonly hooks: readonly JoinHook[],
   ) {}
@@ -70,66 +80,131 @@ export class DecideJoin {
     const face = request.face ?? 'call';
     const peerId = participant?.identity ?? request.peerId ?? `peer_${randomBytes(9).toString('base64url')}`;
 
-    const settings = await this.preparedSettings(orgId, roomId);
+    const state = await this.states.read(orgId, roomId, peerId);
+    const settings = state.settings;
     if (settings.requireToken && !participant) throw RoomErrors.tokenRequired();
     const attributes = effectiveAttributes(request, settings, participant);
     const role = resolveRole(face, participant?.role, attributes);
-    const permissions = permissionsOf(role, attributes);
-    if (settings.locked && !permissions.moderate) throw RoomErrors.roomLocked();
+    if (settings.locked && !permissionsOf(role, attributes).moderate) throw RoomErrors.roomLocked();
 
     if (attributes.accessUrl) await this.askAccessCheck(attributes, roomId, peerId);
 
+    const context = this.contextOf(
+      { orgId, roomId, peerId, face, role, attributes, participant, request },
+      state,
+    );
+    const direct =
+      !(request.token && attributes.tokenLifetime) && this.hooks.every((h) => h.passesDirectly?.(context));
+    if (direct) {
+      const admitted = await this.admitDirectly(context, state);
+      if (admitted) return admitted;
+    }
+    return this.admitInTransaction(context);
+  }
+
+  /** What the hooks see, with what moderators decided for this peer id applied. */
+  private contextOf(
+    decided: Omit<JoinContext, 'permissions' | 'session' | 'waitingRoom'>,
+    state: JoinState,
+  ): JoinContext {
+    const moderated = moderatedAccess(decided.role, decided.attributes, {
+      role: state.moderatedRole,
+      permissions: state.moderatedPermissions,
+    });
+    return { ...decided, ...moderated, session: state.session, waitingRoom: state.waitingRoom };
+  }
+
+  /**
+   * The common join, in one statement under the room lock, which admits only if the
+   * state read ahead still holds; null when it moved (the caller decides again in a
+   * transaction). The grant is signed first: a join whose grant cannot be signed does
+   * not happen at all.
+   */
+  private async admitDirectly(context: JoinContext, state: JoinState): Promise<JoinGrant | null> {
+    const { orgId, roomId, peerId } = context;
+    const session = state.session ?? this.liveRooms.newSession(orgId, roomId);
+    const live = state.livePeer;
+    const connection = this.connectionOf(context, session);
+    const limit = this.limitOf(context);
+    const grant = await this.signGrant(context, session, connection);
+    const leftAt = new Date();
+    const events = [
+      ...(state.session ? [] : [this.outbox.row(RoomStarted, roomStartedEvent(session))]),
+      ...(live ? [this.outbox.row(PeerLeft, peerLeftEvent(live, session, 'replaced', leftAt))] : []),
+      this.outbox.row(PeerJoined, peerJoinedEvent(connection, session)),
+    ];
+    const entry = sessionEntryFor({ ...context, session, connectionId: connection.connectionId }, null);
+    const outcome = await this.states.admit({
+      org: orgId,
+      room: roomId,
+      peer: peerId,
+      expect: state.fingerprint,
+      session: {
+        id: session.id,
+        org_id: orgId,
+        room_id: roomId,
+        conference_number: session.conferenceNumber,
+        media_server: session.mediaServer,
+        started_at: session.startedAt.toISOString(),
+      },
+      limit: limit === undefined ? null : { max: limit.max, broadcaster: limit.broadcaster },
+      replacing: live?.connectionId ?? null,
+      at: leftAt.toISOString(),
+      connection: {
+        connection_id: connection.connectionId,
+        session_id: session.id,
+        org_id: orgId,
+        room_id: roomId,
+        peer_id: peerId,
+        display_name: connection.displayName,
+        role: connection.role,
+        face: connection.face,
+        attributes: connection.attributes,
+        callbacks: connection.callbacks,
+        joined_at: connection.joinedAt.toISOString(),
+      },
+      entry: {
+        entry_id: entry.entryId,
+        org_id: entry.orgId,
+        session_id: entry.sessionId,
+        room_session_id: entry.roomSessionId,
+        connection_id: entry.connectionId,
+        peer_id: entry.peerId,
+        name: entry.name,
+        role: entry.role,
+        client_id: entry.clientId,
+        subscription_id: entry.subscriptionId,
+        access_token_sha256: entry.accessTokenSha256,
+        entry_time: entry.entryTime.toISOString(),
+      },
+      events,
+    });
+    if (outcome === 'full') throw roomFull(limit as Limit);
+    if (outcome === 'stale') return null;
+    return this.answer(context, session, connection, grant, live);
+  }
+
+  /** Every join a hook takes part in, and any whose state moved under a direct admission. */
+  private admitInTransaction(decided: JoinContext): Promise<JoinGrant | JoinDeferral> {
+    const { orgId, roomId, peerId, request, attributes } = decided;
     return this.dataSource.transaction(async (tx) => {
       await lockRoom(tx, orgId, roomId);
-      const state = await this.liveRooms.stateForJoin(tx, orgId, roomId, peerId);
+      await this.liveRooms.ensureRoomRow(tx, orgId, roomId);
+      const state = await this.states.read(orgId, roomId, peerId, tx);
+      const context = this.contextOf(decided, state);
       if (request.token && attributes.tokenLifetime)
         await this.checkTokenLifetime(tx, request.token, attributes.tokenLifetime);
       const live = state.livePeer;
-      if (state.session)
-        await this.checkLimits(tx, state.session.id, face, role, attributes, live?.connectionId);
-      const context: JoinContext = {
-        orgId,
-        roomId,
-        peerId,
-        face,
-        role,
-        permissions,
-        attributes,
-        participant,
-        request,
-        session: state.session,
-      };
+      if (state.session) await this.checkLimits(tx, state.session.id, context, live?.connectionId);
       for (const hook of this.hooks) {
         // Hooks run before an empty room starts: a joiner held back starts nothing.
         const deferral = await hook.beforeAdmit?.(tx, context);
         if (deferral) return deferral;
       }
-      // The hooks may have changed them (a role a moderator gave this peer earlier).
-      const { role: admittedRole, permissions: admittedPermissions } = context;
       const session = await this.liveRooms.startIfIdle(tx, orgId, roomId, state.session);
       if (live) await this.departures.depart(tx, live, 'replaced', { endRoomIfEmpty: false });
 
-      const connection = Object.assign(new PeerConnectionEntity(), {
-        connectionId: `c_${randomBytes(18).toString('base64url')}`,
-        sessionId: session.id,
-        orgId,
-        roomId,
-        peerId,
-        displayName: participant?.displayName ?? request.displayName ?? null,
-        role: admittedRole,
-        face,
-        attributes: withoutSecrets(attributes),
-        callbacks: attributes.apiEvent
-          ? {
-              apiEvent: attributes.apiEvent,
-              ...(attributes.authEvent ? { authEvent: attributes.authEvent } : {}),
-            }
-          : null,
-        joinedAt: new Date(),
-        lastSeenAt: new Date(),
-        leftAt: null,
-        leaveReason: null,
-      });
+      const connection = this.connectionOf(context, session);
       await tx.query(
         `INSERT INTO peer_connections (connection_id, session_id, org_id, room_id, peer_id, display_name, role, face,
                                        attributes, callbacks, joined_at, last_seen_at)
@@ -141,8 +216,8 @@ export class DecideJoin {
           roomId,
           peerId,
           connection.displayName,
-          admittedRole,
-          face,
+          connection.role,
+          connection.face,
           JSON.stringify(connection.attributes),
           connection.callbacks ? JSON.stringify(connection.callbacks) : null,
           connection.joinedAt,
@@ -152,43 +227,93 @@ export class DecideJoin {
       for (const hook of this.hooks)
         await hook.afterAdmit?.(tx, { ...context, session, connectionId: connection.connectionId });
 
-      const server =
-        this.mediaServers.all.find((s) => s.id === session.mediaServer) ?? this.mediaServers.forRoom(roomId);
       // Signed before commit: a join whose grant cannot be signed does not happen at all.
-      const grant = await this.grants.sign(
-        {
-          org: orgId,
-          room: roomId,
-          session: session.id,
-          conferenceNumber: session.conferenceNumber,
-          peer: peerId,
-          connection: connection.connectionId,
-          role: admittedRole,
-          perms: admittedPermissions,
-          mediaServer: server.id,
-        },
-        this.config.JOIN_GRANT_TTL_SECONDS,
-      );
-      return {
-        status: 'admitted' as const,
-        orgId,
-        roomId,
-        conferenceNumber: session.conferenceNumber,
-        peerId,
-        connectionId: connection.connectionId,
-        displayName: connection.displayName,
-        role: admittedRole,
-        permissions: admittedPermissions,
-        settings: withoutSecrets(attributes),
-        mediaServer: { id: server.id, url: server.url },
-        grant,
-        heartbeat: {
-          path: `/v1/rooms/${roomId}/peers/${encodeURIComponent(peerId)}/heartbeat`,
-          intervalSeconds: Math.max(1, Math.floor(this.config.PEER_HEARTBEAT_TIMEOUT_SECONDS / 3)),
-        },
-        replacedConnectionId: live?.connectionId ?? null,
-      };
+      const grant = await this.signGrant(context, session, connection);
+      return this.answer(context, session, connection, grant, live);
     });
+  }
+
+  private connectionOf(context: JoinContext, session: RoomSessionEntity): PeerConnectionEntity {
+    const { attributes, participant, request } = context;
+    const now = new Date();
+    return Object.assign(new PeerConnectionEntity(), {
+      connectionId: `c_${randomBytes(18).toString('base64url')}`,
+      sessionId: session.id,
+      orgId: context.orgId,
+      roomId: context.roomId,
+      peerId: context.peerId,
+      displayName: participant?.displayName ?? request.displayName ?? null,
+      role: context.role,
+      face: context.face,
+      attributes: withoutSecrets(attributes),
+      callbacks: attributes.apiEvent
+        ? {
+            apiEvent: attributes.apiEvent,
+            ...(attributes.authEvent ? { authEvent: attributes.authEvent } : {}),
+          }
+        : null,
+      joinedAt: now,
+      lastSeenAt: now,
+      leftAt: null,
+      leaveReason: null,
+    });
+  }
+
+  private signGrant(
+    context: JoinContext,
+    session: RoomSessionEntity,
+    connection: PeerConnectionEntity,
+  ): Promise<JoinGrant['grant']> {
+    return this.grants.sign(
+      {
+        org: context.orgId,
+        room: context.roomId,
+        session: session.id,
+        conferenceNumber: session.conferenceNumber,
+        peer: context.peerId,
+        connection: connection.connectionId,
+        role: context.role,
+        perms: context.permissions,
+        mediaServer: this.serverOf(session).id,
+      },
+      this.config.JOIN_GRANT_TTL_SECONDS,
+    );
+  }
+
+  private serverOf(session: RoomSessionEntity) {
+    return (
+      this.mediaServers.all.find((s) => s.id === session.mediaServer) ??
+      this.mediaServers.forRoom(session.roomId)
+    );
+  }
+
+  private answer(
+    context: JoinContext,
+    session: RoomSessionEntity,
+    connection: PeerConnectionEntity,
+    grant: JoinGrant['grant'],
+    replaced: PeerConnectionEntity | null,
+  ): JoinGrant {
+    const server = this.serverOf(session);
+    return {
+      status: 'admitted' as const,
+      orgId: context.orgId,
+      roomId: context.roomId,
+      conferenceNumber: session.conferenceNumber,
+      peerId: context.peerId,
+      connectionId: connection.connectionId,
+      displayName: connection.displayName,
+      role: context.role,
+      permissions: context.permissions,
+      settings: withoutSecrets(context.attributes),
+      mediaServer: { id: server.id, url: server.url },
+      grant,
+      heartbeat: {
+        path: `/v1/rooms/${context.roomId}/peers/${encodeURIComponent(context.peerId)}/heartbeat`,
+        intervalSeconds: Math.max(1, Math.floor(this.config.PEER_HEARTBEAT_TIMEOUT_SECONDS / 3)),
+      },
+      replacedConnectionId: replaced?.connectionId ?? null,
+    };
   }
 
   private organisationOf(participant: VerifiedParticipant | undefined, request: JoinRequestDto): string {
@@ -204,14 +329,6 @@ export class DecideJoin {
     if (!orgId)
       throw RoomErrors.tokenRequired(undefined, { message: 'Enter this room with a participant token' });
     return orgId;
-  }
-
-  private async preparedSettings(orgId: string, roomId: string) {
-    const rows = (await this.dataSource.query(
-      'SELECT settings FROM rooms WHERE org_id = $1 AND room_id = $2',
-      [orgId, roomId],
-    )) as Array<{ settings: EffectiveAttributes }>;
-    return rows[0]?.settings ?? {};
   }
 
   private async askAccessCheck(
@@ -263,31 +380,41 @@ export class DecideJoin {
       throw RoomErrors.tokenLifetimeExceeded();
   }
 
+  /** How many peers of the joiner's kind the room holds at most, if it is limited. */
+  private limitOf(context: JoinContext): Limit | undefined {
+    const { attributes, face } = context;
+    const broadcaster = isBroadcaster(context.role);
+    const max = broadcaster
+      ? (attributes.maxBroadcasters ?? (face === 'webinar' ? this.config.WEBINAR_MAX_SPEAKERS : undefined))
+      : (attributes.maxWatchers ?? (face === 'webinar' ? this.config.WEBINAR_MAX_VIEWERS : undefined));
+    return max === undefined ? undefined : { max, broadcaster };
+  }
+
   private async checkLimits(
     tx: EntityManager,
     sessionId: string,
-    face: 'call' | 'webinar',
-    role: string,
-    attributes: EffectiveAttributes,
+    context: JoinContext,
     replacing: string | undefined,
   ): Promise<void> {
-    const broadcaster = isBroadcaster(role as Parameters<typeof isBroadcaster>[0]);
-    const limit = broadcaster
-      ? (attributes.maxBroadcasters ?? (face === 'webinar' ? this.config.WEBINAR_MAX_SPEAKERS : undefined))
-      : (attributes.maxWatchers ?? (face === 'webinar' ? this.config.WEBINAR_MAX_VIEWERS : undefined));
-    if (limit === undefined) return;
+    const limit = this.limitOf(context);
+    if (!limit) return;
     const [{ present }] = (await tx.query(
       `SELECT count(*)::int AS present FROM peer_connections
         WHERE session_id = $1 AND left_at IS NULL AND (role = 'viewer') = $2 AND connection_id <> $3`,
-      [sessionId, !broadcaster, replacing ?? ''],
+      [sessionId, !limit.broadcaster, replacing ?? ''],
     )) as Array<{ present: number }>;
-    if (present >= limit) {
-      throw RoomErrors.roomFull(
-        { limit, kind: broadcaster ? 'broadcasters' : 'watchers' },
-        { message: `The room is full: at most ${limit} ${broadcaster ? 'broadcasters' : 'watchers'}` },
-      );
-    }
+    if (present >= limit.max) throw roomFull(limit);
   }
+}
+
+interface Limit {
+  max: number;
+  broadcaster: boolean;
+}
+
+function roomFull({ max, broadcaster }: Limit) {
+  const kind = broadcaster ? 'broadcasters' : 'watchers';
+  return RoomErrors.roomFull({ limit: max, kind }, { message: `The room is full: at most ${max} ${kind}` });
 }
 
 const ACCESS_DENIED_MESSAGES: Record<number, string> = {

@@ -19,6 +19,8 @@ export interface JoinContext {
   request: JoinRequestDto;
   /** The room's live session; null before admission when the room is empty (nobody has started it). */
   session: RoomSessionEntity | null;
+  /** A moderator's waiting-room choice for the live session (null: nobody chose), read with the join's state. */
+  waitingRoom: boolean | null;
 }
 
 /** After admission the room is live. */
@@ -36,9 +38,18 @@ export interface JoinDeferral {
 /**
  * A capability that takes part in every join without DecideJoin knowing it: the
  * waiting room, Coviu subscriptions, session entries. Hooks run inside the join's
- * transaction, after the room lock; they refuse by throwing a catalogued error.
+ * transaction, after the room lock; they refuse by throwing a catalogued error. Most
+ * joins need none of them and take the direct path (see passesDirectly).
  */
 export interface JoinHook {
+  /**
+   * Whether this join can skip the hook's transactional steps, judged on the state read
+   * ahead of the room lock: such joins are admitted in one statement (what it writes for
+   * every join: the connection, its session entry, their events), which refuses them if
+   * that state changed meanwhile. A hook without it sends every join through the
+   * transaction.
+   */
+  passesDirectly?(context: JoinContext): boolean;
   /**
    * Before the connection is made, and before an empty room is started: a joiner held
    * back (return a deferral) starts nothing.

@@ -43,11 +43,15 @@ export class WaitingRoomJoinHook implements JoinHook {
     private readonly outbox: OutboxWriter,
   ) {}
 
+  /** Joiners who do not wait, unless a moderator's token sets the live room's waiting room. */
+  passesDirectly(context: JoinContext): boolean {
+    if (typeof context.participant?.attributes.waitingRoom === 'boolean' && context.permissions.moderate)
+      return false;
+    return !mustWait(context.waitingRoom, context.attributes.waitingRoom, context.permissions.moderate);
+  }
+
   async beforeAdmit(tx: EntityManager, context: JoinContext): Promise<WaitingDeferral | void> {
-    // Those who moderate never wait: spare their joins the lookup.
-    if (context.permissions.moderate) return;
-    const live = context.session ? await this.entries.liveChoice(tx, context.session.id) : null;
-    if (!mustWait(live, context.attributes.waitingRoom, false)) return;
+    if (!mustWait(context.waitingRoom, context.attributes.waitingRoom, context.permissions.moderate)) return;
     const repo = tx.getRepository(WaitingEntryEntity);
     const now = new Date();
 

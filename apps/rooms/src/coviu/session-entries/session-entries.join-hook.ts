@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash, randomUUID } from 'crypto';
 import { EntityManager } from 'typeorm';
-import { AdmittedJoinContext, JoinHook } from '../../joins/join-hooks';
+import { AdmittedJoinContext, JoinContext, JoinHook } from '../../joins/join-hooks';
 import { isCoviuOwner, SubscriptionRule } from '../subscriptions/subscription-rule';
 import { SessionEntryEntity } from './session-entry.entity';
 
@@ -10,24 +10,37 @@ import { SessionEntryEntity } from './session-entry.entity';
 export class SessionEntriesJoinHook implements JoinHook {
   constructor(private readonly rule: SubscriptionRule) {}
 
-  async afterAdmit(tx: EntityManager, context: AdmittedJoinContext): Promise<void> {
-    const { participant, request } = context;
-    const entry = Object.assign(new SessionEntryEntity(), {
-      entryId: randomUUID(),
-      orgId: context.orgId,
-      sessionId: context.roomId,
-      roomSessionId: context.session.id,
-      connectionId: context.connectionId,
-      peerId: context.peerId,
-      name: participant?.displayName ?? request.displayName ?? null,
-      role: context.role,
-      clientId: participant?.form === 'coviu' ? participant.keyId : null,
-      subscriptionId: isCoviuOwner(participant)
-        ? await this.rule.activeFor(tx, context.orgId, participant)
-        : null,
-      accessTokenSha256: request.token ? createHash('sha256').update(request.token).digest('hex') : null,
-      entryTime: new Date(),
-    });
-    await tx.getRepository(SessionEntryEntity).insert(entry);
+  /** A direct admission writes the entry itself (sessionEntryFor); only owners need their subscription looked up. */
+  passesDirectly(context: JoinContext): boolean {
+    return !isCoviuOwner(context.participant);
   }
+
+  async afterAdmit(tx: EntityManager, context: AdmittedJoinContext): Promise<void> {
+    const subscriptionId = isCoviuOwner(context.participant)
+      ? await this.rule.activeFor(tx, context.orgId, context.participant)
+      : null;
+    await tx.getRepository(SessionEntryEntity).insert(sessionEntryFor(context, subscriptionId));
+  }
+}
+
+/** The session entry of an admitted join. */
+export function sessionEntryFor(
+  context: AdmittedJoinContext,
+  subscriptionId: string | null,
+): SessionEntryEntity {
+  const { participant, request } = context;
+  return Object.assign(new SessionEntryEntity(), {
+    entryId: randomUUID(),
+    orgId: context.orgId,
+    sessionId: context.roomId,
+    roomSessionId: context.session.id,
+    connectionId: context.connectionId,
+    peerId: context.peerId,
+    name: participant?.displayName ?? request.displayName ?? null,
+    role: context.role,
+    clientId: participant?.form === 'coviu' ? participant.keyId : null,
+    subscriptionId,
+    accessTokenSha256: request.token ? createHash('sha256').update(request.token).digest('hex') : null,
+    entryTime: new Date(),
+  });
 }

@@ -11,6 +11,10 @@ import { isCoviuOwner, SubscriptionRule } from './subscription-rule';
 export class OwnerSubscriptionJoinHook implements JoinHook {
   constructor(private readonly rule: SubscriptionRule) {}
 
+  passesDirectly(context: JoinContext): boolean {
+    return !isCoviuOwner(context.participant);
+  }
+
   async beforeAdmit(tx: EntityManager, context: JoinContext): Promise<void> {
     if (!isCoviuOwner(context.participant)) return;
     await this.rule.check(tx, context.orgId, context.roomId, context.participant, { lock: true });
