@@ -17,6 +17,11 @@ import { GlayrSubscriptionsHttpController } from './subscriptions/glayr/glayr-su
 import { SubscriptionsHttpController } from './subscriptions/native/subscriptions.http.controller';
 import { DeliveryLogHttpController } from './delivery-log/delivery-log.http.controller';
 import { EventIntake } from './intake/event-intake';
+import { DeliveryRelease } from './intake/release/delivery-release';
+import { CONSUMER_PROGRESS } from './intake/release/consumer-progress.port';
+import { JetStreamConsumerProgress } from './intake/release/jetstream-consumer-progress';
+import { HELD_DELIVERIES } from './intake/release/held-deliveries.port';
+import { HeldDeliveriesStore } from './intake/release/held-deliveries.store';
 import { DeliveriesStore } from './delivery/deliveries.store';
 import { DeliveryTokens } from './delivery/delivery-tokens';
 import { DeliveryWakeup } from './delivery/delivery-wakeup';
@@ -29,9 +34,21 @@ const httpControllers = [
   SubscriptionsHttpController,
   DeliveryLogHttpController,
 ];
-const useCases = [EventIntake, DeliveryWorker, EndpointPolicy, EndpointDisabler, ExpirySweep];
+const useCases = [
+  EventIntake,
+  DeliveryRelease,
+  DeliveryWorker,
+  EndpointPolicy,
+  EndpointDisabler,
+  ExpirySweep,
+];
 const stores = [SubscriptionsStore, DeliveriesStore, LiveConferences];
-const adapters = [DeliveryTokens, DeliveryWakeup];
+const adapters = [
+  DeliveryTokens,
+  DeliveryWakeup,
+  { provide: CONSUMER_PROGRESS, useClass: JetStreamConsumerProgress },
+  { provide: HELD_DELIVERIES, useClass: HeldDeliveriesStore },
+];
 
 /** Configuration, outbound policy and server-API access control, available to every module of the service. */
 @Global()

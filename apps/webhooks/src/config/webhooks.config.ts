@@ -15,11 +15,20 @@ export const WebhooksConfigSchema = Type.Object({
   /** The durable JetStream consumer shared by every replica. */
   WEBHOOKS_CONSUMER: Type.String({ default: 'webhooks', pattern: '^[A-Za-z0-9_-]+$' }),
   /**
-   * How long the intake may hold an event before JetStream hands it out again. The intake
-   * takes one event at a time across every replica (so room order survives crashes): after
-   * a crash, the event the dead process held blocks the stream for this long.
+   * How long the intake may hold an event before JetStream hands it out again. After a
+   * crash, the events the dead process held come back after this long, and deliveries of
+   * later events wait for them (they are released in stream order below the ack floor).
    */
   WEBHOOKS_INTAKE_ACK_WAIT_MS: Type.Integer({ default: 10000, minimum: 500, maximum: 300000 }),
+  /** Events the intake may hold unacknowledged across every replica (JetStream max_ack_pending). */
+  WEBHOOKS_INTAKE_MAX_PENDING: Type.Integer({ default: 1000, minimum: 1, maximum: 100000 }),
+  /**
+   * While recorded events wait for the ack floor to pass them, the floor is asked for again
+   * after this pause: the added latency, against one request to the server per pause.
+   */
+  WEBHOOKS_RELEASE_PAUSE_MS: Type.Integer({ default: 3, minimum: 1, maximum: 1000 }),
+  /** Events recorded together in one statement at most. */
+  WEBHOOKS_INTAKE_BATCH: Type.Integer({ default: 200, minimum: 1, maximum: 5000 }),
   /** Lifetime of a Glayr subscription (`expiry_seconds`). */
   GLAYR_SUBSCRIPTION_TTL_SECONDS: Type.Integer({ default: 259200, minimum: 1 }),
   /** Allow plain-http endpoints (development only). */

@@ -3,6 +3,7 @@ import { outboxEntities, outboxMigrations } from '@confer/outbox';
 import { WebhooksSchema1764300000000 } from './migrations/1764300000000-webhooks-schema';
 import { EndpointHealth1764400000000 } from './migrations/1764400000000-endpoint-health';
 import { ExpiredDeliveries1764400000001 } from './migrations/1764400000001-expired-deliveries';
+import { StreamOrderedIntake1764500000000 } from './migrations/1764500000000-stream-ordered-intake';
 
 // Every table of the service is reached through SQL in its store (deliveries are claimed
 // with conditional updates TypeORM's repositories cannot express); the outbox brings its own.
@@ -10,6 +11,7 @@ export const webhooksMigrations = [
   WebhooksSchema1764300000000,
   EndpointHealth1764400000000,
   ExpiredDeliveries1764400000001,
+  StreamOrderedIntake1764500000000,
   ...outboxMigrations,
 ];
 

@@ -14,7 +14,7 @@ interface DeliveryRow {
   event_type: string;
   target: string;
   lane: string;
-  seq: string;
+  seq: string | null;
   status: string;
   attempts: number;
   next_attempt_at: Date;
@@ -30,7 +30,8 @@ const deliveryDto = (r: DeliveryRow) => ({
   eventType: r.event_type,
   url: r.target,
   roomId: r.lane === '_' ? null : r.lane,
-  sequence: Number(r.seq),
+  // null while held: numbered once every earlier event of the stream is recorded.
+  sequence: r.seq === null ? null : Number(r.seq),
   status: r.status,
   attempts: r.attempts,
   nextAttemptAt: r.status === 'pending' ? r.next_attempt_at.toISOString() : null,
@@ -85,7 +86,7 @@ export class DeliveryLogHttpController {
     const [rows] = (await this.db.query(
       `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), leased_until = NULL,
               updated_at = now()
-        WHERE id = $1 AND $2 = ANY(subscription_ids) AND status <> 'pending' RETURNING *`,
+        WHERE id = $1 AND $2 = ANY(subscription_ids) AND status NOT IN ('pending', 'held') RETURNING *`,
       [deliveryId, id],
     )) as [DeliveryRow[], number];
     if (!rows[0]) {
@@ -113,7 +114,7 @@ export class DeliveryLogHttpController {
     const [, count] = (await this.db.query(
       `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), leased_until = NULL,
               updated_at = now()
-        WHERE $1 = ANY(subscription_ids) AND created_at >= $2 AND status <> 'pending'`,
+        WHERE $1 = ANY(subscription_ids) AND created_at >= $2 AND status NOT IN ('pending', 'held')`,
       [id, body.since],
     )) as [unknown, number];
     this.wakeup.wake();

@@ -6,9 +6,16 @@ import { WEBHOOKS_CONFIG, WebhooksConfig } from '../config/webhooks.config';
 import { LiveConferences } from '../conferences/live-conferences';
 import { SubscriptionsStore } from '../subscriptions/subscriptions.store';
 import { bodySha256 } from '../delivery/body-hash';
-import { DeliveryWakeup } from '../delivery/delivery-wakeup';
 import { eventTypeOf, RoutableEvent, targetsFor } from './event-matching';
 import { gcoreCallbackFor } from './gcore-callbacks';
+import { IntakeBatcher } from './intake-batcher';
+import { DeliveryRelease } from './release/delivery-release';
+
+/** Events that update the conference projection or call a Gcore endpoint: one transaction each. */
+function needsTransaction(event: RoutableEvent): boolean {
+  const type = eventTypeOf(event.type);
+  return type === 'room.started' || type === 'room.ended' || gcoreCallbackFor(event) !== undefined;
+}
 
 interface RoomData {
   roomId?: string;
@@ -16,26 +23,41 @@ interface RoomData {
   startedAt?: string;
 }
 
+/** An event as the consumer handed it over, with its place in the stream. */
+export interface TakenEvent {
+  event: RoutableEvent;
+  streamSeq: number;
+}
+
 /**
- * Takes every call event from JetStream (one durable consumer of `confer.evt.>`) and,
- * in one transaction, records one delivery per target URL. The event is acknowledged
- * only after that transaction commits, so a crash at any point loses nothing; a
- * redelivered event finds its intake mark and records nothing twice.
+ * Takes every call event from JetStream (one durable consumer of `confer.evt.>`) and
+ * records one delivery per target URL, held until DeliveryRelease numbers it. Many events
+ * are in hand at once and recorded together (IntakeBatcher); each is acknowledged only
+ * after its batch commits, so a crash at any point loses nothing, and a redelivered event
+ * finds its intake mark and records nothing twice.
  */
 @Injectable()
 export class EventIntake implements OnApplicationBootstrap {
   readonly #logger = new Logger(EventIntake.name);
+  readonly #batcher: IntakeBatcher<TakenEvent>;
 
   constructor(
     private readonly consumer: EventConsumer,
     private readonly db: DataSource,
     private readonly subscriptions: SubscriptionsStore,
     private readonly conferences: LiveConferences,
-    private readonly wakeup: DeliveryWakeup,
+    private readonly release: DeliveryRelease,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
-  ) {}
+  ) {
+    this.#batcher = new IntakeBatcher(
+      async (batch) => void (await this.takeAll(batch)),
+      async (one) => void (await this.takeAll([one])),
+      config.WEBHOOKS_INTAKE_BATCH,
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
+    const inHand = this.config.WEBHOOKS_INTAKE_MAX_PENDING;
     await this.consumer.consume({
       durable: this.config.WEBHOOKS_CONSUMER,
       filterSubjects: [EVENTS_SUBJECTS],
@@ -43,69 +65,89 @@ export class EventIntake implements OnApplicationBootstrap {
       // Recording is cheap and idempotent: retry soon, and for long before dead-lettering.
       maxDeliver: 50,
       backoffMs: [200, 1000, 5000, 15000, 30000],
-      // One event in hand at a time, across every replica: sequence numbers are given in
-      // stream order, also when a process dies holding an event (it is handed out again
-      // before any later one) and when several replicas consume. See docs/webhooks.md.
-      maxAckPending: 1,
+      // Many events in hand at once, across every replica: order is restored at release,
+      // by stream sequence, below the ack floor (see DeliveryRelease and docs/webhooks.md).
+      maxAckPending: inHand,
+      concurrency: Math.min(inHand, 1024),
+      batchSize: Math.min(inHand, 256),
       ackWaitMs: this.config.WEBHOOKS_INTAKE_ACK_WAIT_MS,
-      batchSize: 100,
-      handler: async (event) => {
-        const recorded = await this.take(event as RoutableEvent);
-        if (recorded > 0) this.wakeup.wake();
-      },
+      handler: (event, ctx) =>
+        this.#batcher.add({ event: event as RoutableEvent, streamSeq: ctx.streamSequence }),
     });
   }
 
-  /** Records the event's deliveries; answers how many were recorded (0 if taken before). */
-  async take(event: RoutableEvent): Promise<number> {
-    const type = eventTypeOf(event.type);
-    if (type === 'room.started' || type === 'room.ended' || gcoreCallbackFor(event))
-      return this.takeInTransaction(event);
-    return this.takeInOneStatement(event, type);
+  /**
+   * Records a batch: the common events (no projection, no Gcore callback) in one statement,
+   * the others each in its transaction, in stream order. Then lets the release know how
+   * far the stream has been recorded; answers how many deliveries were recorded.
+   */
+  async takeAll(batch: readonly TakenEvent[]): Promise<number> {
+    const unique = [...new Map(batch.map((t) => [t.event.id, t])).values()].sort(
+      (a, b) => a.streamSeq - b.streamSeq,
+    );
+    const plain = unique.filter((t) => !needsTransaction(t.event));
+    let recorded = plain.length > 0 ? await this.takeInOneStatement(plain) : 0;
+    for (const t of unique) if (needsTransaction(t.event)) recorded += await this.takeInTransaction(t);
+    if (recorded > 0) {
+      const last = unique[unique.length - 1].streamSeq;
+      // After the handlers return, so the consumer's acks go out before the floor is asked.
+      setImmediate(() => this.release.recorded(last));
+    }
+    return recorded;
   }
 
   /**
-   * The common case (no projection, no Gcore callback) in one statement, atomic without
-   * BEGIN and COMMIT round trips: mark the event taken, match the subscriptions (the rule
-   * of `subscriptionMatches`, in SQL), store the body, take each endpoint's room sequence
-   * and record the deliveries. The intake is serial, so its round trips bound its rate.
+   * The common case for many events in one statement, atomic without BEGIN and COMMIT
+   * round trips: mark the events taken, match the subscriptions (the rule of
+   * `subscriptionMatches`, in SQL), store the bodies and record the deliveries, held.
    */
-  private async takeInOneStatement(event: RoutableEvent, type: string): Promise<number> {
-    const body = JSON.stringify(event);
+  private async takeInOneStatement(batch: readonly TakenEvent[]): Promise<number> {
+    const bodies = batch.map((t) => JSON.stringify(t.event));
     const [row] = (await this.db.query(
-      `WITH fresh AS (
-         INSERT INTO intake_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id),
+      `WITH ev AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+                  AS e(event_id, org_id, room_id, type, body, body_sha256, stream_seq)),
+       fresh AS (
+         INSERT INTO intake_events (event_id, stream_seq) SELECT event_id, stream_seq FROM ev
+         ON CONFLICT DO NOTHING RETURNING event_id),
        targets AS (
-         SELECT s.endpoint, array_agg(s.id ORDER BY s.created_at, s.id) AS ids
-           FROM subscriptions s, fresh
-          WHERE s.org_id = $2 AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now())
-            AND (s.room_id IS NULL OR s.room_id = $3)
-            AND (s.event_types IS NULL OR $4 = ANY(s.event_types))
-          GROUP BY s.endpoint),
+         SELECT e.event_id, s.endpoint, array_agg(s.id ORDER BY s.created_at, s.id) AS ids
+           FROM ev e JOIN fresh f ON f.event_id = e.event_id
+           JOIN subscriptions s
+             ON s.org_id = e.org_id AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now())
+            AND (s.room_id IS NULL OR s.room_id = e.room_id)
+            AND (s.event_types IS NULL OR e.type = ANY(s.event_types))
+          GROUP BY e.event_id, s.endpoint),
        body AS (
          INSERT INTO event_bodies (event_id, body, body_sha256)
-         SELECT $1, $5, $6 WHERE EXISTS (SELECT 1 FROM targets) ON CONFLICT DO NOTHING),
-       seqs AS (
-         INSERT INTO lane_sequences AS l (target, lane, last_seq)
-         SELECT endpoint, $7, 1 FROM targets ORDER BY endpoint
-         ON CONFLICT (target, lane) DO UPDATE SET last_seq = l.last_seq + 1
-         RETURNING target, last_seq),
+         SELECT e.event_id, e.body, e.body_sha256 FROM ev e
+          WHERE EXISTS (SELECT 1 FROM targets t WHERE t.event_id = e.event_id)
+         ON CONFLICT DO NOTHING),
        recorded AS (
-         INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, seq, subscription_ids)
-         SELECT $1, $4, q.target, 'event', $2, $7, q.last_seq, t.ids
-           FROM seqs q JOIN targets t ON t.endpoint = q.target
+         INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, subscription_ids)
+         SELECT t.event_id, e.type, t.endpoint, 'event', e.org_id, coalesce(e.room_id, '_'), e.stream_seq, 'held', t.ids
+           FROM targets t JOIN ev e ON e.event_id = t.event_id
          ON CONFLICT (event_id, target) DO NOTHING RETURNING 1)
        SELECT (SELECT count(*) FROM recorded)::int AS recorded`,
-      [event.id, event.orgid, event.roomid ?? null, type, body, bodySha256(body), event.roomid ?? '_'],
+      [
+        batch.map((t) => t.event.id),
+        batch.map((t) => t.event.orgid),
+        batch.map((t) => t.event.roomid ?? null),
+        batch.map((t) => eventTypeOf(t.event.type)),
+        bodies,
+        bodies.map((b) => bodySha256(b)),
+        batch.map((t) => t.streamSeq),
+      ],
     )) as Array<{ recorded: number }>;
+    this.#logger.debug({ msg: 'events recorded', events: batch.length, deliveries: row?.recorded });
     return row?.recorded ?? 0;
   }
 
-  private async takeInTransaction(event: RoutableEvent): Promise<number> {
+  private async takeInTransaction({ event, streamSeq }: TakenEvent): Promise<number> {
     return this.db.transaction(async (tx) => {
       const [fresh] = (await tx.query(
-        `INSERT INTO intake_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING RETURNING event_id`,
-        [event.id],
+        `INSERT INTO intake_events (event_id, stream_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
+        [event.id, streamSeq],
       )) as unknown[];
       if (!fresh) return 0;
       await this.project(tx, event);
@@ -122,7 +164,7 @@ export class EventIntake implements OnApplicationBootstrap {
           `INSERT INTO event_bodies (event_id, body, body_sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [event.id, body, hash],
         );
-        recorded += await this.recordAll(tx, event, type, lane, targets);
+        recorded += await this.recordAll(tx, event, streamSeq, type, lane, targets);
       }
       const callback = gcoreCallbackFor(event);
       if (callback) {
@@ -133,6 +175,7 @@ export class EventIntake implements OnApplicationBootstrap {
           kind: 'gcore',
           orgId: event.orgid,
           lane,
+          streamSeq,
           subscriptionIds: [],
           body: callback.body,
           bodySha256: bodySha256(callback.body),
@@ -144,31 +187,22 @@ export class EventIntake implements OnApplicationBootstrap {
     });
   }
 
-  /**
-   * One statement for every endpoint of the event: each endpoint's room sequence is taken
-   * and its delivery recorded together (a fan-out to 100 endpoints is one round trip).
-   */
+  /** One statement for every endpoint of the event (a fan-out to 100 endpoints is one round trip). */
   private async recordAll(
     tx: EntityManager,
     event: RoutableEvent,
+    streamSeq: number,
     type: string,
     lane: string,
     targets: ReadonlyArray<{ endpoint: string; subscriptionIds: string[] }>,
   ): Promise<number> {
-    const sorted = [...targets].sort((a, b) => (a.endpoint < b.endpoint ? -1 : 1));
-    const ids = Object.fromEntries(sorted.map((t) => [t.endpoint, t.subscriptionIds]));
+    const ids = Object.fromEntries(targets.map((t) => [t.endpoint, t.subscriptionIds]));
     const [, count] = (await tx.query(
-      `WITH seqs AS (
-         INSERT INTO lane_sequences (target, lane, last_seq)
-         SELECT t, $2, 1 FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) ORDER BY n
-         ON CONFLICT (target, lane) DO UPDATE SET last_seq = lane_sequences.last_seq + 1
-         RETURNING target, last_seq)
-       INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, seq, subscription_ids)
-       SELECT $3, $4, s.target, 'event', $5, $2, s.last_seq,
-              ARRAY(SELECT jsonb_array_elements_text($6::jsonb -> s.target))::uuid[]
-         FROM seqs s
+      `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, subscription_ids)
+       SELECT $2, $3, t, 'event', $4, $5, $6, 'held', ARRAY(SELECT jsonb_array_elements_text($7::jsonb -> t))::uuid[]
+         FROM unnest($1::text[]) AS u(t)
        ON CONFLICT (event_id, target) DO NOTHING`,
-      [sorted.map((t) => t.endpoint), lane, event.id, type, event.orgid, JSON.stringify(ids)],
+      [targets.map((t) => t.endpoint), event.id, type, event.orgid, lane, streamSeq, JSON.stringify(ids)],
     )) as [unknown, number];
     this.#logger.debug({ msg: 'deliveries recorded', eventId: event.id, orgId: event.orgid, roomId: lane });
     return count;
@@ -183,22 +217,17 @@ export class EventIntake implements OnApplicationBootstrap {
       kind: 'event' | 'gcore';
       orgId: string;
       lane: string;
+      streamSeq: number;
       subscriptionIds: string[];
       body?: string;
       bodySha256?: string;
       authorization?: string;
     },
   ): Promise<void> {
-    const [{ last_seq: seq }] = (await tx.query(
-      `INSERT INTO lane_sequences (target, lane, last_seq) VALUES ($1, $2, 1)
-       ON CONFLICT (target, lane) DO UPDATE SET last_seq = lane_sequences.last_seq + 1
-       RETURNING last_seq`,
-      [d.target, d.lane],
-    )) as Array<{ last_seq: string }>;
     await tx.query(
-      `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, seq, subscription_ids,
-                               body, body_sha256, auth_header)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (event_id, target) DO NOTHING`,
+      `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status,
+                               subscription_ids, body, body_sha256, auth_header)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'held', $8, $9, $10, $11) ON CONFLICT (event_id, target) DO NOTHING`,
       [
         d.eventId,
         d.type,
@@ -206,7 +235,7 @@ export class EventIntake implements OnApplicationBootstrap {
         d.kind,
         d.orgId,
         d.lane,
-        seq,
+        d.streamSeq,
         d.subscriptionIds,
         d.body ?? null,
         d.bodySha256 ?? null,
