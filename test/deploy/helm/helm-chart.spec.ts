@@ -296,6 +296,7 @@ describe('the Helm chart', () => {
     ['a wrong type', ['--set', 'rooms.replicas=three'], /rooms\/replicas.*want integer/],
     ['the latest tag', ['--set', 'image.tag=latest'], /image\/tag/],
     ['a public URL with a path', ['--set', 'publicUrl=https://x.example/app'], /publicUrl/],
+    ['a media server id the rooms service would refuse', ['--set', 'media.serverId=eu1'], /media\/serverId/],
   ])('rejects %s through values.schema.json', (_what, args, message) => {
     const run = runHelm(['template', 'confer', chartDir, ...args]);
     expect(run.status).not.toBe(0);
