@@ -34,6 +34,7 @@ export async function startMediaService(
     MEDIA_WORKERS: '2',
     MEDIA_LISTEN_IP: '127.0.0.1',
     MEDIA_SERVER_ID: 'serv0',
+    NATS_URL: auth.natsUrl,
     MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
     ...overrides,
   });

@@ -1,18 +1,25 @@
 import {
+  BeforeApplicationShutdown,
   DynamicModule,
   Injectable,
   Module,
-  OnApplicationShutdown,
+  OnApplicationBootstrap,
   OnModuleInit,
   Optional,
 } from '@nestjs/common';
+import type { types } from 'mediasoup';
+import { BusModule, EventConsumer } from '@confer/bus';
 import { HttpLifecycleModule } from '@confer/http';
 import { ReadinessRegistry, TelemetryModule } from '@confer/telemetry';
 import { issuerOf, MEDIA_CONFIG, MediaConfig, workerBinOf } from './config/media.config';
 import { chatRequests } from './chat/send-chat-message.request';
 import { JoinGrantVerifier } from './grants/join-grant';
 import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.verifier';
+import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
+import { PresenceKeeper } from './presence/presence-keeper';
+import { RoomsPresence } from './presence/rooms-presence.port';
 import { Room } from './rooms/room';
+import { RoomsEventsConsumer } from './rooms-events/rooms-events.consumer';
 import { RoomRegistry } from './rooms/room-registry';
 import { consumerRequests } from './signaling/requests/consumer.requests';
 import { JoinRoom } from './signaling/requests/join-room';
@@ -24,12 +31,18 @@ import { SignalingServer } from './signaling/signaling.server';
 import { JOINED_HANDLERS } from './signaling/signaling.tokens';
 import { WorkerPool } from './workers/worker-pool';
 
-/** Closes rooms, then workers, when the service stops; reports the workers to /readyz. */
+/**
+ * Starts presence and rooms' events once the app is up; when the service stops, stops
+ * listening, closes rooms (their peers leave cleanly in the rooms service), then the
+ * workers. Reports the workers to /readyz.
+ */
 @Injectable()
-class MediaLifecycle implements OnModuleInit, OnApplicationShutdown {
+class MediaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   constructor(
     private readonly workers: WorkerPool,
     private readonly rooms: RoomRegistry,
+    private readonly presence: PresenceKeeper,
+    private readonly roomsEvents: RoomsEventsConsumer,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
@@ -39,10 +52,39 @@ class MediaLifecycle implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationBootstrap(): Promise<void> {
+    this.presence.start();
+    await this.roomsEvents.start();
+  }
+
+  // Before the bus drains (on application shutdown), so the leaves still go out.
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.roomsEvents.stop();
+    this.presence.stop();
     await this.rooms.closeAll();
+    await this.presence.flush();
     this.workers.close();
   }
+}
+
+/**
+ * A dead worker took its routers with it: their rooms have closed and their peers'
+ * leaves are on their way to the rooms service. Let them arrive, then end the process
+ * so the orchestrator restarts it.
+ */
+function exitAfterLeaves(presence: PresenceKeeper) {
+  return (worker: types.Worker, error: Error) => {
+    process.stderr.write(
+      JSON.stringify({
+        level: 'fatal',
+        service: 'media',
+        msg: 'mediasoup worker died; exiting so the orchestrator restarts this process',
+        pid: worker.pid,
+        error: String(error),
+      }) + '\n',
+    );
+    void presence.flush().finally(() => process.exit(1));
+  };
 }
 
 function handlersFor(config: MediaConfig): JoinedHandlers {
@@ -65,18 +107,31 @@ export class MediaModule {
   static forConfig(config: MediaConfig): DynamicModule {
     return {
       module: MediaModule,
-      imports: [TelemetryModule, HttpLifecycleModule],
+      imports: [
+        TelemetryModule,
+        HttpLifecycleModule,
+        BusModule.forRoot({ service: 'media', url: config.NATS_URL }),
+      ],
       providers: [
         { provide: MEDIA_CONFIG, useValue: config },
+        { provide: RoomsPresence, useFactory: () => new HttpRoomsPresence(config.ROOMS_URL) },
+        {
+          provide: PresenceKeeper,
+          inject: [RoomsPresence],
+          useFactory: (presence: RoomsPresence) =>
+            new PresenceKeeper(presence, config.MEDIA_PRESENCE_HEARTBEAT_SECONDS * 1000),
+        },
         {
           provide: WorkerPool,
-          useFactory: () =>
+          inject: [PresenceKeeper],
+          useFactory: (presence: PresenceKeeper) =>
             WorkerPool.create({
               count: config.MEDIA_WORKERS,
               workerBin: workerBinOf(config),
               logLevel: config.MEDIA_LOG_LEVEL,
               rtcMinPort: config.MEDIA_RTC_MIN_PORT,
               rtcMaxPort: config.MEDIA_RTC_MAX_PORT,
+              onWorkerDied: exitAfterLeaves(presence),
             }),
         },
         {
@@ -96,8 +151,22 @@ export class MediaModule {
         },
         {
           provide: JoinRoom,
-          inject: [JoinGrantVerifier, RoomRegistry],
-          useFactory: (grants: JoinGrantVerifier, rooms: RoomRegistry) => new JoinRoom(grants, rooms),
+          inject: [JoinGrantVerifier, RoomRegistry, PresenceKeeper],
+          useFactory: (grants: JoinGrantVerifier, rooms: RoomRegistry, presence: PresenceKeeper) => {
+            const joinRoom = new JoinRoom(grants, rooms);
+            joinRoom.onAdmitted(presence);
+            return joinRoom;
+          },
+        },
+        {
+          provide: RoomsEventsConsumer,
+          inject: [EventConsumer, RoomRegistry],
+          useFactory: (consumer: EventConsumer, rooms: RoomRegistry) =>
+            new RoomsEventsConsumer(
+              consumer,
+              rooms,
+              config.MEDIA_EVENTS_CONSUMER ?? `media-${config.MEDIA_SERVER_ID}`,
+            ),
         },
         { provide: JOINED_HANDLERS, useValue: handlersFor(config) },
         SignalingServer,

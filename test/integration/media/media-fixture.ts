@@ -1,4 +1,5 @@
-import type { SignalingReplyOf } from '@confer/contracts';
+import { connect } from 'nats';
+import { SignalingReplyOf, SignPlatformToken } from '@confer/contracts';
 import { startRoomsFixture, RoomsFixture } from '../rooms/rooms-fixture';
 import { startMediaService, RunningMediaService } from '../../support/media-service.harness';
 import { SignalingTestClient } from '../../support/media-signaling.client';
@@ -23,6 +24,10 @@ export interface MediaFixture {
     roomId: string,
     extra?: Record<string, unknown>,
   ): Promise<{ c: SignalingTestClient; reply: SignalingReplyOf<'join'>; join: JoinAnswer }>;
+  /** A grant signed by the real platform key through auth's signing command, with chosen claims. */
+  platformSigned(claims: Record<string, unknown>, ttlSeconds?: number): Promise<string>;
+  /** Grant claims for a peer of a room of the fixture's organisation. */
+  claimsFor(peer: string, room: string, overrides?: Record<string, unknown>): Record<string, unknown>;
   closeClients(): void;
   close(): Promise<void>;
 }
@@ -66,6 +71,45 @@ export async function startMediaFixture(
       const c = await fixture.client();
       const reply = await c.request('join', { grant: join.grant.token });
       return { c, reply, join };
+    },
+    async platformSigned(claims, ttlSeconds = 60) {
+      const nc = await connect({ servers: f.auth.natsUrl });
+      try {
+        const message = await nc.request(
+          SignPlatformToken.subject,
+          new TextEncoder().encode(
+            JSON.stringify({
+              audience: 'confer:join-grant',
+              subject: String(claims.peer),
+              claims,
+              ttlSeconds,
+            }),
+          ),
+          { timeout: 2000 },
+        );
+        const result = JSON.parse(new TextDecoder().decode(message.data)) as {
+          ok: boolean;
+          reply: { token: string };
+        };
+        if (!result.ok) throw new Error(`signing failed: ${JSON.stringify(result)}`);
+        return result.reply.token;
+      } finally {
+        await nc.close();
+      }
+    },
+    claimsFor(peer, room, overrides = {}) {
+      return {
+        org: f.org.orgId,
+        room,
+        session: 'sess',
+        conferenceNumber: '12345678',
+        peer,
+        connection: `conn-${peer}`,
+        role: 'participant',
+        perms: { publishAudio: true, publishVideo: true, shareScreen: true, subscribe: true, chat: true },
+        mediaServer: 'serv0',
+        ...overrides,
+      };
     },
     closeClients() {
       for (const c of clients.splice(0)) c.close();

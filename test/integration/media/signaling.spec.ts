@@ -22,7 +22,10 @@ describe('media signaling with real mediasoup workers and grants from the real r
 
   beforeAll(async () => {
     f = await startRoomsFixture();
-    media = await startMediaService(f.auth);
+    media = await startMediaService(f.auth, {
+      ROOMS_URL: f.rooms.baseUrl,
+      MEDIA_RECONNECT_GRACE_SECONDS: '0.5',
+    });
     nc = await connect({ servers: f.auth.natsUrl });
   });
 

@@ -9,7 +9,7 @@ import type { JoinedHandlers } from '../signaling/requests/joined-handlers';
  */
 export const chatRequests: Pick<JoinedHandlers, 'sendChatMessage'> = {
   async sendChatMessage({ peer, room }, { text, to }) {
-    if (peer.grant.perms.chat === false) throw MediaErrors.notAllowedToChat({ peer: peer.id });
+    if (peer.permissions.chat === false) throw MediaErrors.notAllowedToChat({ peer: peer.id });
     if (text.trim().length === 0)
       throw MediaErrors.invalidMessage(undefined, { message: 'A chat message must not be blank' });
     const recipient = to === undefined ? undefined : room.peers.find((p) => p.id === to);

@@ -28,6 +28,15 @@ export const MediaConfigSchema = Type.Object({
       default: 'warn',
     },
   ),
+  /** The rooms service, whose presence API keeps this server's peers present. */
+  ROOMS_URL: Type.String({ default: 'http://127.0.0.1:8082', minLength: 1 }),
+  NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222', minLength: 1 }),
+  /** How often each connected peer's presence is renewed with the rooms service (its timeout is 30 s). */
+  MEDIA_PRESENCE_HEARTBEAT_SECONDS: Type.Number({ default: 10, exclusiveMinimum: 0 }),
+  /** A peer whose signaling socket dropped stays (media flowing) this long for a reconnect to resume it. */
+  MEDIA_RECONNECT_GRACE_SECONDS: Type.Number({ default: 10, minimum: 0 }),
+  /** Durable JetStream consumer of rooms' events (peer left, moderation); one per media server. */
+  MEDIA_EVENTS_CONSUMER: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$' })),
   /** Public base URL: must equal the auth service's (the issuer of join grants). */
   PUBLIC_URL: Type.String({ default: 'http://localhost:8080' }),
   AUTH_JWKS_URL: Type.String({ default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),

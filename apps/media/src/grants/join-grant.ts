@@ -11,6 +11,10 @@ export interface JoinGrant {
   mediaServer: string;
   /** Seconds since the epoch. */
   expiresAt: number;
+  /** The room's limit on peers sending media at once (Gcore's maxBroadcasters), when the rooms service sets one. */
+  maxBroadcasters?: number;
+  /** An interpreter's language channel (Gcore's intLang, e.g. `de`). */
+  intLang?: string;
 }
 
 export interface GrantPermissions {

@@ -48,6 +48,26 @@ function grantOf(payload: JWTPayload): JoinGrant {
     >),
     perms: perms as GrantPermissions,
     expiresAt: payload.exp ?? 0,
+    ...optionalClaims(claims),
+  };
+}
+
+/** Claims a grant may carry; a malformed one is refused rather than ignored. */
+function optionalClaims(claims: Record<string, unknown>): Pick<JoinGrant, 'maxBroadcasters' | 'intLang'> {
+  const { maxBroadcasters, intLang } = claims;
+  if (
+    maxBroadcasters !== undefined &&
+    (!Number.isInteger(maxBroadcasters) || (maxBroadcasters as number) < 0)
+  )
+    throw MediaErrors.invalidGrant({ claim: 'maxBroadcasters' });
+  if (
+    intLang !== undefined &&
+    (typeof intLang !== 'string' || !/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(intLang))
+  )
+    throw MediaErrors.invalidGrant({ claim: 'intLang' });
+  return {
+    ...(maxBroadcasters !== undefined ? { maxBroadcasters: maxBroadcasters as number } : {}),
+    ...(intLang !== undefined ? { intLang: intLang as string } : {}),
   };
 }
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'events';
 import type { types } from 'mediasoup';
 import type { MediaSource, SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
 import { ChatRate } from '../chat/chat-rate';
-import type { JoinGrant } from '../grants/join-grant';
+import type { GrantPermissions, JoinGrant } from '../grants/join-grant';
 
 /** Where a peer's notifications go: its signaling connection. */
 export type NotificationSink = <N extends SignalingNotification>(
@@ -13,46 +13,128 @@ export type NotificationSink = <N extends SignalingNotification>(
 export interface ProducerAppData extends types.AppData {
   peerId: string;
   source: MediaSource;
+  /** An interpreter's audio: the language channel it speaks on. */
+  language?: string;
 }
 export interface TransportAppData extends types.AppData {
   direction: 'send' | 'recv';
 }
 
 /**
- * One joined connection's media: its transports and, through them, its producers and
- * consumers. Closing the peer closes its transports, which closes everything on them.
- * Emits `close` once, with the reason.
+ * Why a peer closed. The rooms service's leave reasons (`kicked`, `replaced`,
+ * `timed_out`, `room_closed`) come from its events; the others are this server's.
  */
-export class Peer extends EventEmitter<{ close: [reason: string] }> {
+export type PeerCloseReason = string;
+
+/** Leave reasons the rooms service already knows of: telling it again would be wrong. */
+export const ROOMS_DECIDED_REASONS: ReadonlySet<string> = new Set([
+  'kicked',
+  'replaced',
+  'timed_out',
+  'room_closed',
+]);
+
+/**
+ * One peer's media on this server: its transports and, through them, its producers and
+ * consumers. Closing the peer closes its transports, which closes everything on them.
+ * Its signaling connection may drop and come back (`detach`, `attach`): media keeps
+ * flowing meanwhile, and a peer left detached for the grace period closes as `left`.
+ * Emits `close` once, with the reason; `handover` when another connection takes it over.
+ */
+export class Peer extends EventEmitter<{
+  close: [reason: PeerCloseReason];
+  handover: [previous: NotificationSink];
+  changed: [];
+}> {
   readonly id: string;
   readonly grant: JoinGrant;
+  /** The role now: the grant's, until a moderator changes it. */
+  role: string;
+  /** What the peer may do now: the grant's permissions, narrowed or widened by moderation. */
+  readonly permissions: GrantPermissions;
   /** The client device's capabilities, from join (or a later consume). */
   rtpCapabilities?: types.RtpCapabilities;
   readonly chatRate = new ChatRate();
-  readonly #notify: NotificationSink;
+  /** produce requests under way (see maxBroadcasters). */
+  pendingProduces = 0;
+  /** A moderator forbade screen sharing (until allowed again, or the peer leaves). */
+  screenShareForbidden = false;
+  /** The interpretation channel this peer listens to (null: the original audio). */
+  listening: { language: string | null; muteOriginal: boolean } = { language: null, muteOriginal: false };
+  #sink?: NotificationSink;
+  #graceTimer?: NodeJS.Timeout;
   readonly #transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
 
-  constructor(grant: JoinGrant, notify: NotificationSink) {
+  constructor(grant: JoinGrant, sink: NotificationSink) {
     super();
     this.id = grant.peer;
     this.grant = grant;
-    this.#notify = notify;
+    this.role = grant.role;
+    this.permissions = { ...grant.perms };
+    this.#sink = sink;
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
+  /** Whether a signaling connection carries this peer now. */
+  get attached(): boolean {
+    return this.#sink !== undefined;
+  }
+
+  isAttachedTo(sink: NotificationSink): boolean {
+    return this.#sink === sink;
+  }
+
+  /** Whether this peer counts as a broadcaster: it sends media, or is about to. */
+  get sending(): boolean {
+    return this.#producers.size > 0 || this.pendingProduces > 0;
+  }
+
   get producers(): types.Producer<ProducerAppData>[] {
     return [...this.#producers.values()];
   }
 
+  get consumers(): types.Consumer[] {
+    return [...this.#consumers.values()];
+  }
+
+  get transports(): types.WebRtcTransport<TransportAppData>[] {
+    return [...this.#transports.values()];
+  }
+
+  /** Notifications while detached are dropped: a resuming client gets a fresh snapshot. */
   notify: NotificationSink = (notification, data) => {
-    if (!this.#closed) this.#notify(notification, data);
+    if (!this.#closed) this.#sink?.(notification, data);
   };
+
+  /** The signaling connection dropped: keep the media for `graceMs`, then leave. */
+  detach(graceMs: number): void {
+    if (this.#closed) return;
+    this.#sink = undefined;
+    clearTimeout(this.#graceTimer);
+    if (graceMs <= 0) {
+      this.close('left');
+      return;
+    }
+    this.#graceTimer = setTimeout(() => this.close('left'), graceMs);
+    this.#graceTimer.unref();
+  }
+
+  /** A connection resumes this peer; one still attached is told and handed over. */
+  attach(sink: NotificationSink): void {
+    clearTimeout(this.#graceTimer);
+    const previous = this.#sink;
+    this.#sink = sink;
+    if (previous && previous !== sink) {
+      previous('sessionClosed', { reason: 'resumed' });
+      this.emit('handover', previous);
+    }
+  }
 
   addTransport(transport: types.WebRtcTransport<TransportAppData>): void {
     this.#transports.set(transport.id, transport);
@@ -65,7 +147,11 @@ export class Peer extends EventEmitter<{ close: [reason: string] }> {
 
   addProducer(producer: types.Producer<ProducerAppData>): void {
     this.#producers.set(producer.id, producer);
-    producer.observer.once('close', () => this.#producers.delete(producer.id));
+    producer.observer.once('close', () => {
+      this.#producers.delete(producer.id);
+      this.emit('changed');
+    });
+    this.emit('changed');
   }
 
   producer(id: string): types.Producer<ProducerAppData> | undefined {
@@ -81,9 +167,10 @@ export class Peer extends EventEmitter<{ close: [reason: string] }> {
     return this.#consumers.get(id);
   }
 
-  close(reason: string): void {
+  close(reason: PeerCloseReason): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#graceTimer);
     for (const transport of this.#transports.values()) transport.close();
     this.#transports.clear();
     this.emit('close', reason);

@@ -26,3 +26,37 @@ export function refuseToProduce(
   if (perms[permission] !== true) return `your role may not publish ${source} (${permission} is not granted)`;
   return null;
 }
+
+/** Which permission a source needs. */
+export const permissionOfSource = (source: MediaSource): keyof GrantPermissions =>
+  PERMISSION_OF_SOURCE[source];
+
+/** Roles that send nothing (a webinar viewer). */
+const SILENT_ROLES = new Set(['viewer']);
+
+/**
+ * What a role may publish, narrowed from the grant's permissions: an interpreter speaks
+ * on its language channel but never turns a camera on (as the Gcore document says).
+ */
+export function restrictByRole(peer: { role: string; permissions: GrantPermissions }): void {
+  if (peer.role === 'interpreter') peer.permissions.publishVideo = false;
+}
+
+/**
+ * The permissions after a moderator changed the peer's role: a viewer sends nothing; a
+ * role that sends gets the publish permissions back unless a moderator forbade sharing.
+ */
+export function permissionsForRole(
+  role: string,
+  current: GrantPermissions,
+  screenShareForbidden: boolean,
+): GrantPermissions {
+  const sends = !SILENT_ROLES.has(role);
+  const next = {
+    ...current,
+    publishAudio: sends,
+    publishVideo: sends && role !== 'interpreter',
+    shareScreen: sends && !screenShareForbidden,
+  };
+  return next;
+}

@@ -21,6 +21,8 @@ export type RoomFactory<R> = (key: string, worker: types.Worker) => Promise<R>;
  */
 export class RoomRegistry<R extends RegisteredRoom = Room> {
   readonly #rooms = new Map<string, Promise<R>>();
+  /** The rooms whose creation finished, for synchronous lookups (events about a room). */
+  readonly #ready = new Map<string, R>();
 
   constructor(
     private readonly workers: WorkerChooser,
@@ -49,8 +51,10 @@ export class RoomRegistry<R extends RegisteredRoom = Room> {
     this.#rooms.set(key, creating);
     try {
       const room = await creating;
+      this.#ready.set(key, room);
       room.once('close', () => {
         if (this.#rooms.get(key) === creating) this.#rooms.delete(key);
+        if (this.#ready.get(key) === room) this.#ready.delete(key);
       });
       return room;
     } catch (error) {
@@ -59,9 +63,21 @@ export class RoomRegistry<R extends RegisteredRoom = Room> {
     }
   }
 
+  /** The live room of that key on this server, if any. */
+  find(key: string): R | undefined {
+    const room = this.#ready.get(key);
+    return room && !room.closed ? room : undefined;
+  }
+
+  /** Every live room on this server. */
+  get all(): R[] {
+    return [...this.#ready.values()].filter((room) => !room.closed);
+  }
+
   async closeAll(): Promise<void> {
     const rooms = await Promise.allSettled([...this.#rooms.values()]);
     for (const r of rooms) if (r.status === 'fulfilled') r.value.close();
     this.#rooms.clear();
+    this.#ready.clear();
   }
 }

@@ -41,6 +41,10 @@ export class Room extends EventEmitter<{ close: [] }> {
     return [...this.#peers.values()];
   }
 
+  peer(id: string): Peer | undefined {
+    return this.#peers.get(id);
+  }
+
   /**
    * Seats a peer; an earlier connection of the same peer id is closed as replaced.
    * When the peer closes, the others hear that it left, and an empty room closes.

@@ -41,16 +41,28 @@ export class SignalingSession {
   #context?: JoinedContext;
   #joining = false;
   #queue: Promise<void> = Promise.resolve();
+  readonly #reconnectGraceMs: number;
 
-  constructor(socket: WebSocket, joinRoom: JoinRoom, handlers: JoinedHandlers, logger: SessionLogger) {
+  constructor(
+    socket: WebSocket,
+    joinRoom: JoinRoom,
+    handlers: JoinedHandlers,
+    logger: SessionLogger,
+    options: { reconnectGraceMs?: number } = {},
+  ) {
     this.#socket = socket;
     this.#joinRoom = joinRoom;
     this.#handlers = handlers;
     this.#logger = logger;
+    this.#reconnectGraceMs = options.reconnectGraceMs ?? 0;
     socket.on('message', (raw: RawData, isBinary: boolean) => {
       this.#queue = this.#queue.then(() => this.#onMessage(raw, isBinary));
     });
-    socket.once('close', () => this.#context?.peer.close('left'));
+    // A dropped socket is not a leave yet: the client may come back and resume the peer.
+    socket.once('close', () => {
+      const peer = this.#context?.peer;
+      if (peer?.isAttachedTo(this.#notify)) peer.detach(this.#reconnectGraceMs);
+    });
   }
 
   async #onMessage(raw: RawData, isBinary: boolean): Promise<void> {
@@ -94,14 +106,24 @@ export class SignalingSession {
     try {
       const { context, reply } = await this.#joinRoom.join(data, this.#notify);
       if (this.#socket.readyState !== this.#socket.OPEN) {
-        context.peer.close('left');
+        if (context.peer.isAttachedTo(this.#notify)) context.peer.detach(this.#reconnectGraceMs);
         return;
       }
       this.#context = context;
-      context.peer.once('close', (reason) => {
-        if (reason === 'left') return;
+      const { peer } = context;
+      const onClose = (reason: string) => {
+        peer.off('handover', onHandover);
+        if (reason === 'left' || !peer.isAttachedTo(this.#notify)) return;
         this.#socket.close(reason === 'replaced' ? CloseCodes.replaced : CloseCodes.sessionEnded, reason);
-      });
+      };
+      const onHandover = (previous: NotificationSink) => {
+        if (previous !== this.#notify) return;
+        peer.off('close', onClose);
+        peer.off('handover', onHandover);
+        this.#socket.close(CloseCodes.replaced, 'resumed on another connection');
+      };
+      peer.once('close', onClose);
+      peer.on('handover', onHandover);
       this.#send({ id, ok: true, data: reply });
     } catch (error) {
       this.#reply(id, error);

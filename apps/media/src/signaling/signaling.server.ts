@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { HttpAdapterHost } from '@nestjs/core';
 import { WebSocket, WebSocketServer } from 'ws';
 import { SIGNALING_PATH } from '@confer/contracts';
+import { MEDIA_CONFIG, MediaConfig } from '../config/media.config';
 import { JoinRoom } from './requests/join-room';
 import { JOINED_HANDLERS } from './signaling.tokens';
 import type { JoinedHandlers } from './requests/joined-handlers';
@@ -25,6 +26,7 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
     private readonly adapterHost: HttpAdapterHost,
     private readonly joinRoom: JoinRoom,
     @Inject(JOINED_HANDLERS) private readonly handlers: JoinedHandlers,
+    @Inject(MEDIA_CONFIG) private readonly config: MediaConfig,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,10 +59,16 @@ export class SignalingServer implements OnApplicationBootstrap, OnApplicationShu
   #accept(socket: WebSocket): void {
     this.#alive.add(socket);
     socket.on('pong', () => this.#alive.add(socket));
-    new SignalingSession(socket, this.joinRoom, this.handlers, {
-      warn: (fields) => this.#logger.warn(fields),
-      error: (fields) => this.#logger.error(fields),
-    });
+    new SignalingSession(
+      socket,
+      this.joinRoom,
+      this.handlers,
+      {
+        warn: (fields) => this.#logger.warn(fields),
+        error: (fields) => this.#logger.error(fields),
+      },
+      { reconnectGraceMs: this.config.MEDIA_RECONNECT_GRACE_SECONDS * 1000 },
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -39,6 +39,8 @@ const ProducerInfo = Type.Object({
   kind: MediaKindSchema,
   source: MediaSourceSchema,
   paused: Type.Boolean(),
+  /** An interpreter's audio: the language channel it speaks on (ISO 639-1, e.g. `de`). */
+  language: Type.Optional(Type.String()),
 });
 const PeerInfo = Type.Object({
   peerId: Type.String(),
@@ -77,6 +79,18 @@ export const SignalingRequests = {
       routerRtpCapabilities: Opaque('mediasoup RtpCapabilities of the room router'),
       peers: Type.Array(PeerInfo),
       producers: Type.Array(ProducerInfo),
+      /**
+       * True when the grant's connection was already here (the socket dropped and came
+       * back within the grace period): the peer's media objects below live on.
+       */
+      resumed: Type.Optional(Type.Boolean()),
+      own: Type.Optional(
+        Type.Object({
+          transportIds: Type.Array(Type.String()),
+          producerIds: Type.Array(Type.String()),
+          consumerIds: Type.Array(Type.String()),
+        }),
+      ),
     }),
   },
   createTransport: {
@@ -163,6 +177,30 @@ export const SignalingNotifications = {
   producerPaused: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
   producerResumed: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
   consumerClosed: Type.Object({ consumerId: Type.String(), producerId: Type.String() }),
+  /**
+   * One of your producers was closed by the server: a moderator turned it off
+   * (`moderator`), or your permissions or role no longer allow it (`permission`, `role`),
+   * or the room's broadcaster limit was reached. Stop the local track.
+   */
+  producerClosedByServer: Type.Object({
+    producerId: Type.String(),
+    source: MediaSourceSchema,
+    reason: Type.String(),
+    by: Type.Optional(Type.String()),
+  }),
+  /** What you may do changed (a moderator allowed or forbade sharing, or changed your role). */
+  permissionsChanged: Type.Object({ role: Type.String(), permissions: GrantPermissionsSchema }),
+  /** Another peer's role changed. */
+  peerRoleChanged: Type.Object({ peerId: Type.String(), role: Type.String() }),
+  /**
+   * A moderator acted (the rooms service's moderation actions, e.g. `disable_audio`,
+   * `request_video`); `targetPeerId` is absent for the whole room. Sent to every peer.
+   */
+  moderation: Type.Object({
+    action: Type.String(),
+    targetPeerId: Type.Optional(Type.String()),
+    by: Type.String(),
+  }),
   /** A chat message from another peer (never echoed to its writer, who has the reply). */
   chatMessage: ChatMessage,
   /** The server ends this peer's session (grant expired, replaced, room closed); the socket closes next. */

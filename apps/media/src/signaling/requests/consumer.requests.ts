@@ -20,7 +20,7 @@ function findProducer(
 export const consumerRequests: Pick<JoinedHandlers, 'consume' | 'resumeConsumer'> = {
   async consume(context, { transportId, producerId, rtpCapabilities }) {
     const { peer, room } = context;
-    if (!peer.grant.perms.subscribe) throw MediaErrors.notAllowedToSubscribe({ role: peer.grant.role });
+    if (!peer.permissions.subscribe) throw MediaErrors.notAllowedToSubscribe({ role: peer.role });
     if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities as unknown as types.RtpCapabilities;
     const capabilities = peer.rtpCapabilities;
     const { owner, producer } = findProducer(room, producerId);

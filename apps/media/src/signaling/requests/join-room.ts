@@ -2,19 +2,34 @@ import type { types } from 'mediasoup';
 import type { SignalingPayloadOf, SignalingReplyOf } from '@confer/contracts';
 import { JoinGrantVerifier } from '../../grants/join-grant';
 import { NotificationSink, Peer } from '../../peers/peer';
+import { restrictByRole } from '../../peers/produce-policy';
+import type { Room } from '../../rooms/room';
 import { RoomRegistry } from '../../rooms/room-registry';
 import { asJson, JoinedContext } from './joined-handlers';
+
+/** Told of every peer seated here (the presence keeper, the media events). */
+export interface PeerAdmissionListener {
+  admitted(peer: Peer, room: Room): void;
+}
 
 /**
  * The first request of every connection: the join grant is verified (signature,
  * audience, expiry, this media server), the room is found or made, and the peer is
- * seated; an earlier connection with the same peer id is replaced.
+ * seated; an earlier connection with the same peer id is replaced. A grant for the
+ * connection this server already carries resumes that peer instead (the client's
+ * socket dropped and came back): its transports, producers and consumers live on.
  */
 export class JoinRoom {
+  readonly #listeners: PeerAdmissionListener[] = [];
+
   constructor(
     private readonly grants: JoinGrantVerifier,
     private readonly rooms: RoomRegistry,
   ) {}
+
+  onAdmitted(listener: PeerAdmissionListener): void {
+    this.#listeners.push(listener);
+  }
 
   async join(
     { grant: token, rtpCapabilities }: SignalingPayloadOf<'join'>,
@@ -22,25 +37,30 @@ export class JoinRoom {
   ): Promise<{ context: JoinedContext; reply: SignalingReplyOf<'join'> }> {
     const grant = await this.grants.verify(token);
     const room = await this.rooms.getOrCreate(RoomRegistry.keyOf(grant.org, grant.room));
-    const peer = new Peer(grant, notify);
+    const seated = room.peer(grant.peer);
+    let peer: Peer;
+    let resumed = false;
+    if (seated && !seated.closed && seated.grant.connection === grant.connection) {
+      peer = seated;
+      peer.attach(notify);
+      resumed = true;
+    } else {
+      peer = new Peer(grant, notify);
+      restrictByRole(peer);
+      room.admit(peer);
+      for (const listener of this.#listeners) listener.admitted(peer, room);
+    }
     if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities as unknown as types.RtpCapabilities;
-    room.admit(peer);
     const others = room.peers.filter((p) => p !== peer);
     return {
       context: { peer, room },
       reply: {
         protocolVersion: 1,
         peerId: peer.id,
-        role: grant.role,
-        permissions: {
-          publishAudio: grant.perms.publishAudio,
-          publishVideo: grant.perms.publishVideo,
-          shareScreen: grant.perms.shareScreen,
-          subscribe: grant.perms.subscribe,
-          ...(typeof grant.perms.chat === 'boolean' ? { chat: grant.perms.chat } : {}),
-        },
+        role: peer.role,
+        permissions: { ...peer.permissions },
         routerRtpCapabilities: asJson(room.router.rtpCapabilities),
-        peers: others.map((p) => ({ peerId: p.id, role: p.grant.role })),
+        peers: others.map((p) => ({ peerId: p.id, role: p.role })),
         producers: others.flatMap((p) =>
           p.producers.map((producer) => ({
             peerId: p.id,
@@ -48,8 +68,19 @@ export class JoinRoom {
             kind: producer.kind,
             source: producer.appData.source,
             paused: producer.paused,
+            ...(producer.appData.language ? { language: producer.appData.language } : {}),
           })),
         ),
+        ...(resumed
+          ? {
+              resumed: true,
+              own: {
+                transportIds: peer.transports.map((t) => t.id),
+                producerIds: peer.producers.map((p) => p.id),
+                consumerIds: peer.consumers.map((c) => c.id),
+              },
+            }
+          : {}),
       },
     };
   }

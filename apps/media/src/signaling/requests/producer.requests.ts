@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { MediaErrors } from '../../media.errors';
-import type { ProducerAppData } from '../../peers/peer';
+import type { Peer, ProducerAppData } from '../../peers/peer';
+import type { Room } from '../../rooms/room';
 import { refuseToProduce } from '../../peers/produce-policy';
 import type { JoinedContext, JoinedHandlers } from './joined-handlers';
 import { transportOf } from './transport.requests';
@@ -11,6 +12,17 @@ function producerOf({ peer }: JoinedContext, producerId: string) {
   return producer;
 }
 
+/**
+ * maxBroadcasters counts peers that send media: a peer already sending may add
+ * sources, a new one waits until someone stops.
+ */
+function refuseBeyondBroadcasterLimit(peer: Peer, room: Room): void {
+  const limit = peer.grant.maxBroadcasters;
+  if (limit === undefined || peer.sending) return;
+  const sending = room.peers.filter((p) => p.sending).length;
+  if (sending >= limit) throw MediaErrors.tooManyBroadcasters({ maxBroadcasters: limit });
+}
+
 /** Publishing, as far as the grant allows: a viewer produces nothing, others only the kinds granted. */
 export const producerRequests: Pick<
   JoinedHandlers,
@@ -18,19 +30,27 @@ export const producerRequests: Pick<
 > = {
   async produce(context, { transportId, kind, source, rtpParameters, paused }) {
     const { peer, room } = context;
-    const refusal = refuseToProduce(peer.grant.perms, kind, source);
+    const refusal = refuseToProduce(peer.permissions, kind, source);
     if (refusal)
-      throw MediaErrors.notAllowedToPublish({ role: peer.grant.role, kind, source }, { message: refusal });
+      throw MediaErrors.notAllowedToPublish({ role: peer.role, kind, source }, { message: refusal });
+    refuseBeyondBroadcasterLimit(peer, room);
     const transport = transportOf(context, transportId);
     if (transport.appData.direction !== 'send') {
       throw MediaErrors.transportNotFound({ transportId }, { message: 'Produce on a send transport' });
     }
-    const producer = await transport.produce<ProducerAppData>({
-      kind,
-      rtpParameters: rtpParameters as unknown as types.RtpParameters,
-      paused: paused ?? false,
-      appData: { peerId: peer.id, source },
-    });
+    // Counted as sending while mediasoup makes the producer, so two peers cannot both take the last place.
+    peer.pendingProduces++;
+    let producer: types.Producer<ProducerAppData>;
+    try {
+      producer = await transport.produce<ProducerAppData>({
+        kind,
+        rtpParameters: rtpParameters as unknown as types.RtpParameters,
+        paused: paused ?? false,
+        appData: { peerId: peer.id, source },
+      });
+    } finally {
+      peer.pendingProduces--;
+    }
     peer.addProducer(producer);
     producer.observer.once('close', () =>
       room.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer),

@@ -1,0 +1,203 @@
+import type { SignalingTestClient } from '../../support/media-signaling.client';
+import { MediaFixture, OPUS, startMediaFixture, VP8 } from './media-fixture';
+
+const SCREEN = { ...VP8, encodings: [{ ssrc: 33333333 }] };
+
+/** The rooms service decides (its HTTP API, its events on JetStream); the media service acts on the media. */
+describe("rooms' decisions carried out on the media", () => {
+  let m: MediaFixture;
+
+  beforeAll(async () => {
+    m = await startMediaFixture();
+  });
+  afterEach(() => m.closeClients());
+  afterAll(async () => {
+    await m?.close();
+  });
+
+  async function publish(c: SignalingTestClient, sources: Array<'microphone' | 'camera' | 'screen'>) {
+    const send = await c.request('createTransport', { direction: 'send' });
+    const ids: Record<string, string> = { transportId: send.transportId };
+    for (const source of sources) {
+      const { producerId } = await c.request('produce', {
+        transportId: send.transportId,
+        kind: source === 'microphone' ? 'audio' : 'video',
+        source,
+        rtpParameters: source === 'microphone' ? OPUS : source === 'camera' ? VP8 : SCREEN,
+      });
+      ids[source] = producerId;
+    }
+    return ids;
+  }
+
+  /** As a moderator's browser acts: by its own connection, no API token. */
+  const asModerator = (path: string, method: string, body: Record<string, unknown>) =>
+    fetch(`${m.f.rooms.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  const producerIdsOf = (roomId: string, peerId: string) =>
+    m.media.rooms
+      .find(`${m.f.org.orgId}/${roomId}`)
+      ?.peer(peerId)
+      ?.producers.map((p) => p.id)
+      .sort() ?? [];
+
+  it('closes a kicked peer at once and tells it why before the socket closes', async () => {
+    const ana = await m.joined('ana', 'mod-1');
+    const ben = await m.joined('ben', 'mod-1');
+    const own = await publish(ana.c, ['camera']);
+    const response = await m.f.api('/v1/rooms/mod-1/peers/ana', { method: 'DELETE' });
+    expect(response.status).toBe(204);
+    expect(await ana.c.next('sessionClosed')).toEqual({ reason: 'kicked' });
+    expect(await ana.c.closed).toEqual({ code: 4000, reason: 'kicked' });
+    expect(await ben.c.next('peerLeft')).toEqual({ peerId: 'ana', reason: 'kicked' });
+    expect(await ben.c.next('producerClosed')).toEqual({ peerId: 'ana', producerId: own.camera });
+    expect(m.media.rooms.find(`${m.f.org.orgId}/mod-1`)?.peer('ana')).toBeUndefined();
+  });
+
+  it("turns a peer's camera off on the server, one peer's or everyone's microphone, and tells them", async () => {
+    const mod = await m.joined('boss', 'mod-2', { role: 'moderator' });
+    const ana = await m.joined('ana', 'mod-2');
+    const ben = await m.joined('ben', 'mod-2');
+    const anaMedia = await publish(ana.c, ['microphone', 'camera']);
+    const benMedia = await publish(ben.c, ['microphone']);
+    const bossMedia = await publish(mod.c, ['microphone']);
+
+    const act = (path: string, action: string) =>
+      asModerator(path, 'POST', { action, connectionId: mod.join.connectionId });
+    expect((await act('/v1/rooms/mod-2/peers/ana/moderation', 'disable_video')).status).toBe(200);
+    expect(await ana.c.next('producerClosedByServer')).toEqual({
+      producerId: anaMedia.camera,
+      source: 'camera',
+      reason: 'moderator',
+      by: 'boss',
+    });
+    expect(await ben.c.next('moderation')).toEqual({
+      action: 'disable_video',
+      targetPeerId: 'ana',
+      by: 'boss',
+    });
+    expect(await ben.c.next('producerClosed')).toEqual({ peerId: 'ana', producerId: anaMedia.camera });
+    expect(producerIdsOf('mod-2', 'ana')).toEqual([anaMedia.microphone]);
+
+    expect((await act('/v1/rooms/mod-2/moderation', 'disable_all_audio')).status).toBe(200);
+    await ana.c.next('producerClosedByServer', (n) => n.producerId === anaMedia.microphone);
+    await ben.c.next('producerClosedByServer', (n) => n.producerId === benMedia.microphone);
+    expect(producerIdsOf('mod-2', 'ana')).toEqual([]);
+    expect(producerIdsOf('mod-2', 'ben')).toEqual([]);
+    // The moderator keeps its own microphone.
+    expect(producerIdsOf('mod-2', 'boss')).toEqual([bossMedia.microphone]);
+    // A one-off: the peer may turn its microphone on again.
+    const again = await ana.c.request('produce', {
+      transportId: anaMedia.transportId,
+      kind: 'audio',
+      source: 'microphone',
+      rtpParameters: { ...OPUS, encodings: [{ ssrc: 44444444 }] },
+    });
+    expect(again.producerId).toBeTruthy();
+  });
+
+  it('forbids screen sharing (closing the share) and allows it again', async () => {
+    const mod = await m.joined('boss', 'mod-3', { role: 'moderator' });
+    const ana = await m.joined('ana', 'mod-3');
+    const media = await publish(ana.c, ['camera', 'screen']);
+    const act = (action: string) =>
+      asModerator('/v1/rooms/mod-3/peers/ana/moderation', 'POST', {
+        action,
+        connectionId: mod.join.connectionId,
+      });
+    expect((await act('forbid_screen_share')).status).toBe(200);
+    expect(await ana.c.next('producerClosedByServer')).toMatchObject({
+      producerId: media.screen,
+      source: 'screen',
+      reason: 'permission',
+    });
+    expect(await ana.c.next('permissionsChanged')).toMatchObject({
+      role: 'participant',
+      permissions: { shareScreen: false, publishVideo: true },
+    });
+    expect(producerIdsOf('mod-3', 'ana')).toEqual([media.camera]);
+    const screenAgain = () =>
+      ana.c.request('produce', {
+        transportId: media.transportId,
+        kind: 'video',
+        source: 'screen',
+        rtpParameters: { ...SCREEN, encodings: [{ ssrc: 55555555 }] },
+      });
+    await expect(screenAgain()).rejects.toMatchObject({ error: { code: 'not_allowed_to_publish' } });
+
+    expect((await act('allow_screen_share')).status).toBe(200);
+    await ana.c.next('permissionsChanged', (n) => n.permissions.shareScreen === true);
+    await expect(screenAgain()).resolves.toHaveProperty('producerId');
+  });
+
+  it('stops what a new role may not publish, and lets a viewer made speaker publish', async () => {
+    const mod = await m.joined('boss', 'mod-4', { role: 'moderator' });
+    const ana = await m.joined('ana', 'mod-4');
+    const media = await publish(ana.c, ['microphone', 'camera']);
+    const setRole = (peerId: string, role: string) =>
+      asModerator(`/v1/rooms/mod-4/peers/${peerId}/role`, 'PUT', {
+        role,
+        connectionId: mod.join.connectionId,
+      });
+    expect((await setRole('ana', 'viewer')).status).toBe(200);
+    await ana.c.next('producerClosedByServer', (n) => n.producerId === media.microphone);
+    await ana.c.next('producerClosedByServer', (n) => n.producerId === media.camera);
+    expect(await ana.c.next('permissionsChanged')).toMatchObject({
+      role: 'viewer',
+      permissions: { publishAudio: false, publishVideo: false, shareScreen: false },
+    });
+    expect(await mod.c.next('peerRoleChanged')).toEqual({ peerId: 'ana', role: 'viewer' });
+    expect(producerIdsOf('mod-4', 'ana')).toEqual([]);
+    await expect(
+      ana.c.request('produce', {
+        transportId: media.transportId,
+        kind: 'audio',
+        source: 'microphone',
+        rtpParameters: OPUS,
+      }),
+    ).rejects.toMatchObject({ error: { code: 'not_allowed_to_publish' } });
+
+    expect((await setRole('ana', 'speaker')).status).toBe(200);
+    await ana.c.next('permissionsChanged', (n) => n.role === 'speaker');
+    await expect(
+      ana.c.request('produce', {
+        transportId: media.transportId,
+        kind: 'audio',
+        source: 'microphone',
+        rtpParameters: { ...OPUS, encodings: [{ ssrc: 66666666 }] },
+      }),
+    ).resolves.toHaveProperty('producerId');
+  });
+
+  it('counts peers that send media against the grant’s maxBroadcasters', async () => {
+    const grant = (peer: string) => m.platformSigned(m.claimsFor(peer, 'mod-5', { maxBroadcasters: 2 }));
+    const peers = await Promise.all(
+      ['p1', 'p2', 'p3'].map(async (peer) => {
+        const c = await m.client();
+        await c.request('join', { grant: await grant(peer) });
+        return c;
+      }),
+    );
+    const [p1, p2, p3] = peers;
+    const one = await publish(p1, ['microphone', 'camera']);
+    await publish(p2, ['microphone']);
+    const p3send = await p3.request('createTransport', { direction: 'send' });
+    const produce3 = () =>
+      p3.request('produce', {
+        transportId: p3send.transportId,
+        kind: 'audio',
+        source: 'microphone',
+        rtpParameters: { ...OPUS, encodings: [{ ssrc: 77777777 }] },
+      });
+    await expect(produce3()).rejects.toMatchObject({ error: { code: 'too_many_broadcasters' } });
+    // A sender adds a source freely; once it stops sending altogether, its place is free.
+    await p1.request('closeProducer', { producerId: one.microphone });
+    await expect(produce3()).rejects.toMatchObject({ error: { code: 'too_many_broadcasters' } });
+    await p1.request('closeProducer', { producerId: one.camera });
+    await expect(produce3()).resolves.toHaveProperty('producerId');
+  });
+});
