@@ -11,5 +11,8 @@ export * from './commands/define-command';
 export * from './commands/auth.commands';
 export * from './commands/signing.commands';
 export { commandCatalogue } from './commands/catalogue';
+export * from './announcements/define-announcement';
+export * from './announcements/media-node.announcements';
+export { announcementCatalogue } from './announcements/catalogue';
 export { renderAsyncApi } from './asyncapi/render-asyncapi';
 export * from './signaling';

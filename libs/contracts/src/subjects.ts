@@ -5,6 +5,7 @@
  *   confer.evt.<orgId>.<roomId>.<entity>.<action>.v<version>   durable call events
  *   confer.cmd.<service>.<command>                            request/reply commands
  *   confer.dlq.<consumer>                                     dead letters of one consumer
+ *   confer.sys.<service>.<topic>.v<version>                   announcements (core NATS, not kept)
  *
  * Subjects are only ever built here, from typed parts; a published subject is never renamed.
  */
@@ -75,4 +76,9 @@ export function commandSubject(service: string, command: string): string {
 
 export function deadLetterSubject(consumer: string): string {
   return `confer.dlq.${token('consumer', consumer)}`;
+}
+
+/** Announcements: state a service repeats every few seconds, for whoever listens now. */
+export function announcementSubject(service: string, topic: string, version: number): string {
+  return `confer.sys.${token('service', service)}.${token('topic', topic)}.v${version}`;
 }

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { Type } from '@sinclair/typebox';
 import { eventCatalogue } from '../events/catalogue';
 import { commandCatalogue } from '../commands/catalogue';
+import { announcementCatalogue } from '../announcements/catalogue';
 import { CommandErrorSchema } from '../commands/define-command';
 import { DEAD_LETTER_SUBJECTS } from '../subjects';
 
@@ -88,6 +89,26 @@ export function renderAsyncApi(): string {
       channel: { $ref: `#/channels/${name}` },
       summary: command.summary,
       reply: { channel: { $ref: `#/channels/${name}Reply` } },
+    };
+  }
+
+  for (const announcement of announcementCatalogue) {
+    const name = `${pascal(`${announcement.service}.${announcement.topic}`)}V${announcement.version}`;
+    messages[name] = {
+      name,
+      summary: announcement.summary,
+      contentType: 'application/json',
+      payload: plain(announcement.schema),
+    };
+    channels[name] = {
+      address: announcement.subject,
+      description: `Announcement (core NATS, every listener, nothing kept). ${announcement.summary}`,
+      messages: { [name]: { $ref: `#/components/messages/${name}` } },
+    };
+    operations[`receive${name}`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${name}` },
+      summary: `Listen to ${announcement.service} ${announcement.topic} announcements`,
     };
   }
 
