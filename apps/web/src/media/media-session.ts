@@ -45,6 +45,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   #sendTransport?: types.Transport;
   #recvTransport?: types.Transport;
   #ended = false;
+  /** Producers announced before the receive transport existed wait for it here. */
+  #recvReady: Promise<void>;
+  #markRecvReady: () => void = () => undefined;
+  readonly #consumed = new Set<string>();
 
   private constructor(
     readonly admitted: Admitted,
@@ -52,6 +56,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     private readonly device: Device,
   ) {
     super();
+    this.#recvReady = new Promise((resolve) => (this.#markRecvReady = resolve));
   }
 
   static async connect(admitted: Admitted, pageOrigin: string): Promise<MediaSession> {
@@ -80,6 +85,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     if (this.canPublish) this.#sendTransport = await this.#createTransport('send');
     if (reply.permissions.subscribe) {
       this.#recvTransport = await this.#createTransport('recv');
+      this.#markRecvReady();
       for (const peer of reply.peers) this.emit('peerJoined', peer.peerId, peer.role);
       await Promise.all(reply.producers.map((p) => this.#consume(p.producerId)));
     }
@@ -195,7 +201,11 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   }
 
   async #consume(producerId: string): Promise<void> {
-    if (!this.#recvTransport) return;
+    // A producer may be announced while we are still setting up (between join and the
+    // receive transport): wait for the transport rather than miss it.
+    await this.#recvReady;
+    if (!this.#recvTransport || this.#consumed.has(producerId) || this.#ended) return;
+    this.#consumed.add(producerId);
     const reply = await this.signaling.request('consume', {
       transportId: this.#recvTransport.id,
       producerId,
