@@ -4,6 +4,7 @@ export * from './envelope';
 export * from './events/define-event';
 export * from './events/auth.events';
 export * from './events/room.events';
+export * from './events/media.events';
 export * from './events/stats.events';
 export * from './events/webhook.events';
 export { eventCatalogue } from './events/catalogue';

@@ -1,5 +1,6 @@
 import { EventContract } from './define-event';
 import * as auth from './auth.events';
+import * as media from './media.events';
 import * as room from './room.events';
 import * as stats from './stats.events';
 import * as webhook from './webhook.events';
@@ -14,6 +15,7 @@ const contractsOf = (module: Record<string, unknown>): EventContract[] =>
 export const eventCatalogue: readonly EventContract[] = [
   ...contractsOf(auth),
   ...contractsOf(room),
+  ...contractsOf(media),
   ...contractsOf(stats),
   ...contractsOf(webhook),
 ];
