@@ -7,6 +7,7 @@ import {
   OptionalFactoryDependency,
   Provider,
 } from '@nestjs/common';
+import { Announcements } from './announcements';
 import { BusHealth } from './bus-health';
 import { BusShutdown } from './bus-shutdown';
 import { BusModuleOptions, resolveBusOptions } from './bus.options';
@@ -33,6 +34,7 @@ const services: Provider[] = [
   CommandServer,
   BusHealth,
   BusShutdown,
+  Announcements,
 ];
 
 const exported = [
@@ -44,6 +46,7 @@ const exported = [
   CommandClient,
   CommandServer,
   BusHealth,
+  Announcements,
 ];
 
 /**

@@ -35,3 +35,5 @@ export type { CommandRequestOptions } from './command-client';
 export { CommandServer } from './command-server';
 export type { CommandContext, CommandHandler, CommandRegistration } from './command-server';
 export { INVALID_REQUEST, INTERNAL } from './command-result';
+export { Announcements } from './announcements';
+export type { AnnouncementHandle } from './announcements';
