@@ -10,6 +10,7 @@ for (const bench of [
   'join-decision.bench.mjs',
   'webhooks-delivery.bench.mjs',
   'stats-service.bench.mjs',
+  'media-placement.bench.mjs',
 ]) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
 }
