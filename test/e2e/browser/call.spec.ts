@@ -58,4 +58,63 @@ describe('the web client in Chromium, against real auth, rooms and media service
     expect(await ana.textContent('.tile.local .name')).toBe('Ana');
     expect((await phaseOf(ben)).phase).toBe('in-call');
   });
+
+  it('ends the first page when the same peer id joins again elsewhere, and says so', async () => {
+    const token = await room.mint('dup', 'dup-1');
+    const first = await browser.open(room.url('dup-1', { token, nameScreenDisabled: true }));
+    await eventually(
+      () => phaseOf(first),
+      (p) => p.phase === 'in-call',
+      { what: 'first page in the call' },
+    );
+    const second = await browser.open(room.url('dup-1', { token, nameScreenDisabled: true }));
+    await eventually(
+      () => phaseOf(second),
+      (p) => p.phase === 'in-call',
+      { what: 'second page in the call' },
+    );
+    const ended = await eventually(
+      () => phaseOf(first),
+      (p) => p.phase === 'ended',
+      { what: 'first page ended' },
+    );
+    expect(ended.reason).toBe('replaced');
+    expect(ended.status).toBe('Someone joined into the room with your ID');
+    expect((await phaseOf(second)).phase).toBe('in-call');
+  });
+
+  it('lets a webinar viewer watch and hear the speaker, but not publish', async () => {
+    const speaker = await browser.open(
+      room.url(
+        'web-1',
+        { token: await room.mint('spk', 'web-1'), itisparticipant: true, nameScreenDisabled: true },
+        'webinar',
+      ),
+    );
+    const viewer = await browser.open(
+      room.url('web-1', { token: await room.mint('vie', 'web-1'), nameScreenDisabled: true }, 'webinar'),
+    );
+    const seen = await eventually(
+      () => reception(viewer),
+      (r) => r.audio > 0 && r.video > 0 && r.videos.some((v) => v.peerId === 'spk' && v.width > 0),
+      { what: "the speaker's media on the viewer's page" },
+    );
+    expect(seen.videos.map((v) => v.peerId)).toEqual(['spk']);
+    // No tile, no devices, no sending controls; asking to publish is refused.
+    expect(await viewer.locator('.tile.local').count()).toBe(0);
+    expect(
+      await viewer.locator('[data-control=mic], [data-control=camera], [data-control=share]').count(),
+    ).toBe(0);
+    expect(await viewer.evaluate('window.conferCall.admitted.role')).toBe('viewer');
+    expect(await viewer.evaluate("window.conferCall.enable('camera')")).toBe(false);
+    expect(await publishing(viewer, 'camera')).toBe(false);
+    // The speaker sees no tile for the viewer and receives nothing from it.
+    await eventually(
+      () => reception(speaker),
+      (r) => r.audio === 0 && r.video === 0,
+      { what: 'speaker idle' },
+    );
+    expect(await speaker.locator('.tile[data-peer-id=vie]').count()).toBe(0);
+    expect(await publishing(speaker, 'camera')).toBe(true);
+  });
 });

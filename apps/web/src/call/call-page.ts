@@ -26,6 +26,7 @@ const ENDINGS: Record<string, MessageKey> = {
   kicked: 'kicked',
   removed: 'kicked',
   timed_out: 'timedOut',
+  resumed: 'replaced',
   'room closed': 'roomClosed',
   room_closed: 'roomClosed',
   left: 'left',
@@ -54,7 +55,6 @@ export class CallPage extends Emitter<CallEvents> {
   readonly names = new Map<string, string>();
   readonly chatLines: ChatLine[] = [];
   handRaised = false;
-  #heartbeat?: ReturnType<typeof setTimeout>;
   #joinedAt = 0;
   /** Join to first remote video frame, for the bench and diagnostics. */
   firstRemoteFrameMs: number | null = null;
@@ -107,7 +107,8 @@ export class CallPage extends Emitter<CallEvents> {
     }
     this.admitted = admitted;
     if (admitted.displayName) this.displayName = admitted.displayName;
-    this.#beat();
+    // The media service sends the rooms service our heartbeats while we are connected to it
+    // (docs/signaling.md), and tells us why when we are gone: the page sends none itself.
     try {
       this.session = await MediaSession.connect(admitted, this.pageOrigin);
     } catch (error) {
@@ -152,25 +153,6 @@ export class CallPage extends Emitter<CallEvents> {
     }
   }
 
-  /** Presence: a missed beat means we are gone; the service says why (replaced, removed, …). */
-  #beat(): void {
-    const admitted = this.admitted;
-    if (!admitted) return;
-    this.#heartbeat = setTimeout(async () => {
-      if (this.phase === 'ended') return;
-      try {
-        await this.api.heartbeat(admitted);
-      } catch (error) {
-        if (error instanceof ApiRefusal && error.status === 404) {
-          const reason = String(error.details?.reason ?? 'timed_out');
-          return this.#finish(reason, error.message);
-        }
-        // A network hiccup: try again at the next beat.
-      }
-      this.#beat();
-    }, admitted.heartbeat.intervalSeconds * 1000);
-  }
-
   #wire(session: MediaSession): void {
     session.on('peerJoined', (peerId) => {
       this.emit('bridge', 'newPeer', { peerId, displayName: this.nameOf(peerId) });
@@ -186,10 +168,22 @@ export class CallPage extends Emitter<CallEvents> {
       this.emit('media');
     });
     session.on('trackRemoved', () => this.emit('media'));
-    session.on('producerClosedByServer', (source) => {
+    session.on('producerClosedByServer', (source, reason) => {
       this.emit('bridge', SOURCE_EVENTS[source].off, this.#me());
-      this.emit('notice', this.t.t(source === 'microphone' ? 'micOffByModerator' : 'cameraOffByModerator'));
+      if (reason === 'moderator')
+        this.emit('notice', this.t.t(source === 'microphone' ? 'micOffByModerator' : 'cameraOffByModerator'));
       this.emit('media');
+    });
+    session.on('permissionsChanged', () => this.emit('media'));
+    session.on('peerRoleChanged', () => this.emit('peers'));
+    session.on('moderation', (action, target) => {
+      // A moderator asks us to turn something on: say so; the person decides.
+      if (target === this.admitted?.peerId && action.startsWith('request_'))
+        this.emit('notice', this.t.t('moderatorAsks'));
+      if (target === this.admitted?.peerId && action === 'lower_hand') {
+        this.handRaised = false;
+        this.emit('media');
+      }
     });
     session.on('chat', (line) => {
       this.chatLines.push(line);
@@ -325,7 +319,6 @@ export class CallPage extends Emitter<CallEvents> {
 
   #finish(reason: string, message?: string): void {
     if (this.phase === 'ended') return;
-    clearTimeout(this.#heartbeat);
     const key = ENDINGS[reason];
     this.#setPhase('ended', { reason, message: key ? this.t.t(key) : (message ?? reason) });
     this.emit('bridge', reason === 'left' ? 'connectionClosed' : 'disconnected', { reason });

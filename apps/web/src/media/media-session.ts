@@ -26,8 +26,13 @@ type MediaSessionEvents = {
   trackAdded: [RemoteTrack];
   trackRemoved: [RemoteTrack];
   trackPaused: [RemoteTrack, paused: boolean];
-  /** One of our own producers was closed by the server (a moderator turned it off). */
-  producerClosedByServer: [source: MediaSource];
+  /** One of our own producers was closed by the server (a moderator, our permissions or role). */
+  producerClosedByServer: [source: MediaSource, reason: string];
+  /** What we may publish changed (sharing allowed or forbidden, a new role). */
+  permissionsChanged: [role: string, permissions: Record<string, boolean>];
+  peerRoleChanged: [peerId: string, role: string];
+  /** A moderator acted on someone (or everyone, without a target). */
+  moderation: [action: string, targetPeerId: string | undefined, by: string];
   chat: [ChatLine];
   /** The server ends the session (replaced, removed, room closed), or the socket closed. */
   ended: [reason: string, code: number];
@@ -254,8 +259,24 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       case 'producerAdded':
         this.#consume(d.producerId).catch((error) => console.warn('cannot consume', d.producerId, error));
         break;
+      case 'producerClosedByServer':
+        this.#ownProducerClosed(d.producerId, d.reason);
+        break;
+      case 'permissionsChanged': {
+        const changed = data as unknown as { role: string; permissions: Record<string, boolean> };
+        Object.assign(this.admitted.permissions, changed.permissions);
+        this.admitted.role = changed.role;
+        this.emit('permissionsChanged', changed.role, changed.permissions);
+        break;
+      }
+      case 'peerRoleChanged':
+        this.peers.set(d.peerId, { role: d.role });
+        this.emit('peerRoleChanged', d.peerId, d.role);
+        break;
+      case 'moderation':
+        this.emit('moderation', d.action, d.targetPeerId, d.by);
+        break;
       case 'producerClosed':
-        if (d.peerId === this.admitted.peerId) this.#ownProducerClosed(d.producerId);
         for (const [id, remote] of this.#consumers)
           if (remote.producerId === d.producerId) this.#dropConsumer(id);
         break;
@@ -278,13 +299,13 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   }
 
   /** The server closed one of ours (a moderator's "camera off"): stop the device as well. */
-  #ownProducerClosed(producerId: string): void {
+  #ownProducerClosed(producerId: string, reason: string): void {
     for (const [source, producer] of this.#producers)
       if (producer.id === producerId) {
         this.#producers.delete(source);
         producer.close();
         producer.track?.stop();
-        this.emit('producerClosedByServer', source);
+        this.emit('producerClosedByServer', source, reason);
       }
   }
 }

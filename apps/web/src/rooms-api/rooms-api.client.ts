@@ -91,10 +91,6 @@ export class RoomsApiClient {
     return this.#call('GET', `${waiting.poll}?ticket=${encodeURIComponent(ticket)}`);
   }
 
-  heartbeat(admitted: Admitted): Promise<{ present: true }> {
-    return this.#call('POST', admitted.heartbeat.path, { connectionId: admitted.connectionId });
-  }
-
   leave(admitted: Admitted): Promise<void> {
     return this.#call('POST', this.#peer(admitted.peerId, 'leave'), { connectionId: admitted.connectionId });
   }

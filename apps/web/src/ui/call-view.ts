@@ -107,7 +107,9 @@ export class CallView {
         this.tiles.setTrack(me, source, call.localTrack(source));
     this.tiles.setHand(me, call.handRaised);
     const remote = session.remoteTracks();
-    for (const peerId of new Set([...session.peers.keys(), ...remote.map((r) => r.peerId)])) {
+    // Webinar viewers watch without a tile, unless they send something (a new role).
+    const shown = [...session.peers].filter(([, peer]) => peer.role !== 'viewer').map(([id]) => id);
+    for (const peerId of new Set([...shown, ...remote.map((r) => r.peerId)])) {
       if (!this.tiles.has(peerId)) this.tiles.ensure(peerId, call.nameOf(peerId));
       for (const source of ['camera', 'screen', 'microphone', 'screenAudio'] as const)
         this.tiles.setTrack(
@@ -117,7 +119,11 @@ export class CallView {
         );
     }
     for (const tile of this.tiles.element.querySelectorAll<HTMLElement>('.tile:not(.local)'))
-      if (!session.peers.has(tile.dataset.peerId!)) this.tiles.remove(tile.dataset.peerId!);
+      if (
+        !session.peers.has(tile.dataset.peerId!) ||
+        (!shown.includes(tile.dataset.peerId!) && !remote.some((r) => r.peerId === tile.dataset.peerId))
+      )
+        this.tiles.remove(tile.dataset.peerId!);
   }
 
   notify(text: string): void {

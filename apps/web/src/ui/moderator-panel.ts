@@ -11,6 +11,7 @@ export class ModeratorPanel {
   readonly element = h('aside', { class: 'panel moderator', 'data-testid': 'moderator-panel', hidden: true });
   #timer?: ReturnType<typeof setInterval>;
   #waitingRoomOn = false;
+  #rendered = '';
 
   constructor(private readonly call: CallPage) {
     call.on('phase', (phase) => {
@@ -39,6 +40,10 @@ export class ModeratorPanel {
         this.call.api.moderatedPeers(actor),
       ]);
       for (const peer of peers) if (peer.displayName) this.call.names.set(peer.peerId, peer.displayName);
+      // Re-render only on change, so a button is not replaced under the pointer.
+      const snapshot = JSON.stringify([waiting, peers, this.#waitingRoomOn, this.call.t.locale]);
+      if (snapshot === this.#rendered) return;
+      this.#rendered = snapshot;
       this.#render(
         waiting.filter((w) => w.status === 'pending'),
         peers.filter((p) => p.peerId !== actor.peerId),

@@ -33,11 +33,12 @@ export async function startBrowserRoom(roomsOverrides: Record<string, string> = 
   const baseUrl = `http://127.0.0.1:${gatewayPort}`;
   const fixture = await startRoomsFixture({
     MEDIA_SERVERS: JSON.stringify([{ id: 'serv0', region: 'local', url: baseUrl }]),
-    // Presence notices a removal or replacement within about a second.
-    PEER_HEARTBEAT_TIMEOUT_SECONDS: '3',
     ...roomsOverrides,
   });
-  const media = await startMediaService(fixture.auth);
+  const media = await startMediaService(fixture.auth, {
+    ROOMS_URL: fixture.rooms.baseUrl,
+    NATS_URL: fixture.auth.natsUrl,
+  });
 
   const table = JSON.parse(readFileSync(join(ROOT, 'deploy', 'routes.json'), 'utf8')) as RouteTable;
   const running: Record<string, string> = {

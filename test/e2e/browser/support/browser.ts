@@ -88,6 +88,7 @@ export interface Reception {
   videos: Array<{ peerId: string; width: number; height: number }>;
   /** peerId:source:readyState of each consumer, for failure messages. */
   tracks: string[];
+  phase: string;
 }
 
 export async function reception(page: Page): Promise<Reception> {
@@ -98,7 +99,8 @@ export async function reception(page: Page): Promise<Reception> {
       peerId: v.dataset.peerId, width: v.videoWidth, height: v.videoHeight,
     }));
     const tracks = call && call.session ? call.session.remoteTracks().map((r) => r.peerId + ':' + r.source + ':' + r.track.readyState + (r.track.muted ? ':muted' : '')) : [];
-    return { ...bytes, videos, tracks };
+    const root = document.getElementById('app');
+    return { ...bytes, videos, tracks, phase: root.dataset.phase };
   })()`)) as Reception;
 }
 
