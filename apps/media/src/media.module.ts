@@ -8,13 +8,14 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { types } from 'mediasoup';
-import { BusModule, EventConsumer } from '@confer/bus';
+import { BusModule, EventConsumer, EventPublisherPort } from '@confer/bus';
 import { HttpLifecycleModule } from '@confer/http';
 import { ReadinessRegistry, TelemetryModule } from '@confer/telemetry';
 import { issuerOf, MEDIA_CONFIG, MediaConfig, workerBinOf } from './config/media.config';
 import { chatRequests } from './chat/send-chat-message.request';
 import { JoinGrantVerifier } from './grants/join-grant';
 import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.verifier';
+import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { RoomsPresence } from './presence/rooms-presence.port';
@@ -138,7 +139,11 @@ export class MediaModule {
           provide: RoomRegistry,
           inject: [WorkerPool],
           useFactory: (workers: WorkerPool) =>
-            new RoomRegistry(workers, (key, worker) => Room.create(key, worker)),
+            new RoomRegistry(workers, (key, worker) =>
+              Room.create(key, worker, {
+                activeSpeakerMinIntervalMs: config.MEDIA_ACTIVE_SPEAKER_MIN_INTERVAL_MS,
+              }),
+            ),
         },
         {
           provide: JoinGrantVerifier,
@@ -151,12 +156,24 @@ export class MediaModule {
         },
         {
           provide: JoinRoom,
-          inject: [JoinGrantVerifier, RoomRegistry, PresenceKeeper],
-          useFactory: (grants: JoinGrantVerifier, rooms: RoomRegistry, presence: PresenceKeeper) => {
+          inject: [JoinGrantVerifier, RoomRegistry, PresenceKeeper, MediaEventsPublisher],
+          useFactory: (
+            grants: JoinGrantVerifier,
+            rooms: RoomRegistry,
+            presence: PresenceKeeper,
+            mediaEvents: MediaEventsPublisher,
+          ) => {
             const joinRoom = new JoinRoom(grants, rooms);
             joinRoom.onAdmitted(presence);
+            joinRoom.onAdmitted(mediaEvents);
             return joinRoom;
           },
+        },
+        {
+          provide: MediaEventsPublisher,
+          inject: [EventPublisherPort],
+          useFactory: (publisher: EventPublisherPort) =>
+            new MediaEventsPublisher(publisher, config.MEDIA_SERVER_ID),
         },
         {
           provide: RoomsEventsConsumer,

@@ -35,6 +35,8 @@ export const MediaConfigSchema = Type.Object({
   MEDIA_PRESENCE_HEARTBEAT_SECONDS: Type.Number({ default: 10, exclusiveMinimum: 0 }),
   /** A peer whose signaling socket dropped stays (media flowing) this long for a reconnect to resume it. */
   MEDIA_RECONNECT_GRACE_SECONDS: Type.Number({ default: 10, minimum: 0 }),
+  /** At most one active-speaker change per room in this many ms (notifications and events). */
+  MEDIA_ACTIVE_SPEAKER_MIN_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
   /** Durable JetStream consumer of rooms' events (peer left, moderation); one per media server. */
   MEDIA_EVENTS_CONSUMER: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$' })),
   /** Public base URL: must equal the auth service's (the issuer of join grants). */

@@ -15,6 +15,8 @@ export function closeProducers(
   let closed = 0;
   for (const producer of peer.producers) {
     if (!sources.includes(producer.appData.source)) continue;
+    producer.appData.endReason = reason;
+    if (by) producer.appData.endedBy = by;
     producer.close();
     closed++;
     peer.notify('producerClosedByServer', {

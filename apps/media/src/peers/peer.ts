@@ -15,6 +15,9 @@ export interface ProducerAppData extends types.AppData {
   source: MediaSource;
   /** An interpreter's audio: the language channel it speaks on. */
   language?: string;
+  /** Set by the server before it closes the producer: why (`moderator`, `permission`, `role`), and who. */
+  endReason?: string;
+  endedBy?: string;
 }
 export interface TransportAppData extends types.AppData {
   direction: 'send' | 'recv';
@@ -45,6 +48,7 @@ export class Peer extends EventEmitter<{
   close: [reason: PeerCloseReason];
   handover: [previous: NotificationSink];
   changed: [];
+  producer: [producer: types.Producer<ProducerAppData>];
 }> {
   readonly id: string;
   readonly grant: JoinGrant;
@@ -152,6 +156,7 @@ export class Peer extends EventEmitter<{
       this.emit('changed');
     });
     this.emit('changed');
+    this.emit('producer', producer);
   }
 
   producer(id: string): types.Producer<ProducerAppData> | undefined {

@@ -3,30 +3,65 @@ import type { types } from 'mediasoup';
 import type { SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
 import type { Peer } from '../peers/peer';
 import { MEDIA_CODECS } from './media-codecs';
+import { SpeakerRate } from './speaker-rate';
+
+export interface ActiveSpeaker {
+  peerId: string;
+  producerId: string;
+}
+
+export interface RoomOptions {
+  /** At most one active-speaker change per this many ms (default 1000). */
+  activeSpeakerMinIntervalMs?: number;
+}
 
 /**
  * A live room on this server: one router on one worker, and the peers joined to it.
  * Made by `Room.create()`; closes once (its router closing, or the last peer leaving)
  * and then emits `close`.
  */
-export class Room extends EventEmitter<{ close: [] }> {
+export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: ActiveSpeaker] }> {
   readonly key: string;
   readonly #router: types.Router;
+  readonly #speakers: types.ActiveSpeakerObserver;
+  readonly #speakerRate: SpeakerRate<ActiveSpeaker>;
   readonly #peers = new Map<string, Peer>();
   #closed = false;
 
-  private constructor(key: string, router: types.Router) {
+  private constructor(
+    key: string,
+    router: types.Router,
+    speakers: types.ActiveSpeakerObserver,
+    options: RoomOptions,
+  ) {
     super();
     this.key = key;
     this.#router = router;
+    this.#speakers = speakers;
+    this.#speakerRate = new SpeakerRate(options.activeSpeakerMinIntervalMs ?? 1000, (speaker) => {
+      this.broadcast('activeSpeaker', speaker);
+      this.emit('activeSpeaker', speaker);
+    });
+    speakers.on('dominantspeaker', ({ producer }) => {
+      const peerId = (producer.appData as { peerId?: string }).peerId;
+      if (peerId && !this.#closed) this.#speakerRate.offer({ peerId, producerId: producer.id });
+    });
   }
 
-  static async create(key: string, worker: types.Worker): Promise<Room> {
+  static async create(key: string, worker: types.Worker, options: RoomOptions = {}): Promise<Room> {
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { room: key } });
-    const room = new Room(key, router);
+    // Dominant speaker by audio level (RFC 6464 header extension), over a few hundred ms.
+    const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
+    const room = new Room(key, router, speakers, options);
     // The worker died or the router was closed under us: the room is gone.
     router.observer.once('close', () => room.close());
     return room;
+  }
+
+  /** A microphone joins the dominant-speaker contest (mediasoup drops it when it closes). */
+  async observeSpeaker(producer: types.Producer): Promise<void> {
+    if (this.#closed || producer.closed) return;
+    await this.#speakers.addProducer({ producerId: producer.id });
   }
 
   get router(): types.Router {
@@ -84,6 +119,7 @@ export class Room extends EventEmitter<{ close: [] }> {
       peer.close('room closed');
     }
     this.#peers.clear();
+    this.#speakerRate.close();
     this.#router.close();
     this.emit('close');
   }

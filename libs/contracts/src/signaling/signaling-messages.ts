@@ -201,6 +201,12 @@ export const SignalingNotifications = {
     targetPeerId: Type.Optional(Type.String()),
     by: Type.String(),
   }),
+  /** Another peer started sharing its screen (its `producerAdded` with source `screen` comes too). */
+  screenShareStarted: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
+  /** A screen share ended; `reason` as in track.unpublished (`closed`, `moderator`, `permission`, `role`, `peer_left`). */
+  screenShareStopped: Type.Object({ peerId: Type.String(), producerId: Type.String(), reason: Type.String() }),
+  /** The room's dominant speaker changed (at most about once a second). */
+  activeSpeaker: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
   /** A chat message from another peer (never echoed to its writer, who has the reply). */
   chatMessage: ChatMessage,
   /** The server ends this peer's session (grant expired, replaced, room closed); the socket closes next. */

@@ -52,6 +52,7 @@ export const producerRequests: Pick<
       peer.pendingProduces--;
     }
     peer.addProducer(producer);
+    if (source === 'microphone') await room.observeSpeaker(producer);
     producer.observer.once('close', () =>
       room.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer),
     );
