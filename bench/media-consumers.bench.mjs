@@ -1,0 +1,349 @@
+// Video consumers per mediasoup worker core (issue #6). Target: at least 500 video
+// consumers per worker core at a realistic bitrate with packet loss under 1%.
+//
+// One mediasoup worker (the binary the media service runs) and one router with the media
+// service's codecs. Synthetic publishers (ffmpeg: VP8 720p30 at BENCH_BITRATE plus an
+// opus tone) send plain RTP into PlainTransport producers (comedia). Consumers are added
+// in steps, each on its own PlainTransport (SRTP-encrypted, like a WebRTC transport, unless
+// BENCH_SRTP=0) sending to a receiver process that counts packets per SSRC and the
+// sequence numbers that never arrived. At each step, over BENCH_STEP_SECONDS: the worker's
+// CPU time (getResourceUsage, user + system) over wall time, the receivers' loss and the
+// bitrate delivered. The ramp stops at the first step whose loss exceeds 1% or whose worker
+// CPU reaches BENCH_MAX_CPU of one core.
+//
+// consumersPerCore = consumers / workerCpu at the last step with loss < 1% (workerCpu in
+// cores, so 300 consumers at 0.5 core is 600 per core).
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startSyntheticPublisher, syntheticClip, assertFfmpeg } from './support/synthetic-publisher.mjs';
+import { startRtpReceiver } from './support/rtp-receiver.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+const STEPS = (process.env.BENCH_STEPS ?? '100,200,300,400,500,600,800,1000,1200').split(',').map(Number);
+const BITRATE = parseBitrate(process.env.BENCH_BITRATE ?? '800k');
+const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 1);
+const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const MAX_LOSS = Number(process.env.BENCH_MAX_LOSS ?? 0.01);
+const MAX_CPU = Number(process.env.BENCH_MAX_CPU ?? 0.95);
+const SRTP = process.env.BENCH_SRTP !== '0';
+const CONSUME_AUDIO = process.env.BENCH_AUDIO === '1';
+const SOURCE = process.env.BENCH_SOURCE ?? 'loop';
+const RECEIVER_SOCKETS = Number(process.env.BENCH_RECEIVER_SOCKETS ?? 16);
+const RTC_MIN_PORT = Number(process.env.BENCH_RTC_MIN_PORT ?? 50000);
+const RTC_MAX_PORT = Number(process.env.BENCH_RTC_MAX_PORT ?? 59999);
+const LOSS_BASIS = process.env.BENCH_LOSS_BASIS ?? 'end-to-end';
+const SRTP_SUITE = 'AES_CM_128_HMAC_SHA1_80';
+if (!['end-to-end', 'forwarding'].includes(LOSS_BASIS))
+  throw new Error('BENCH_LOSS_BASIS: end-to-end or forwarding');
+
+function parseBitrate(text) {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
+  if (!m) throw new Error(`BENCH_BITRATE: not a bitrate: ${text}`);
+  return Math.round(Number(m[1]) * ({ k: 1e3, m: 1e6 }[m[2].toLowerCase()] ?? 1));
+}
+
+/** The worker binary the media service runs: $MEDIASOUP_WORKER_BIN, the local .env, or the cached build. */
+function workerBin() {
+  if (process.env.MEDIASOUP_WORKER_BIN) return process.env.MEDIASOUP_WORKER_BIN;
+  try {
+    const line = readFileSync(join(root, '.env'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('MEDIASOUP_WORKER_BIN='));
+    if (line) return line.slice('MEDIASOUP_WORKER_BIN='.length).trim();
+  } catch {
+    // no .env yet: fall through to the build script, which prints the cached binary.
+  }
+  return execFileSync('bash', [join(root, 'scripts/build-mediasoup-worker.sh')], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+}
+
+// Copied from apps/media/src/rooms/media-codecs.ts (MEDIA_CODECS), which every room's
+// router is created with; copied rather than imported so that the bench runs without a
+// build of the media service. Keep the two in step.
+const MEDIA_CODECS = [
+  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
+  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
+  {
+    kind: 'video',
+    mimeType: 'video/VP9',
+    clockRate: 90000,
+    parameters: { 'profile-id': 2, 'x-google-start-bitrate': 1000 },
+  },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    parameters: {
+      'packetization-mode': 1,
+      'profile-level-id': '4d0032',
+      'level-asymmetry-allowed': 1,
+      'x-google-start-bitrate': 1000,
+    },
+  },
+  {
+    kind: 'video',
+    mimeType: 'video/H264',
+    clockRate: 90000,
+    parameters: {
+      'packetization-mode': 1,
+      'profile-level-id': '42e01f',
+      'level-asymmetry-allowed': 1,
+      'x-google-start-bitrate': 1000,
+    },
+  },
+];
+
+const log = (message) => process.stderr.write(`[media-consumers] ${message}\n`);
+const round = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+assertFfmpeg();
+process.env.MEDIASOUP_WORKER_BIN = workerBin();
+const mediasoup = await import('mediasoup');
+const worker = await mediasoup.createWorker({
+  logLevel: 'warn',
+  rtcMinPort: RTC_MIN_PORT,
+  rtcMaxPort: RTC_MAX_PORT,
+});
+worker.on('died', (error) => {
+  log(`the worker died: ${error}`);
+  process.exit(1);
+});
+const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+const receiver = await startRtpReceiver({ sockets: RECEIVER_SOCKETS, recvBufferBytes: 4 << 20 });
+
+// Encode the clip before anything is measured (the first run takes a few seconds).
+if (SOURCE === 'loop') syntheticClip({ videoBitrate: BITRATE });
+
+/** One synthetic peer sending video and audio into two comedia PlainTransports. */
+async function startPublisher() {
+  const listenIp = { ip: '127.0.0.1' };
+  // ffmpeg sends RTCP from a socket of its own: comedia learns each from its first packet.
+  const videoTransport = await router.createPlainTransport({ listenIp, rtcpMux: false, comedia: true });
+  const audioTransport = await router.createPlainTransport({ listenIp, rtcpMux: false, comedia: true });
+  const ffmpeg = await startSyntheticPublisher({
+    source: SOURCE,
+    videoBitrate: BITRATE,
+    video: { port: videoTransport.tuple.localPort, rtcpPort: videoTransport.rtcpTuple.localPort },
+    audio: { port: audioTransport.tuple.localPort, rtcpPort: audioTransport.rtcpTuple.localPort },
+  });
+  const video = await videoTransport.produce({ kind: 'video', rtpParameters: ffmpeg.video.rtpParameters });
+  const audio = await audioTransport.produce({ kind: 'audio', rtpParameters: ffmpeg.audio.rtpParameters });
+  return { ffmpeg, video, audio };
+}
+
+const publishers = [];
+for (let i = 0; i < PUBLISHERS; i++) publishers.push(await startPublisher());
+
+/** ssrc of every consumer sending to the receiver, video and audio apart. */
+const videoSsrcs = new Set();
+const audioSsrcs = new Set();
+let consumerCount = 0;
+
+async function consumeOnNewTransport(producer, port) {
+  const transport = await router.createPlainTransport({
+    listenIp: { ip: '127.0.0.1' },
+    rtcpMux: true,
+    comedia: false,
+    enableSrtp: SRTP,
+    srtpCryptoSuite: SRTP_SUITE,
+  });
+  await transport.connect({
+    ip: receiver.host,
+    port,
+    // The receiver never sends, so its key only has to be well formed.
+    ...(SRTP
+      ? { srtpParameters: { cryptoSuite: SRTP_SUITE, keyBase64: randomBytes(30).toString('base64') } }
+      : {}),
+  });
+  // The router's own capabilities stand in for a browser's: VP8 with NACK, PLI and FIR.
+  const consumer = await transport.consume({
+    producerId: producer.id,
+    rtpCapabilities: router.rtpCapabilities,
+  });
+  return consumer.rtpParameters.encodings[0].ssrc;
+}
+
+async function addSubscriber() {
+  const index = consumerCount++;
+  const { video, audio } = publishers[index % publishers.length];
+  const port = receiver.ports[index % receiver.ports.length];
+  videoSsrcs.add(await consumeOnNewTransport(video, port));
+  if (CONSUME_AUDIO) audioSsrcs.add(await consumeOnNewTransport(audio, port));
+}
+
+async function rampTo(target) {
+  const batch = [];
+  while (consumerCount < target) {
+    batch.push(addSubscriber());
+    if (batch.length === 25) await Promise.all(batch.splice(0));
+  }
+  await Promise.all(batch);
+}
+
+const cpuMs = (usage) => usage.ru_utime + usage.ru_stime;
+
+/** The machine's UDP receive-buffer overflows (every process's, not only ours): a diagnostic. */
+function udpRcvbufErrors() {
+  try {
+    const [names, values] = readFileSync('/proc/net/snmp', 'utf8')
+      .split('\n')
+      .filter((l) => l.startsWith('Udp:'))
+      .map((l) => l.split(/\s+/));
+    return Number(values[names.indexOf('RcvbufErrors')]);
+  } catch {
+    return NaN;
+  }
+}
+
+async function producerPackets() {
+  let packets = 0;
+  let lost = 0;
+  for (const { video } of publishers) {
+    for (const s of await video.getStats()) {
+      packets += s.packetCount;
+      lost += s.packetsLost;
+    }
+  }
+  return { packets, lost };
+}
+
+/** Receiver totals over a window, for the given ssrcs; a stream that got nothing counts as all lost. */
+function windowLoss(before, after, ssrcs) {
+  let expected = 0;
+  let received = 0;
+  let lost = 0;
+  let bytes = 0;
+  const silent = [];
+  const perStream = [];
+  for (const ssrc of ssrcs) {
+    const a = after.get(ssrc);
+    const b = before.get(ssrc) ?? { received: 0, bytes: 0, expected: 0 };
+    const dReceived = (a?.received ?? 0) - b.received;
+    if (!a || dReceived === 0) {
+      silent.push(ssrc);
+      continue;
+    }
+    const dExpected = a.expected - b.expected;
+    expected += dExpected;
+    received += dReceived;
+    lost += Math.max(0, dExpected - dReceived);
+    bytes += a.bytes - b.bytes;
+    perStream.push(dExpected);
+  }
+  // A silent stream should have carried as much as a typical one.
+  perStream.sort((x, y) => x - y);
+  const typical = perStream[Math.floor(perStream.length / 2)] ?? 0;
+  expected += typical * silent.length;
+  lost += typical * silent.length;
+  return { expected, received, lost, bytes, silent: silent.length };
+}
+
+const lossOf = (step) => (LOSS_BASIS === 'forwarding' ? step.forwardingLoss : step.loss);
+const steps = [];
+let stoppedBy = 'steps';
+const started = Date.now();
+try {
+  for (const target of STEPS) {
+    await rampTo(target);
+    await sleep(WARMUP_SECONDS * 1000);
+    const p0 = await producerPackets();
+    const e0 = udpRcvbufErrors();
+    const r0 = await receiver.snapshot();
+    const u0 = await worker.getResourceUsage();
+    const t0 = performance.now();
+    const load0 = loadavg()[0];
+    await sleep(STEP_SECONDS * 1000);
+    const u1 = await worker.getResourceUsage();
+    const t1 = performance.now();
+    const r1 = await receiver.snapshot();
+    const e1 = udpRcvbufErrors();
+    const p1 = await producerPackets();
+    const seconds = (t1 - t0) / 1000;
+
+    const video = windowLoss(r0, r1, videoSsrcs);
+    const loss = video.expected ? video.lost / video.expected : 1;
+    // What the producers never got (ffmpeg does not retransmit) reaches no consumer either;
+    // the rest of the loss happened between the producer and the receivers.
+    const publisherLoss = (p1.lost - p0.lost) / Math.max(1, p1.packets - p0.packets + p1.lost - p0.lost);
+    const step = {
+      consumers: videoSsrcs.size,
+      audioConsumers: audioSsrcs.size,
+      workerCpu: round((cpuMs(u1) - cpuMs(u0)) / (t1 - t0)),
+      loss: round(loss, 5),
+      publisherLoss: round(publisherLoss, 5),
+      forwardingLoss: round(Math.max(0, 1 - (1 - loss) / (1 - publisherLoss)), 5),
+      silentConsumers: video.silent,
+      deliveredMbps: round((video.bytes * 8) / seconds / 1e6, 1),
+      perConsumerKbps: round(
+        (video.bytes * 8) / seconds / 1e3 / Math.max(1, videoSsrcs.size - video.silent),
+        0,
+      ),
+      packetsPerSecond: Math.round(video.received / seconds),
+      udpRcvbufErrors: e1 - e0,
+      loadAverage: round((load0 + loadavg()[0]) / 2, 2),
+    };
+    if (CONSUME_AUDIO) {
+      const audio = windowLoss(r0, r1, audioSsrcs);
+      step.audioLoss = round(audio.expected ? audio.lost / audio.expected : 1, 5);
+    }
+    steps.push(step);
+    log(JSON.stringify(step));
+    if (lossOf(step) > MAX_LOSS) {
+      stoppedBy = 'loss';
+      break;
+    }
+    if (step.workerCpu >= MAX_CPU) {
+      stoppedBy = 'cpu';
+      break;
+    }
+  }
+} finally {
+  await Promise.all(publishers.map((p) => p.ffmpeg.stop()));
+  worker.close();
+  await receiver.stop();
+}
+
+const good = steps.filter((s) => lossOf(s) <= MAX_LOSS);
+const best = good.at(-1);
+// The slope of worker CPU over consumers (least squares over the steps under the loss
+// limit): the cost of one more consumer, without the publishers' fixed share.
+function marginalConsumersPerCore() {
+  if (good.length < 2) return null;
+  const n = good.length;
+  const mx = good.reduce((a, s) => a + s.consumers, 0) / n;
+  const my = good.reduce((a, s) => a + s.workerCpu, 0) / n;
+  const sxy = good.reduce((a, s) => a + (s.consumers - mx) * (s.workerCpu - my), 0);
+  const sxx = good.reduce((a, s) => a + (s.consumers - mx) ** 2, 0);
+  return sxy > 0 ? Math.round(sxx / sxy) : null;
+}
+console.log(
+  JSON.stringify({
+    bench: 'media-consumers',
+    consumersPerCore: best ? Math.round(best.consumers / best.workerCpu) : 0,
+    atConsumers: best?.consumers ?? 0,
+    atWorkerCpu: best?.workerCpu ?? 0,
+    marginalConsumersPerCore: marginalConsumersPerCore(),
+    lossBasis: LOSS_BASIS,
+    maxLoss: MAX_LOSS,
+    stoppedBy,
+    publishers: PUBLISHERS,
+    bitrate: BITRATE,
+    srtp: SRTP,
+    audio: CONSUME_AUDIO,
+    source: SOURCE,
+    stepSeconds: STEP_SECONDS,
+    seconds: Math.round((Date.now() - started) / 1000),
+    target: 500,
+    met: best ? best.consumers / best.workerCpu >= 500 : false,
+    steps,
+  }),
+);
