@@ -22,6 +22,8 @@ command -v g++ >/dev/null || need+=(g++)
 command -v python3 >/dev/null || need+=(python3)
 # The browser tests drive Debian's own Chromium (playwright-core downloads no browser).
 if [ "$mode" = --test ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
+# Synthetic peers (bench/support/synthetic-publisher.mjs) send ffmpeg's test pattern as RTP.
+if [ "$mode" = --test ] && ! command -v ffmpeg >/dev/null; then need+=(ffmpeg); fi
 if [ ${#need[@]} -gt 0 ]; then
   log "installing system packages: ${need[*]}"
   as_root apt-get update -qq
