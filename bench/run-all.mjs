@@ -11,6 +11,7 @@ for (const bench of [
   'webhooks-delivery.bench.mjs',
   'stats-service.bench.mjs',
   'media-placement.bench.mjs',
+  'media-consumers.bench.mjs',
 ]) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
 }
