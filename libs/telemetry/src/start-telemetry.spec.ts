@@ -1,6 +1,7 @@
 import { currentTraceIds, getMeter, getTracer } from './instruments';
 import { renderPrometheusMetrics } from './prometheus-metrics';
 import {
+  instrumentationsFor,
   isTelemetryStarted,
   shutdownTelemetry,
   startTelemetry,
@@ -50,5 +51,22 @@ describe('startTelemetry', () => {
   it('shuts down idempotently', async () => {
     await shutdownTelemetry();
     await expect(shutdownTelemetry()).resolves.toBeUndefined();
+  });
+
+  it('instruments http, express and pg unless a service leaves express or pg out', () => {
+    const names = (options: Parameters<typeof instrumentationsFor>[0]) =>
+      instrumentationsFor(options).map((i) => i.instrumentationName);
+    expect(names({})).toEqual([
+      '@opentelemetry/instrumentation-http',
+      '@opentelemetry/instrumentation-express',
+      '@opentelemetry/instrumentation-pg',
+    ]);
+    expect(names({ instrument: { express: false } })).toEqual([
+      '@opentelemetry/instrumentation-http',
+      '@opentelemetry/instrumentation-pg',
+    ]);
+    expect(names({ instrument: { pg: false, express: false } })).toEqual([
+      '@opentelemetry/instrumentation-http',
+    ]);
   });
 });

@@ -25,6 +25,12 @@ export interface TelemetryOptions {
   serviceVersion?: string;
   /** Defaults to process.env; injectable so tests need not mutate the environment. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Libraries instrumented besides http; each defaults to true. A service whose hot path
+   * is measured may leave one out: the instrumentation wraps every middleware layer or
+   * query callback, at a CPU cost on every request even when nothing is sampled.
+   */
+  instrument?: { express?: boolean; pg?: boolean };
 }
 
 function otlpConfigured(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'METRICS'): boolean {
@@ -57,6 +63,18 @@ function metricReaders(env: NodeJS.ProcessEnv, prometheus: PrometheusExporter): 
   return readers;
 }
 
+/** http always (trace ids in logs and downstream headers); express and pg unless left out. */
+export function instrumentationsFor(
+  options: Pick<TelemetryOptions, 'instrument'>,
+): Array<HttpInstrumentation | ExpressInstrumentation | PgInstrumentation> {
+  return [
+    new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isOperationalPath(request.url) }),
+    ...(options.instrument?.express === false ? [] : [new ExpressInstrumentation()]),
+    // Queries outside a request (sweeps, relays) would each start a trace of their own.
+    ...(options.instrument?.pg === false ? [] : [new PgInstrumentation({ requireParentSpan: true })]),
+  ];
+}
+
 /**
  * Starts OpenTelemetry once per process. Call it from a service's `tracing.ts`,
  * imported first by `main.ts`: instrumentation patches `http`, `express` and `pg`
@@ -81,12 +99,7 @@ export function startTelemetry(options: TelemetryOptions): void {
     metricReaders: metricReaders(env, prometheus),
     // Logs go to stdout as JSON; an empty list stops the SDK defaulting to OTLP logs.
     logRecordProcessors: [],
-    instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (request) => isOperationalPath(request.url) }),
-      new ExpressInstrumentation(),
-      // Queries outside a request (sweeps, relays) would each start a trace of their own.
-      new PgInstrumentation({ requireParentSpan: true }),
-    ],
+    instrumentations: instrumentationsFor(options),
   });
   sdk.start();
   setTelemetryState({
