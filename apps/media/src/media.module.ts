@@ -15,6 +15,7 @@ import { issuerOf, MEDIA_CONFIG, MediaConfig, workerBinOf } from './config/media
 import { chatRequests } from './chat/send-chat-message.request';
 import { JoinGrantVerifier } from './grants/join-grant';
 import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.verifier';
+import { consumerLayerRequests } from './simulcast/consumer-layers.requests';
 import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
@@ -99,6 +100,7 @@ function handlersFor(config: MediaConfig): JoinedHandlers {
     ...consumerRequests,
     ...leaveRequest,
     ...chatRequests,
+    ...consumerLayerRequests,
   };
 }
 

@@ -15,9 +15,17 @@ export interface ProducerAppData extends types.AppData {
   source: MediaSource;
   /** An interpreter's audio: the language channel it speaks on. */
   language?: string;
+  /** Video: the top layer's height, for choosing layers by tile size. */
+  maxHeight?: number;
   /** Set by the server before it closes the producer: why (`moderator`, `permission`, `role`), and who. */
   endReason?: string;
   endedBy?: string;
+}
+export interface ConsumerAppData extends types.AppData {
+  /** The viewer paused it (consumers start so, until resumeConsumer). */
+  clientPaused: boolean;
+  /** The viewer's tile for it is hidden. */
+  hidden: boolean;
 }
 export interface TransportAppData extends types.AppData {
   direction: 'send' | 'recv';
@@ -69,7 +77,7 @@ export class Peer extends EventEmitter<{
   #graceTimer?: NodeJS.Timeout;
   readonly #transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
-  readonly #consumers = new Map<string, types.Consumer>();
+  readonly #consumers = new Map<string, types.Consumer<ConsumerAppData>>();
   #closed = false;
 
   constructor(grant: JoinGrant, sink: NotificationSink) {
@@ -103,7 +111,7 @@ export class Peer extends EventEmitter<{
     return [...this.#producers.values()];
   }
 
-  get consumers(): types.Consumer[] {
+  get consumers(): types.Consumer<ConsumerAppData>[] {
     return [...this.#consumers.values()];
   }
 
@@ -163,12 +171,12 @@ export class Peer extends EventEmitter<{
     return this.#producers.get(id);
   }
 
-  addConsumer(consumer: types.Consumer): void {
+  addConsumer(consumer: types.Consumer<ConsumerAppData>): void {
     this.#consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
   }
 
-  consumer(id: string): types.Consumer | undefined {
+  consumer(id: string): types.Consumer<ConsumerAppData> | undefined {
     return this.#consumers.get(id);
   }
 

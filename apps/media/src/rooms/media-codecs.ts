@@ -4,6 +4,13 @@ import type { types } from 'mediasoup';
 export const MEDIA_CODECS: types.RtpCodecCapability[] = [
   { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
   { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
+  // VP9 profile 0 is what browsers send by default; profile 2 (10-bit) where they offer it.
+  {
+    kind: 'video',
+    mimeType: 'video/VP9',
+    clockRate: 90000,
+    parameters: { 'profile-id': 0, 'x-google-start-bitrate': 1000 },
+  },
   {
     kind: 'video',
     mimeType: 'video/VP9',

@@ -115,6 +115,11 @@ export const SignalingRequests = {
       source: MediaSourceSchema,
       rtpParameters: Opaque('mediasoup RtpParameters'),
       paused: Type.Optional(Type.Boolean()),
+      /**
+       * Video: the height in pixels of the top simulcast layer (default 720), from which
+       * the server works out which layer fits a viewer's tile.
+       */
+      maxHeight: Type.Optional(Type.Integer({ minimum: 1, maximum: 4320 })),
     }),
     reply: Type.Object({ producerId: Type.String() }),
   },
@@ -150,6 +155,39 @@ export const SignalingRequests = {
   resumeConsumer: {
     request: Type.Object({ consumerId: Type.String() }),
     reply: Empty,
+  },
+  /** Pause one of your consumers (the server stops sending it) until `resumeConsumer`. */
+  pauseConsumer: {
+    request: Type.Object({ consumerId: Type.String() }),
+    reply: Empty,
+  },
+  /** Choose a simulcast/SVC consumer's layers yourself (0 = lowest). */
+  setConsumerPreferredLayers: {
+    request: Type.Object({
+      consumerId: Type.String(),
+      spatialLayer: Type.Integer({ minimum: 0, maximum: 15 }),
+      temporalLayer: Type.Optional(Type.Integer({ minimum: 0, maximum: 15 })),
+    }),
+    reply: Empty,
+  },
+  /**
+   * The size at which the viewer shows a video consumer (CSS pixels × devicePixelRatio):
+   * the server picks the smallest layer that fills it. A hidden tile (`visible: false`, or
+   * a zero size) is paused on the server until it shows again.
+   */
+  setConsumerTileSize: {
+    request: Type.Object({
+      consumerId: Type.String(),
+      width: Type.Integer({ minimum: 0, maximum: 16384 }),
+      height: Type.Integer({ minimum: 0, maximum: 16384 }),
+      visible: Type.Optional(Type.Boolean()),
+    }),
+    reply: Type.Object({
+      /** The preferred spatial layer now (absent for a consumer without layers). */
+      spatialLayer: Type.Optional(Type.Integer()),
+      /** Whether the server holds the consumer paused because its tile is hidden. */
+      hidden: Type.Boolean(),
+    }),
   },
   leave: {
     request: Empty,
@@ -200,6 +238,12 @@ export const SignalingNotifications = {
     action: Type.String(),
     targetPeerId: Type.Optional(Type.String()),
     by: Type.String(),
+  }),
+  /** The layers a simulcast/SVC consumer actually receives changed (none: nothing is sent). */
+  consumerLayersChanged: Type.Object({
+    consumerId: Type.String(),
+    spatialLayer: Type.Optional(Type.Integer()),
+    temporalLayer: Type.Optional(Type.Integer()),
   }),
   /** Another peer started sharing its screen (its `producerAdded` with source `screen` comes too). */
   screenShareStarted: Type.Object({ peerId: Type.String(), producerId: Type.String() }),

@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { MediaErrors } from '../../media.errors';
-import type { Peer, ProducerAppData } from '../../peers/peer';
+import type { ConsumerAppData, Peer, ProducerAppData } from '../../peers/peer';
+import { applyConsumerPause } from '../../simulcast/consumer-layers.requests';
 import type { Room } from '../../rooms/room';
 import { asJson, JoinedHandlers } from './joined-handlers';
 import { transportOf } from './transport.requests';
@@ -33,8 +34,19 @@ export const consumerRequests: Pick<JoinedHandlers, 'consume' | 'resumeConsumer'
     if (transport.appData.direction !== 'recv') {
       throw MediaErrors.transportNotFound({ transportId }, { message: 'Consume on a recv transport' });
     }
-    const consumer = await transport.consume({ producerId, rtpCapabilities: capabilities, paused: true });
+    const consumer = await transport.consume<ConsumerAppData>({
+      producerId,
+      rtpCapabilities: capabilities,
+      paused: true,
+      appData: { clientPaused: true, hidden: false },
+    });
     peer.addConsumer(consumer);
+    consumer.on('layerschange', (layers) =>
+      peer.notify('consumerLayersChanged', {
+        consumerId: consumer.id,
+        ...(layers ? { spatialLayer: layers.spatialLayer, temporalLayer: layers.temporalLayer } : {}),
+      }),
+    );
     consumer.on('producerclose', () => {
       consumer.close();
       peer.notify('consumerClosed', { consumerId: consumer.id, producerId });
@@ -53,7 +65,8 @@ export const consumerRequests: Pick<JoinedHandlers, 'consume' | 'resumeConsumer'
   async resumeConsumer({ peer }, { consumerId }) {
     const consumer = peer.consumer(consumerId);
     if (!consumer) throw MediaErrors.consumerNotFound({ consumerId });
-    await consumer.resume();
+    consumer.appData.clientPaused = false;
+    await applyConsumerPause(consumer);
     return {};
   },
 };

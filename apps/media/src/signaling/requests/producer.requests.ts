@@ -28,7 +28,7 @@ export const producerRequests: Pick<
   JoinedHandlers,
   'produce' | 'closeProducer' | 'pauseProducer' | 'resumeProducer'
 > = {
-  async produce(context, { transportId, kind, source, rtpParameters, paused }) {
+  async produce(context, { transportId, kind, source, rtpParameters, paused, maxHeight }) {
     const { peer, room } = context;
     const refusal = refuseToProduce(peer.permissions, kind, source);
     if (refusal)
@@ -46,7 +46,7 @@ export const producerRequests: Pick<
         kind,
         rtpParameters: rtpParameters as unknown as types.RtpParameters,
         paused: paused ?? false,
-        appData: { peerId: peer.id, source },
+        appData: { peerId: peer.id, source, ...(maxHeight ? { maxHeight } : {}) },
       });
     } finally {
       peer.pendingProduces--;
