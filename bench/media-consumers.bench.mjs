@@ -269,7 +269,7 @@ try {
     const p1 = await producerPackets();
     const seconds = (t1 - t0) / 1000;
 
-    const video = windowLoss(r0, r1, videoSsrcs);
+    const video = windowLoss(r0.streams, r1.streams, videoSsrcs);
     const loss = video.expected ? video.lost / video.expected : 1;
     // What the producers never got (ffmpeg does not retransmit) reaches no consumer either;
     // the rest of the loss happened between the producer and the receivers.
@@ -288,11 +288,12 @@ try {
         0,
       ),
       packetsPerSecond: Math.round(video.received / seconds),
+      receiverCpu: round((r1.cpuMs - r0.cpuMs) / (t1 - t0)),
       udpRcvbufErrors: e1 - e0,
       loadAverage: round((load0 + loadavg()[0]) / 2, 2),
     };
     if (CONSUME_AUDIO) {
-      const audio = windowLoss(r0, r1, audioSsrcs);
+      const audio = windowLoss(r0.streams, r1.streams, audioSsrcs);
       step.audioLoss = round(audio.expected ? audio.lost / audio.expected : 1, 5);
     }
     steps.push(step);

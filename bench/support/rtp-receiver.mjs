@@ -5,7 +5,7 @@
 //
 //   const receiver = await startRtpReceiver({ sockets: 16 });
 //   receiver.ports            // where to send; streams are told apart by SSRC
-//   await receiver.snapshot() // Map ssrc -> { received, bytes, expected }
+//   await receiver.snapshot() // { streams: Map ssrc -> { received, bytes, expected }, cpuMs }
 //   await receiver.stop();
 //
 // SRTP is fine: the RTP header (version, SSRC, sequence number) stays in clear.
@@ -28,7 +28,7 @@ export async function startRtpReceiver({ sockets = 16, host = '127.0.0.1', recvB
     child.on('message', (message) => {
       if (message.type === 'ready') resolve(message);
       else if (message.type === 'snapshot') {
-        pending.get(message.id)?.(message.streams);
+        pending.get(message.id)?.(message);
         pending.delete(message.id);
       }
     });
@@ -41,11 +41,15 @@ export async function startRtpReceiver({ sockets = 16, host = '127.0.0.1', recvB
     pid: child.pid,
     /** The receive buffer the kernel granted each socket (capped by net.core.rmem_max). */
     recvBufferBytes: granted,
-    /** Per SSRC: packets and bytes received, and sequence numbers spanned (first to highest). */
+    /**
+     * Per SSRC: packets and bytes received, and sequence numbers spanned (first to
+     * highest); and the receiver's CPU time so far (ms, user + system), to tell whether
+     * it kept up.
+     */
     snapshot() {
       const id = next++;
       return new Promise((resolve) => {
-        pending.set(id, (streams) => resolve(new Map(streams)));
+        pending.set(id, ({ streams, cpuMs }) => resolve({ streams: new Map(streams), cpuMs }));
         child.send({ type: 'snapshot', id });
       });
     },
@@ -101,7 +105,8 @@ function runChild() {
       for (const [ssrc, [received, bytes, first, highest]] of streams) {
         out.push([ssrc, { received, bytes, expected: highest - first + 1 }]);
       }
-      process.send({ type: 'snapshot', id: message.id, streams: out });
+      const { user, system } = process.cpuUsage();
+      process.send({ type: 'snapshot', id: message.id, streams: out, cpuMs: (user + system) / 1000 });
     });
     process.send({
       type: 'ready',
