@@ -75,7 +75,7 @@ export class CallPage extends Emitter<CallEvents> {
 
   nameOf(peerId: string): string {
     if (peerId === this.admitted?.peerId) return this.displayName ?? this.t.t('you');
-    return this.names.get(peerId) ?? peerId;
+    return this.session?.peers.get(peerId)?.displayName ?? this.names.get(peerId) ?? peerId;
   }
 
   #setPhase(phase: CallPhase, detail?: { reason?: string; message?: string }): void {

@@ -44,7 +44,8 @@ type MediaSessionEvents = {
  * allows subscribing, our producers by source, and the consumers of everyone else's.
  */
 export class MediaSession extends Emitter<MediaSessionEvents> {
-  readonly peers = new Map<string, { role: string }>();
+  /** Others in the room; `displayName` when the media service passes it on (a later protocol field). */
+  readonly peers = new Map<string, { role: string; displayName?: string }>();
   readonly #producers = new Map<MediaSource, types.Producer>();
   readonly #consumers = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
   #sendTransport?: types.Transport;
@@ -86,7 +87,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   async #join(): Promise<void> {
     const reply = await this.signaling.request('join', { grant: this.admitted.grant.token });
     await this.device.load({ routerRtpCapabilities: reply.routerRtpCapabilities as types.RtpCapabilities });
-    for (const peer of reply.peers) this.peers.set(peer.peerId, { role: peer.role });
+    for (const peer of reply.peers) this.peers.set(peer.peerId, withName(peer));
     if (this.canPublish) this.#sendTransport = await this.#createTransport('send');
     if (reply.permissions.subscribe) {
       this.#recvTransport = await this.#createTransport('recv');
@@ -248,7 +249,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     const d = data as unknown as Record<string, string>;
     switch (notification as SignalingNotification) {
       case 'peerJoined':
-        this.peers.set(d.peerId, { role: d.role });
+        this.peers.set(d.peerId, withName({ ...d, role: d.role }));
         this.emit('peerJoined', d.peerId, d.role);
         break;
       case 'peerLeft':
@@ -270,7 +271,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         break;
       }
       case 'peerRoleChanged':
-        this.peers.set(d.peerId, { role: d.role });
+        this.peers.set(d.peerId, { ...this.peers.get(d.peerId), role: d.role });
         this.emit('peerRoleChanged', d.peerId, d.role);
         break;
       case 'moderation':
@@ -308,4 +309,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         this.emit('producerClosedByServer', source, reason);
       }
   }
+}
+
+/** A peer as the protocol describes it; readers keep fields they know, such as a display name. */
+function withName(peer: { role: string }): { role: string; displayName?: string } {
+  const name = (peer as { displayName?: unknown }).displayName;
+  return typeof name === 'string' && name ? { role: peer.role, displayName: name } : { role: peer.role };
 }

@@ -36,7 +36,11 @@ export class CallView {
     this.#controlsVisible = !page.controlsDisabled;
 
     call.on('phase', (phase, detail) => this.#onPhase(phase, detail));
-    call.on('peers', () => this.#syncPeers());
+    // A peer may leave after its tracks already went: re-sync tiles on both.
+    call.on('peers', () => {
+      this.#syncPeers();
+      this.#syncMedia();
+    });
     call.on('media', () => this.#syncMedia());
     call.on('notice', (text) => this.notify(text));
     call.t.onChange(() => this.controls.render());

@@ -1,0 +1,162 @@
+import { startBrowserRoom, BrowserRoom } from './support/browser-room.harness';
+import { eventually, phaseOf, publishing, reception, TestBrowser } from './support/browser';
+
+jest.setTimeout(90_000);
+
+describe('the call controls in Chromium: chat, microphone, hand, pin, language', () => {
+  let room: BrowserRoom;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    room = await startBrowserRoom();
+    browser = await TestBrowser.launch();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await room?.close();
+  });
+
+  it('chats, mutes, raises a hand and pins a tile; a French link shows French controls', async () => {
+    const eva = await browser.open(
+      room.url('ctl-1', {
+        token: await room.mint('eva', 'ctl-1'),
+        displayName: 'Eva',
+        handEnabled: true,
+        nameScreenDisabled: true,
+      }),
+    );
+    const leo = await browser.open(
+      room.url('ctl-1', {
+        token: await room.mint('leo', 'ctl-1'),
+        displayName: 'Léo',
+        handEnabled: true,
+        nameScreenDisabled: true,
+        lang: 'fr',
+      }),
+    );
+    for (const [page, other] of [
+      [eva, 'leo'],
+      [leo, 'eva'],
+    ] as const)
+      await eventually(
+        () => reception(page),
+        (r) =>
+          r.videos.some((v) => v.peerId === other && v.width > 0) &&
+          r.tracks.some((t) => t.startsWith(`${other}:microphone`)),
+        { what: `${other}'s media` },
+      );
+
+    // Language: the link's lang wins over the browser's.
+    expect(await leo.textContent('[data-control=leave]')).toBe('Quitter');
+    expect(await leo.textContent('[data-control=camera]')).toBe('Couper la caméra');
+    expect(await eva.textContent('[data-control=leave]')).toBe('Leave');
+
+    // Chat through the media service's signaling.
+    await eva.click('[data-control=chat]');
+    await eva.fill('[data-testid=chat] input[name=chat]', 'Bonjour Léo');
+    await eva.press('[data-testid=chat] input[name=chat]', 'Enter');
+    await leo.click('[data-control=chat]');
+    await eventually(
+      () => leo.locator('[data-testid=chat] li[data-peer-id=eva] .text').allTextContents(),
+      (texts) => texts.includes('Bonjour Léo'),
+      { what: "eva's message on leo's page" },
+    );
+    expect(await eva.locator('[data-testid=chat] li[data-peer-id=eva] .text').allTextContents()).toEqual([
+      'Bonjour Léo',
+    ]);
+
+    // Microphone off: the producer closes, so Léo's page stops receiving Eva's audio.
+    await eva.click('[data-control=mic]');
+    await eventually(
+      () => publishing(eva, 'microphone'),
+      (on) => !on,
+      { what: "eva's mic off" },
+    );
+    await eventually(
+      () => reception(leo),
+      (r) => !r.tracks.some((t) => t.startsWith('eva:microphone')),
+      { what: "leo no longer receiving eva's microphone" },
+    );
+    await eventually(
+      () => eva.getAttribute('[data-control=mic]', 'aria-pressed'),
+      (v) => v === 'false',
+      {
+        what: 'mic button released',
+      },
+    );
+
+    // A raised hand is recorded by the rooms service.
+    await eva.click('[data-control=hand]');
+    const peers = async () =>
+      (
+        (await (await room.api('/v1/rooms/ctl-1/peers')).json()) as {
+          peers: Array<{ peerId: string; handRaised: boolean }>;
+        }
+      ).peers;
+    await eventually(peers, (list) => list.some((p) => p.peerId === 'eva' && p.handRaised), {
+      what: 'hand raised',
+    });
+    await eventually(
+      () => eva.getAttribute('[data-control=hand]', 'aria-pressed'),
+      (v) => v === 'true',
+      {
+        what: 'hand button pressed',
+      },
+    );
+
+    // Pin: only the pinned tile stays on the stage.
+    await eva.click('.tile[data-peer-id=leo] .pin');
+    expect(await eva.locator('.tile[data-peer-id=leo]').isVisible()).toBe(true);
+    expect(await eva.locator('.tile.local').isVisible()).toBe(false);
+    await eva.click('.tile[data-peer-id=leo] .pin');
+    expect(await eva.locator('.tile.local').isVisible()).toBe(true);
+
+    // Leaving: the other page sees the tile go.
+    await leo.click('[data-control=leave]');
+    expect(
+      (
+        await eventually(
+          () => phaseOf(leo),
+          (p) => p.phase === 'ended',
+          { what: 'leo left' },
+        )
+      ).status,
+    ).toBe('Vous avez quitté la salle');
+    await eventually(
+      () => eva.locator('.tile[data-peer-id=leo]').count(),
+      (n) => n === 0,
+      { what: "leo's tile gone" },
+    );
+  });
+
+  it('hides the chat when the link disables it, and the controls when asked', async () => {
+    const page = await browser.open(
+      room.url('ctl-2', {
+        token: await room.mint('solo', 'ctl-2'),
+        disableChat: true,
+        nameScreenDisabled: true,
+      }),
+    );
+    await eventually(
+      () => phaseOf(page),
+      (p) => p.phase === 'in-call',
+      { what: 'in the call' },
+    );
+    expect(await page.locator('[data-control=chat]').count()).toBe(0);
+    expect(await page.locator('[data-control=mic]').count()).toBe(1);
+    const hidden = await browser.open(
+      room.url('ctl-3', {
+        token: await room.mint('quiet', 'ctl-3'),
+        controlsDisabled: true,
+        nameScreenDisabled: true,
+      }),
+    );
+    await eventually(
+      () => phaseOf(hidden),
+      (p) => p.phase === 'in-call',
+      { what: 'in the call' },
+    );
+    expect(await hidden.locator('[data-testid=controls]').isVisible()).toBe(false);
+  });
+});
