@@ -35,6 +35,8 @@ async function main(root: HTMLElement): Promise<void> {
   // For diagnostics (and the browser tests): the live call, read-only by convention.
   Object.assign(window, { conferCall: call });
 
+  // The integrator builds its bridge on the iframe's load event: announce after it.
+  await loaded();
   bridge.emit('ready');
   // A webinar viewer by default: it only watches, so it picks no devices.
   const withDevices = link.face === 'call' || link.join.itisparticipant === true || !!link.join.token;
@@ -52,6 +54,14 @@ async function main(root: HTMLElement): Promise<void> {
   if (link.page.startWithFS) void view.setFullscreen(true);
   bridge.emit('readyToJoin');
   await call.join(choice);
+}
+
+function loaded(): Promise<void> {
+  return new Promise((resolve) => {
+    const later = () => setTimeout(resolve, 0);
+    if (document.readyState === 'complete') later();
+    else window.addEventListener('load', later, { once: true });
+  });
 }
 
 const root = document.getElementById('app');
