@@ -14,6 +14,7 @@ export const MediaErrors = defineErrors({
   NOT_ALLOWED_TO_PUBLISH: { status: 403, message: 'Your role does not allow publishing this media' },
   NOT_ALLOWED_TO_SUBSCRIBE: { status: 403, message: 'Your role does not allow receiving media' },
   TOO_MANY_BROADCASTERS: { status: 409, message: 'The room has as many peers sending media as it allows' },
+  LANGUAGE_NOT_AVAILABLE: { status: 404, message: 'No interpreter speaks that language in this room' },
   NOT_ALLOWED_TO_CHAT: { status: 403, message: 'Chat is disabled for you in this room' },
   PEER_NOT_FOUND: { status: 404, message: 'No such peer in this room' },
   RATE_LIMITED: { status: 429, message: 'Too many messages; slow down' },

@@ -16,6 +16,7 @@ import { chatRequests } from './chat/send-chat-message.request';
 import { JoinGrantVerifier } from './grants/join-grant';
 import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.verifier';
 import { consumerLayerRequests } from './simulcast/consumer-layers.requests';
+import { interpretationRequests } from './interpretation/set-interpretation.request';
 import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
@@ -101,6 +102,7 @@ function handlersFor(config: MediaConfig): JoinedHandlers {
     ...leaveRequest,
     ...chatRequests,
     ...consumerLayerRequests,
+    ...interpretationRequests,
   };
 }
 
@@ -144,6 +146,7 @@ export class MediaModule {
             new RoomRegistry(workers, (key, worker) =>
               Room.create(key, worker, {
                 activeSpeakerMinIntervalMs: config.MEDIA_ACTIVE_SPEAKER_MIN_INTERVAL_MS,
+                interpreterLingerMs: config.MEDIA_INTERPRETER_LINGER_SECONDS * 1000,
               }),
             ),
         },

@@ -192,9 +192,10 @@ describe('active speaker', () => {
           .filter((h) => h.notification === 'activeSpeaker')
           .map((h) => (h.data as { peerId: string }).peerId);
       let sequence = 0;
-      const talk = async (loud: string, ms: number) => {
-        const until = Date.now() + ms;
-        while (Date.now() < until) {
+      /** One speaker talks (the other is silent) until the room names it, for at most `maxMs`. */
+      const talkUntilNamed = async (loud: string, maxMs: number) => {
+        const until = Date.now() + maxMs;
+        while (Date.now() < until && speakerNotices().at(-1) !== loud) {
           sequence++;
           for (const [name, s] of Object.entries(speakers))
             // Speech comes and goes (syllables); the algorithm judges it against each speaker's noise floor.
@@ -206,9 +207,9 @@ describe('active speaker', () => {
           await new Promise((r) => setTimeout(r, 20));
         }
       };
-      await talk('ana', 2500);
+      await talkUntilNamed('ana', 8000);
       expect(speakerNotices()).toEqual(['ana']);
-      await talk('ben', 2500);
+      await talkUntilNamed('ben', 8000);
       expect(speakerNotices()).toEqual(['ana', 'ben']);
       expect(heard.find((h) => h.notification === 'activeSpeaker')?.data).toEqual({
         peerId: 'ana',
@@ -219,5 +220,5 @@ describe('active speaker', () => {
       room.close();
       pool.close();
     }
-  }, 15000);
+  }, 25000);
 });

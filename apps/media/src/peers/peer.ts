@@ -26,6 +26,8 @@ export interface ConsumerAppData extends types.AppData {
   clientPaused: boolean;
   /** The viewer's tile for it is hidden. */
   hidden: boolean;
+  /** An interpretation channel (or the original) the viewer does not listen to. */
+  channelMuted?: boolean;
 }
 export interface TransportAppData extends types.AppData {
   direction: 'send' | 'recv';

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'events';
 import type { types } from 'mediasoup';
 import type { SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
-import type { Peer } from '../peers/peer';
+import { LanguageChannels } from '../interpretation/language-channels';
+import { applyListening } from '../interpretation/listening';
+import type { Peer, ProducerAppData } from '../peers/peer';
 import { MEDIA_CODECS } from './media-codecs';
 import { SpeakerRate } from './speaker-rate';
 
@@ -13,6 +15,8 @@ export interface ActiveSpeaker {
 export interface RoomOptions {
   /** At most one active-speaker change per this many ms (default 1000). */
   activeSpeakerMinIntervalMs?: number;
+  /** How long a language stays selectable after its last interpreter left (default 30 s). */
+  interpreterLingerMs?: number;
 }
 
 /**
@@ -26,6 +30,8 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
   readonly #speakers: types.ActiveSpeakerObserver;
   readonly #speakerRate: SpeakerRate<ActiveSpeaker>;
   readonly #peers = new Map<string, Peer>();
+  /** Interpretation channels: the languages interpreters speak here. */
+  readonly languages: LanguageChannels;
   #closed = false;
 
   private constructor(
@@ -38,6 +44,16 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
     this.key = key;
     this.#router = router;
     this.#speakers = speakers;
+    this.languages = new LanguageChannels(options.interpreterLingerMs ?? 30_000);
+    this.languages.on('change', (languages) => this.broadcast('interpretationLanguages', { languages }));
+    this.languages.on('expired', (language) => {
+      for (const peer of this.#peers.values()) {
+        if (peer.listening.language !== language) continue;
+        peer.listening = { language: null, muteOriginal: false };
+        peer.notify('interpretationChanged', { ...peer.listening, reason: 'language no longer available' });
+        void applyListening(peer, (id) => this.findProducer(id)).catch(() => undefined);
+      }
+    });
     this.#speakerRate = new SpeakerRate(options.activeSpeakerMinIntervalMs ?? 1000, (speaker) => {
       this.broadcast('activeSpeaker', speaker);
       this.emit('activeSpeaker', speaker);
@@ -56,6 +72,15 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
     // The worker died or the router was closed under us: the room is gone.
     router.observer.once('close', () => room.close());
     return room;
+  }
+
+  /** Any peer's producer of this room. */
+  findProducer(producerId: string): types.Producer<ProducerAppData> | undefined {
+    for (const peer of this.#peers.values()) {
+      const producer = peer.producer(producerId);
+      if (producer) return producer;
+    }
+    return undefined;
   }
 
   /** A microphone joins the dominant-speaker contest (mediasoup drops it when it closes). */
@@ -120,6 +145,7 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
     }
     this.#peers.clear();
     this.#speakerRate.close();
+    this.languages.close();
     this.#router.close();
     this.emit('close');
   }

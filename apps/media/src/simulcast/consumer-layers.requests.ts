@@ -11,11 +11,12 @@ function consumerOf({ peer }: JoinedContext, consumerId: string): types.Consumer
 }
 
 /**
- * A consumer is paused on the server while its viewer paused it or hides its tile;
- * it flows again only when neither holds.
+ * A consumer is paused on the server while its viewer paused it, hides its tile, or
+ * does not listen to its interpretation channel; it flows again only when none holds.
  */
 export async function applyConsumerPause(consumer: types.Consumer<ConsumerAppData>): Promise<void> {
-  const hold = consumer.appData.clientPaused || consumer.appData.hidden;
+  const hold =
+    consumer.appData.clientPaused || consumer.appData.hidden || consumer.appData.channelMuted === true;
   if (hold && !consumer.paused) await consumer.pause();
   else if (!hold && consumer.paused) await consumer.resume();
 }

@@ -84,6 +84,8 @@ export const SignalingRequests = {
        * back within the grace period): the peer's media objects below live on.
        */
       resumed: Type.Optional(Type.Boolean()),
+      /** Interpretation channels one can listen to now (ISO 639-1 codes). */
+      languages: Type.Optional(Type.Array(Type.String())),
       own: Type.Optional(
         Type.Object({
           transportIds: Type.Array(Type.String()),
@@ -148,6 +150,8 @@ export const SignalingRequests = {
       peerId: Type.String(),
       kind: MediaKindSchema,
       source: MediaSourceSchema,
+      /** An interpreter's audio: its language channel. */
+      language: Type.Optional(Type.String()),
       rtpParameters: Opaque('mediasoup RtpParameters'),
       paused: Type.Boolean(),
     }),
@@ -192,6 +196,22 @@ export const SignalingRequests = {
   leave: {
     request: Empty,
     reply: Empty,
+  },
+  /**
+   * Listen to an interpreter's language channel (`language`), or to the original audio
+   * (`language: null`), and optionally mute the original while listening to a channel.
+   * The server stops sending what you do not listen to.
+   */
+  setInterpretation: {
+    request: Type.Object({
+      language: Type.Union([Type.String({ minLength: 2, maxLength: 16 }), Type.Null()]),
+      muteOriginal: Type.Optional(Type.Boolean()),
+    }),
+    reply: Type.Object({
+      language: Type.Union([Type.String(), Type.Null()]),
+      muteOriginal: Type.Boolean(),
+      languages: Type.Array(Type.String()),
+    }),
   },
   /**
    * A text message to the room's peers, or to one of them (`to`). Refused when the
@@ -248,9 +268,24 @@ export const SignalingNotifications = {
   /** Another peer started sharing its screen (its `producerAdded` with source `screen` comes too). */
   screenShareStarted: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
   /** A screen share ended; `reason` as in track.unpublished (`closed`, `moderator`, `permission`, `role`, `peer_left`). */
-  screenShareStopped: Type.Object({ peerId: Type.String(), producerId: Type.String(), reason: Type.String() }),
+  screenShareStopped: Type.Object({
+    peerId: Type.String(),
+    producerId: Type.String(),
+    reason: Type.String(),
+  }),
   /** The room's dominant speaker changed (at most about once a second). */
   activeSpeaker: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
+  /**
+   * The interpretation channels one can listen to changed: a language appears with its
+   * first interpreter and stays for a while (30 s) after its last one left.
+   */
+  interpretationLanguages: Type.Object({ languages: Type.Array(Type.String()) }),
+  /** The server changed what you listen to (your language's channel closed: back to the original). */
+  interpretationChanged: Type.Object({
+    language: Type.Union([Type.String(), Type.Null()]),
+    muteOriginal: Type.Boolean(),
+    reason: Type.String(),
+  }),
   /** A chat message from another peer (never echoed to its writer, who has the reply). */
   chatMessage: ChatMessage,
   /** The server ends this peer's session (grant expired, replaced, room closed); the socket closes next. */

@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import { MediaErrors } from '../../media.errors';
 import type { ConsumerAppData, Peer, ProducerAppData } from '../../peers/peer';
+import { channelMuted } from '../../interpretation/listening';
 import { applyConsumerPause } from '../../simulcast/consumer-layers.requests';
 import type { Room } from '../../rooms/room';
 import { asJson, JoinedHandlers } from './joined-handlers';
@@ -38,7 +39,11 @@ export const consumerRequests: Pick<JoinedHandlers, 'consume' | 'resumeConsumer'
       producerId,
       rtpCapabilities: capabilities,
       paused: true,
-      appData: { clientPaused: true, hidden: false },
+      appData: {
+        clientPaused: true,
+        hidden: false,
+        channelMuted: channelMuted(peer, producer.appData, producer.kind),
+      },
     });
     peer.addConsumer(consumer);
     consumer.on('layerschange', (layers) =>
@@ -57,6 +62,7 @@ export const consumerRequests: Pick<JoinedHandlers, 'consume' | 'resumeConsumer'
       peerId: owner.id,
       kind: consumer.kind,
       source: producer.appData.source,
+      ...(producer.appData.language ? { language: producer.appData.language } : {}),
       rtpParameters: asJson(consumer.rtpParameters),
       paused: consumer.paused,
     };

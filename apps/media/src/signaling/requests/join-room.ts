@@ -60,6 +60,7 @@ export class JoinRoom {
         role: peer.role,
         permissions: { ...peer.permissions },
         routerRtpCapabilities: asJson(room.router.rtpCapabilities),
+        languages: room.languages.languages,
         peers: others.map((p) => ({ peerId: p.id, role: p.role })),
         producers: others.flatMap((p) =>
           p.producers.map((producer) => ({

@@ -23,6 +23,20 @@ function refuseBeyondBroadcasterLimit(peer: Peer, room: Room): void {
   if (sending >= limit) throw MediaErrors.tooManyBroadcasters({ maxBroadcasters: limit });
 }
 
+/**
+ * An interpreter's microphone speaks on its language channel (the grant's intLang);
+ * an interpreter without a language has no channel to speak on.
+ */
+function interpretationLanguageOf(peer: Peer, source: string): string | undefined {
+  if (peer.role !== 'interpreter' || source !== 'microphone') return undefined;
+  if (!peer.grant.intLang)
+    throw MediaErrors.notAllowedToPublish(
+      { role: peer.role },
+      { message: 'An interpreter speaks on a language channel, and this grant names none (intLang)' },
+    );
+  return peer.grant.intLang;
+}
+
 /** Publishing, as far as the grant allows: a viewer produces nothing, others only the kinds granted. */
 export const producerRequests: Pick<
   JoinedHandlers,
@@ -34,6 +48,7 @@ export const producerRequests: Pick<
     if (refusal)
       throw MediaErrors.notAllowedToPublish({ role: peer.role, kind, source }, { message: refusal });
     refuseBeyondBroadcasterLimit(peer, room);
+    const language = interpretationLanguageOf(peer, source);
     const transport = transportOf(context, transportId);
     if (transport.appData.direction !== 'send') {
       throw MediaErrors.transportNotFound({ transportId }, { message: 'Produce on a send transport' });
@@ -46,19 +61,35 @@ export const producerRequests: Pick<
         kind,
         rtpParameters: rtpParameters as unknown as types.RtpParameters,
         paused: paused ?? false,
-        appData: { peerId: peer.id, source, ...(maxHeight ? { maxHeight } : {}) },
+        appData: {
+          peerId: peer.id,
+          source,
+          ...(maxHeight ? { maxHeight } : {}),
+          ...(language ? { language } : {}),
+        },
       });
     } finally {
       peer.pendingProduces--;
     }
     peer.addProducer(producer);
-    if (source === 'microphone') await room.observeSpeaker(producer);
+    if (language) {
+      // An interpreter's voice is a channel, not a speaker of the meeting.
+      room.languages.add(producer.id, language);
+      producer.observer.once('close', () => room.languages.remove(producer.id));
+    } else if (source === 'microphone') await room.observeSpeaker(producer);
     producer.observer.once('close', () =>
       room.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer),
     );
     room.broadcast(
       'producerAdded',
-      { peerId: peer.id, producerId: producer.id, kind, source, paused: producer.paused },
+      {
+        peerId: peer.id,
+        producerId: producer.id,
+        kind,
+        source,
+        paused: producer.paused,
+        ...(language ? { language } : {}),
+      },
       peer,
     );
     return { producerId: producer.id };
