@@ -328,6 +328,28 @@ describe('media signaling with real mediasoup workers and grants from the real r
     expect((await c.closed).code).toBe(4400);
   });
 
+  it("passes on a display name: the grant's first, else the one the client gave", async () => {
+    const named = await client();
+    await named.request('join', {
+      grant: await platformSigned(claimsFor('named', { room: 'names', displayName: 'Dr Who' }), 60),
+      displayName: 'ignored, the grant has one',
+    });
+    const self = await client();
+    const reply = await self.request('join', {
+      grant: await platformSigned(claimsFor('self', { room: 'names' }), 60),
+      displayName: '  Ana Lima ',
+    });
+    expect(reply.peers).toEqual([{ peerId: 'named', role: 'participant', displayName: 'Dr Who' }]);
+    expect(await named.next('peerJoined')).toEqual({
+      peerId: 'self',
+      role: 'participant',
+      displayName: 'Ana Lima',
+    });
+    expect(
+      await self.sendRaw(JSON.stringify({ id: 9, method: 'join', data: { grant: 'x', displayName: '' } })),
+    ).toMatchObject({ id: 9, ok: false, error: { code: 'invalid_message' } });
+  });
+
   it('replaces an older connection of the same peer, which is told why', async () => {
     const first = await joined('dup', 'media-dup');
     const second = await joined('dup', 'media-dup');

@@ -13,6 +13,8 @@ export interface JoinGrant {
   expiresAt: number;
   /** The room's limit on peers sending media at once (Gcore's maxBroadcasters), when the rooms service sets one. */
   maxBroadcasters?: number;
+  /** The name the rooms service admitted the peer under, when it passes one. */
+  displayName?: string;
   /** An interpreter's language channel (Gcore's intLang, e.g. `de`). */
   intLang?: string;
 }

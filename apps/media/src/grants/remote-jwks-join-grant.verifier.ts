@@ -53,8 +53,12 @@ function grantOf(payload: JWTPayload): JoinGrant {
 }
 
 /** Claims a grant may carry; a malformed one is refused rather than ignored. */
-function optionalClaims(claims: Record<string, unknown>): Pick<JoinGrant, 'maxBroadcasters' | 'intLang'> {
-  const { maxBroadcasters, intLang } = claims;
+function optionalClaims(
+  claims: Record<string, unknown>,
+): Pick<JoinGrant, 'maxBroadcasters' | 'intLang' | 'displayName'> {
+  const { maxBroadcasters, intLang, displayName } = claims;
+  if (displayName !== undefined && (typeof displayName !== 'string' || displayName.length > 256))
+    throw MediaErrors.invalidGrant({ claim: 'displayName' });
   if (
     maxBroadcasters !== undefined &&
     (!Number.isInteger(maxBroadcasters) || (maxBroadcasters as number) < 0)
@@ -68,6 +72,7 @@ function optionalClaims(claims: Record<string, unknown>): Pick<JoinGrant, 'maxBr
   return {
     ...(maxBroadcasters !== undefined ? { maxBroadcasters: maxBroadcasters as number } : {}),
     ...(intLang !== undefined ? { intLang: intLang as string } : {}),
+    ...(displayName ? { displayName: displayName as string } : {}),
   };
 }
 

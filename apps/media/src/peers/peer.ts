@@ -62,6 +62,8 @@ export class Peer extends EventEmitter<{
 }> {
   readonly id: string;
   readonly grant: JoinGrant;
+  /** Shown to others: the grant's name, else the client's own (set at join). */
+  displayName?: string;
   /** The role now: the grant's, until a moderator changes it. */
   role: string;
   /** What the peer may do now: the grant's permissions, narrowed or widened by moderation. */
@@ -87,8 +89,18 @@ export class Peer extends EventEmitter<{
     this.id = grant.peer;
     this.grant = grant;
     this.role = grant.role;
+    this.displayName = grant.displayName;
     this.permissions = { ...grant.perms };
     this.#sink = sink;
+  }
+
+  /** How others see this peer (peers lists, peerJoined). */
+  get info(): { peerId: string; role: string; displayName?: string } {
+    return {
+      peerId: this.id,
+      role: this.role,
+      ...(this.displayName ? { displayName: this.displayName } : {}),
+    };
   }
 
   get closed(): boolean {

@@ -118,7 +118,7 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
       replaced.notify('sessionClosed', { reason: 'replaced' });
       replaced.close('replaced');
     }
-    this.broadcast('peerJoined', { peerId: peer.id, role: peer.grant.role }, peer);
+    this.broadcast('peerJoined', peer.info, peer);
     peer.once('close', (reason) => {
       if (this.#peers.get(peer.id) !== peer) return;
       this.#peers.delete(peer.id);

@@ -45,6 +45,8 @@ const ProducerInfo = Type.Object({
 const PeerInfo = Type.Object({
   peerId: Type.String(),
   role: Type.String(),
+  /** The name shown for the peer: the grant's, else the one its client gave at join. */
+  displayName: Type.Optional(Type.String()),
 });
 const Empty = Type.Object({});
 
@@ -70,6 +72,8 @@ export const SignalingRequests = {
       grant: Type.String({ minLength: 1 }),
       /** The client device's `RtpCapabilities`; needed before consuming. */
       rtpCapabilities: Type.Optional(Opaque('mediasoup RtpCapabilities of the client device')),
+      /** The name to show to others, when the grant carries none (Gcore's displayName attribute). */
+      displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     }),
     reply: Type.Object({
       protocolVersion: Type.Literal(SIGNALING_PROTOCOL_VERSION),

@@ -32,7 +32,7 @@ export class JoinRoom {
   }
 
   async join(
-    { grant: token, rtpCapabilities }: SignalingPayloadOf<'join'>,
+    { grant: token, rtpCapabilities, displayName }: SignalingPayloadOf<'join'>,
     notify: NotificationSink,
   ): Promise<{ context: JoinedContext; reply: SignalingReplyOf<'join'> }> {
     const grant = await this.grants.verify(token);
@@ -46,6 +46,7 @@ export class JoinRoom {
       resumed = true;
     } else {
       peer = new Peer(grant, notify);
+      peer.displayName ??= displayName?.trim() || undefined;
       restrictByRole(peer);
       room.admit(peer);
       for (const listener of this.#listeners) listener.admitted(peer, room);
@@ -61,7 +62,7 @@ export class JoinRoom {
         permissions: { ...peer.permissions },
         routerRtpCapabilities: asJson(room.router.rtpCapabilities),
         languages: room.languages.languages,
-        peers: others.map((p) => ({ peerId: p.id, role: p.role })),
+        peers: others.map((p) => p.info),
         producers: others.flatMap((p) =>
           p.producers.map((producer) => ({
             peerId: p.id,
