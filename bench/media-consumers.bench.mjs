@@ -25,7 +25,9 @@ import { startRtpReceiver } from './support/rtp-receiver.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const STEPS = (process.env.BENCH_STEPS ?? '100,200,300,400,500,600,700,800,1000,1200,1500').split(',').map(Number);
+const STEPS = (process.env.BENCH_STEPS ?? '100,200,300,400,500,600,700,800,1000,1200,1500')
+  .split(',')
+  .map(Number);
 const BITRATE = parseBitrate(process.env.BENCH_BITRATE ?? '800k');
 const PUBLISHERS = Number(process.env.BENCH_PUBLISHERS ?? 1);
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 10);
