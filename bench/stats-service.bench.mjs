@@ -8,7 +8,7 @@
 //    Target: p99 under 50 ms for both.
 import { spawn, execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -42,9 +42,13 @@ await new Promise((r) => setTimeout(r, 500));
 const auth = await startAuthService();
 const orgId = auth.org.orgId ?? auth.org.org_id ?? auth.org.id;
 const schema = `stats_bench_${Date.now().toString(36)}`;
+// A name of its own on its PostgreSQL connections, so the bench can find them and read their CPU time.
+const APPLICATION_NAME = `confer-stats-bench-${process.pid}`;
+const withApplicationName = (url) =>
+  `${url}${url.includes('?') ? '&' : '?'}application_name=${APPLICATION_NAME}`;
 const env = {
   ...process.env,
-  DATABASE_URL: auth.env.DATABASE_URL,
+  DATABASE_URL: withApplicationName(auth.env.DATABASE_URL),
   NATS_URL: auth.env.NATS_URL,
   STATS_DB_SCHEMA: schema,
   STATS_PORT: '18083',
@@ -55,6 +59,13 @@ const env = {
 execFileSync(process.execPath, [join(root, 'apps/stats/dist/database/migrate.js')], { env, stdio: 'ignore' });
 
 let child;
+// A bench stopped half-way must not leave its service or nats-server running for the next one.
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    child?.kill('SIGKILL');
+    natsServer.kill('SIGKILL');
+    process.exit(1);
+  });
 async function startStats() {
   const nodeArgs = process.env.BENCH_STATS_NODE_ARGS ? process.env.BENCH_STATS_NODE_ARGS.split(' ') : [];
   child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/stats/dist/main.js')], {
@@ -67,6 +78,37 @@ async function stopStats() {
   child.kill('SIGTERM');
   await new Promise((r) => child.on('exit', r));
 }
+
+// CPU seconds (user + system) of a process, from /proc: the machine is shared, so wall-clock
+// rates depend on what else runs; CPU per event does not (much).
+const TICKS_PER_SECOND = 100;
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+const pgClient = new Client({ connectionString: auth.env.DATABASE_URL });
+await pgClient.connect();
+async function cpuSnapshot() {
+  const { rows } = await pgClient.query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [
+    APPLICATION_NAME,
+  ]);
+  const backends = new Map(rows.map((r) => [r.pid, cpuSecondsOf(r.pid)]));
+  return { stats: cpuSecondsOf(child.pid), nats: cpuSecondsOf(natsServer.pid), backends };
+}
+function cpuDelta(before, after) {
+  let postgres = 0;
+  for (const [pid, cpu] of after.backends) postgres += cpu - (before.backends.get(pid) ?? 0);
+  return {
+    stats: +(after.stats - before.stats).toFixed(2),
+    postgres: +postgres.toFixed(2),
+    nats: +(after.nats - before.nats).toFixed(2),
+  };
+}
+const loadAverage = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 const nc = await connect({ servers: env.NATS_URL });
 const js = nc.jetstream();
@@ -116,28 +158,43 @@ async function consumerInfo() {
   return jsm.consumers.info(STREAM, 'stats');
 }
 
-/** Seconds from the first delivery until nothing is pending or unacknowledged. */
-async function timeIngestion() {
+/**
+ * Seconds from the first delivery until `expected` events are acknowledged. The first delivery
+ * is seen by polling the consumer's info; the acks by listening to them on the bus, because
+ * polling the info throughout costs the 2.9 server a few ms of CPU per call (it counts what
+ * is pending) and would time the bench's own polling. Ends by checking that the consumer has
+ * nothing pending or unacknowledged.
+ */
+async function timeIngestion(expected) {
+  let acks = 0;
+  let last;
+  const sub = nc.subscribe(`$JS.ACK.${STREAM}.stats.>`, {
+    callback: (_, msg) => {
+      // A plain ack has an empty body or "+ACK"; naks and progress notes are not the end of an event.
+      const body = new TextDecoder().decode(msg.data);
+      if (body === '' || body === '+ACK') {
+        acks++;
+        last = performance.now();
+      }
+    },
+  });
+  await nc.flush();
   let first;
-  for (;;) {
+  while (first === undefined) {
     const info = await consumerInfo().catch(() => undefined);
-    if (info) {
-      if (first === undefined && info.delivered.stream_seq > 0) first = performance.now();
-      if (process.env.BENCH_DEBUG && Math.random() < 0.05)
-        console.error(
-          JSON.stringify({
-            pending: info.num_pending,
-            ackPending: info.num_ack_pending,
-            waiting: info.num_waiting,
-            redelivered: info.num_redelivered,
-            maxAckPending: info.config.max_ack_pending,
-          }),
-        );
-      if (first !== undefined && info.num_pending === 0 && info.num_ack_pending === 0)
-        return (performance.now() - first) / 1000;
-    }
-    await new Promise((r) => setTimeout(r, Number(process.env.BENCH_POLL_MS ?? 10)));
+    if (info && info.delivered.stream_seq > 0) first = performance.now();
+    else await new Promise((r) => setTimeout(r, Number(process.env.BENCH_POLL_MS ?? 10)));
   }
+  while (acks < expected) await new Promise((r) => setTimeout(r, 5));
+  sub.unsubscribe();
+  for (;;) {
+    const info = await consumerInfo();
+    if (info.num_pending === 0 && info.num_ack_pending === 0) break;
+    if (process.env.BENCH_DEBUG)
+      console.error(JSON.stringify({ pending: info.num_pending, ackPending: info.num_ack_pending }));
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return (last - first) / 1000;
 }
 
 // 1. Ingestion. The events are in the stream before the service first starts. (Stopping a
@@ -153,13 +210,27 @@ for (let i = 0; i < SESSIONS; i++) {
   ingestEvents.push(...sessionEvents(`bench-${i % ROOMS}`, `peer-${i}`, join, leave));
 }
 await publishAll(ingestEvents);
-const timing = timeIngestion();
+const timing = timeIngestion(ingestEvents.length);
 await startStats();
+const cpuBefore = await cpuSnapshot();
 const seconds = await timing;
+const cpu = cpuDelta(cpuBefore, await cpuSnapshot());
+const cpuTotal = cpu.stats + cpu.postgres + cpu.nats;
 const ingestion = {
   events: ingestEvents.length,
   seconds: +seconds.toFixed(2),
   eventsPerSecond: Math.round(ingestEvents.length / seconds),
+  // CPU seconds spent by the service process, its PostgreSQL backends and the nats-server.
+  cpu,
+  // What that CPU would allow with the service's 1 thread and the 2 cores to itself.
+  eventsPerCpuSecondOfService: Math.round(ingestEvents.length / Math.max(cpu.stats, 0.01)),
+  eventsPerSecondOnTwoIdleCores: Math.round(
+    Math.min(
+      ingestEvents.length / Math.max(cpu.stats, 0.01),
+      (2 * ingestEvents.length) / Math.max(cpuTotal, 0.01),
+    ),
+  ),
+  loadAverage: loadAverage(),
 };
 console.log(JSON.stringify({ bench: 'stats-ingestion', ...ingestion }));
 
@@ -170,8 +241,10 @@ for (let i = 0; i < QUERY_SESSIONS; i++) {
   const join = t0 + Math.floor((i / QUERY_SESSIONS) * span);
   queryEvents.push(...sessionEvents('bench-big', `person-${i % 9500}`, join, join + 5 * 60_000));
 }
+// Listening for the acks before publishing: the running service acknowledges at once.
+const queryTiming = timeIngestion(queryEvents.length);
 await publishAll(queryEvents);
-await timeIngestion();
+await queryTiming;
 
 const tokenResponse = await fetch(`${auth.baseUrl}/v1/auth/token`, {
   method: 'POST',
@@ -208,11 +281,25 @@ for (const [name, path] of [
   ['summary', `/streaming/statistics/peers/summary?room_id=bench-big&from=${from}&to=${to}`],
 ]) {
   for (let i = 0; i < 20; i++) await get(path); // warm-up
+  const before = await cpuSnapshot();
   results[name] = await drive({ total: QUERIES, concurrency: CONCURRENCY, task: () => get(path) });
-  console.log(JSON.stringify({ bench: `stats-query-${name}`, sessions: QUERY_SESSIONS, ...results[name] }));
+  const used = cpuDelta(before, await cpuSnapshot());
+  console.log(
+    JSON.stringify({
+      bench: `stats-query-${name}`,
+      sessions: QUERY_SESSIONS,
+      ...results[name],
+      cpuMsPerQuery: {
+        stats: +((used.stats * 1000) / QUERIES).toFixed(1),
+        postgres: +((used.postgres * 1000) / QUERIES).toFixed(1),
+      },
+      loadAverage: loadAverage(),
+    }),
+  );
 }
 
 await nc.close();
+await pgClient.end();
 await stopStats();
 const client = new Client({ connectionString: env.DATABASE_URL });
 await client.connect();

@@ -15,10 +15,12 @@ import { StatisticsAccessGuard } from './statistics/statistics-access.guard';
 import { StatisticsHttpController } from './statistics/statistics.http.controller';
 import { OrganisationUsage } from './usage/usage.service';
 import { UsageHttpController } from './usage/usage.http.controller';
+import { RoomBuckets } from './buckets/room-buckets.service';
+import { RoomBucketsHttpController } from './buckets/room-buckets.http.controller';
 
-const httpControllers = [StatisticsHttpController, UsageHttpController];
+const httpControllers = [StatisticsHttpController, UsageHttpController, RoomBucketsHttpController];
 const messageHandlers = [IngestAttendance];
-const queries = [PeerStatistics, OrganisationUsage];
+const queries = [PeerStatistics, OrganisationUsage, RoomBuckets];
 const domain = [AttendanceStore, StatsMetrics, StatisticsAccessGuard];
 
 /** Configuration and server-API access control, available to every module of the service. */

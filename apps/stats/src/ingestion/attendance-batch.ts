@@ -26,9 +26,22 @@ export interface RoomLifeChange {
   endedEventId: string | null;
 }
 
+/** A peer's role changed at an instant; it applies to whichever of its sessions held that instant. */
+export interface RoleChange {
+  eventId: string;
+  orgId: string;
+  roomId: string;
+  conferenceNumber: string;
+  peerId: string;
+  changedAt: Date;
+  from: string;
+  to: string;
+}
+
 export interface AttendanceBatch {
   sessions: SessionChange[];
   rooms: RoomLifeChange[];
+  roleChanges: RoleChange[];
   joins: number;
   leavesByReason: Map<string, number>;
 }
@@ -44,6 +57,7 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
   const sessions = new Map<string, SessionChange>();
   const rooms = new Map<string, RoomLifeChange>();
   const leavesByReason = new Map<string, number>();
+  const roleChanges: RoleChange[] = [];
   let joins = 0;
   for (const event of events) {
     const orgId = event.orgid;
@@ -72,6 +86,21 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
         });
         break;
       }
+      case 'io.confer.peer.role-changed': {
+        const d = event.data;
+        roleChanges.push({
+          eventId: event.id,
+          orgId,
+          roomId: d.roomId,
+          conferenceNumber: d.conferenceNumber,
+          peerId: d.peerId,
+          // The event carries no time of its own: it is written in the change's transaction.
+          changedAt: new Date(event.time),
+          from: d.from,
+          to: d.to,
+        });
+        break;
+      }
       case 'io.confer.room.started':
       case 'io.confer.room.ended': {
         const d = event.data;
@@ -91,5 +120,11 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
       }
     }
   }
-  return { sessions: [...sessions.values()], rooms: [...rooms.values()], joins, leavesByReason };
+  return {
+    sessions: [...sessions.values()],
+    rooms: [...rooms.values()],
+    roleChanges,
+    joins,
+    leavesByReason,
+  };
 }

@@ -1,4 +1,12 @@
-import { EventOf, PeerJoined, PeerLeft, RoomEnded, RoomStarted, eventCatalogue } from '@confer/contracts';
+import {
+  EventOf,
+  PeerJoined,
+  PeerLeft,
+  PeerRoleChanged,
+  RoomEnded,
+  RoomStarted,
+  eventCatalogue,
+} from '@confer/contracts';
 
 /**
  * The consumer accepts the whole catalogue: its one filter subject (NATS 2.9 allows one)
@@ -8,6 +16,7 @@ export const consumedContracts = eventCatalogue;
 export const aggregatedTypes = new Set([
   'io.confer.peer.joined',
   'io.confer.peer.left',
+  'io.confer.peer.role-changed',
   'io.confer.room.started',
   'io.confer.room.ended',
 ]);
@@ -15,6 +24,7 @@ export const aggregatedTypes = new Set([
 export type AttendanceEvent =
   | EventOf<typeof PeerJoined>
   | EventOf<typeof PeerLeft>
+  | EventOf<typeof PeerRoleChanged>
   | EventOf<typeof RoomStarted>
   | EventOf<typeof RoomEnded>;
 

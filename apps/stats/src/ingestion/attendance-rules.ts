@@ -31,6 +31,31 @@ export function roundSession(joinedAt: Date | number, leftAt: Date | number): Ro
   return { joinTime, leaveTime, duration: leaveTime - joinTime };
 }
 
+/**
+ * Where a session still open at `now` ends so far: the end of the bucket holding `now` (now
+ * itself on a boundary). Its rounded leave is the later of this and the end of its first bucket.
+ */
+export function openUntil(now: Date | number): number {
+  const ms = typeof now === 'number' ? now : now.getTime();
+  return Math.ceil(ms / BUCKET_MS) * BUCKET_SECONDS;
+}
+
+/**
+ * A role change counts from the bucket it happens in: a bucket counts a session under the
+ * last role it held in that bucket.
+ */
+export function changeBucket(changedAt: Date | number): number {
+  return bucketStart(changedAt);
+}
+
+/** The first and last start (Unix seconds) of the buckets that start in [from, to); last < first when none. */
+export function bucketsStartingIn(period: { from: Date; to: Date }): { first: number; last: number } {
+  return {
+    first: Math.ceil(period.from.getTime() / BUCKET_MS) * BUCKET_SECONDS,
+    last: (Math.ceil(period.to.getTime() / BUCKET_MS) - 1) * BUCKET_SECONDS,
+  };
+}
+
 /** Starts (Unix seconds) of every bucket a rounded session is present in. */
 export function bucketsOf(session: RoundedSession): number[] {
   const starts: number[] = [];

@@ -4,22 +4,20 @@ import { DataSource, EntityManager } from 'typeorm';
 import { buildEvent, RoomSummarised } from '@confer/contracts';
 import { OutboxWriter } from '@confer/outbox';
 import { AttendanceEvent, isAttendanceEvent } from './attendance-events';
-import { AttendanceBatch, foldAttendance, RoomLifeChange, SessionChange } from './attendance-batch';
-import { BUCKET_SECONDS, bucketsOf, isViewer, roundSession, RoundedSession } from './attendance-rules';
+import {
+  AttendanceBatch,
+  foldAttendance,
+  RoleChange,
+  RoomLifeChange,
+  SessionChange,
+} from './attendance-batch';
+import { bucketsOf, bucketStart, changeBucket, roundSession, RoundedSession } from './attendance-rules';
 
 export interface AppliedBatch {
   /** Events seen for the first time (the rest were redeliveries or replays). */
   fresh: number;
   duplicates: number;
   batch: AttendanceBatch;
-}
-
-interface ClosedSessionRow {
-  org_id: string;
-  room_id: string;
-  role: string;
-  joined_at: Date;
-  left_at: Date;
 }
 
 interface EndedRoomRow {
@@ -31,9 +29,11 @@ interface EndedRoomRow {
 }
 
 /**
- * Applies events to sessions, buckets and room lives with a few set-based statements in one
- * transaction, together with the record of their ids. Every statement is written so that the
- * result does not depend on the order events arrive in.
+ * Applies events to sessions, role changes and room lives with a few set-based statements in
+ * one transaction, together with the record of their ids. Every statement is written so that
+ * the result does not depend on the order events arrive in, and is idempotent by its own key
+ * (connection, role-change event, room life): the id record decides what the counters count,
+ * and skips the work of a redelivery. Buckets are derived from the sessions when read.
  */
 @Injectable()
 export class AttendanceStore {
@@ -58,30 +58,35 @@ export class AttendanceStore {
         if (isAttendanceEvent(e)) newEvents.push(e);
       }
       const batch = foldAttendance(newEvents);
-      const closed = await this.upsertSessions(tx, batch.sessions);
-      await this.addToBuckets(tx, closed);
+      await this.upsertSessions(tx, batch.sessions);
+      await this.insertRoleChanges(tx, batch.roleChanges);
       await this.upsertRoomLives(tx, batch.rooms);
       return { fresh: fresh.size, duplicates: events.length - fresh.size, batch };
     });
   }
 
-  /** Returns the sessions this batch closed: inserted with their leave, or open until now. */
-  private async upsertSessions(tx: EntityManager, sessions: SessionChange[]): Promise<ClosedSessionRow[]> {
-    if (sessions.length === 0) return [];
+  /**
+   * One row per connection, rounded to whole buckets here (attendance-rules.ts) and nowhere
+   * else. A leave closes an open or unknown session; nothing reopens or changes a closed one.
+   */
+  private async upsertSessions(tx: EntityManager, sessions: SessionChange[]): Promise<void> {
+    if (sessions.length === 0) return;
+    // One lock order for every transaction, so concurrent replicas cannot deadlock.
     sessions.sort((a, b) =>
       compareKeys([a.orgId, a.roomId, a.connectionId], [b.orgId, b.roomId, b.connectionId]),
     );
-    const rows: (ClosedSessionRow | { left_at: null })[] = await tx.query(
+    const rounded = sessions.map((s) => (s.leftAt ? roundSession(s.joinedAt, s.leftAt) : null));
+    await tx.query(
       `INSERT INTO peer_sessions AS s
-         (org_id, room_id, connection_id, peer_id, conference_number, role, face, joined_at, left_at, leave_reason)
+         (org_id, room_id, connection_id, peer_id, conference_number, role, face, joined_at, left_at, leave_reason,
+          join_time, leave_time)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::timestamptz[], $9::timestamptz[], $10::text[])
+                            $8::timestamptz[], $9::timestamptz[], $10::text[], $11::bigint[], $12::bigint[])
        ON CONFLICT (org_id, room_id, connection_id) DO UPDATE SET
          peer_id = excluded.peer_id, conference_number = excluded.conference_number, role = excluded.role,
          face = excluded.face, joined_at = excluded.joined_at, left_at = excluded.left_at,
-         leave_reason = excluded.leave_reason
-       WHERE s.left_at IS NULL AND excluded.left_at IS NOT NULL
-       RETURNING org_id, room_id, role, joined_at, left_at`,
+         leave_reason = excluded.leave_reason, join_time = excluded.join_time, leave_time = excluded.leave_time
+       WHERE s.left_at IS NULL AND excluded.left_at IS NOT NULL`,
       [
         sessions.map((s) => s.orgId),
         sessions.map((s) => s.roomId),
@@ -93,34 +98,31 @@ export class AttendanceStore {
         sessions.map((s) => s.joinedAt.toISOString()),
         sessions.map((s) => s.leftAt?.toISOString() ?? null),
         sessions.map((s) => s.leaveReason),
+        sessions.map((s) => bucketStart(s.joinedAt)),
+        rounded.map((r) => r?.leaveTime ?? null),
       ],
     );
-    return rows.filter((r): r is ClosedSessionRow => r.left_at !== null);
   }
 
-  /** Adds each newly closed session to every bucket it is present in (attendance-rules.ts). */
-  private async addToBuckets(tx: EntityManager, closed: ClosedSessionRow[]): Promise<void> {
-    if (closed.length === 0) return;
-    const rounded = closed.map((c) => roundSession(c.joined_at, c.left_at));
+  /** Kept as they come; the buckets query places each in the session of its peer that held its instant. */
+  private async insertRoleChanges(tx: EntityManager, changes: RoleChange[]): Promise<void> {
+    if (changes.length === 0) return;
     await tx.query(
-      `INSERT INTO room_buckets AS b (org_id, room_id, bucket_start, peers, speakers, viewers, participant_seconds)
-       SELECT c.org_id, c.room_id, to_timestamp(t), count(*), count(*) FILTER (WHERE NOT c.viewer),
-              count(*) FILTER (WHERE c.viewer), count(*) * ${BUCKET_SECONDS}
-       FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::boolean[])
-              AS c(org_id, room_id, first_start, end_time, viewer)
-       CROSS JOIN LATERAL generate_series(c.first_start, c.end_time - ${BUCKET_SECONDS}, ${BUCKET_SECONDS}) AS t
-       GROUP BY 1, 2, 3
-       ORDER BY 1, 2, 3
-       ON CONFLICT (org_id, room_id, bucket_start) DO UPDATE SET
-         peers = b.peers + excluded.peers, speakers = b.speakers + excluded.speakers,
-         viewers = b.viewers + excluded.viewers,
-         participant_seconds = b.participant_seconds + excluded.participant_seconds`,
+      `INSERT INTO peer_role_changes
+         (event_id, org_id, room_id, conference_number, peer_id, changed_at, change_bucket, from_role, to_role)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                            $7::bigint[], $8::text[], $9::text[])
+       ON CONFLICT (event_id) DO NOTHING`,
       [
-        closed.map((c) => c.org_id),
-        closed.map((c) => c.room_id),
-        rounded.map((r) => r.joinTime),
-        rounded.map((r) => r.leaveTime),
-        closed.map((c) => isViewer(c.role)),
+        changes.map((c) => c.eventId),
+        changes.map((c) => c.orgId),
+        changes.map((c) => c.roomId),
+        changes.map((c) => c.conferenceNumber),
+        changes.map((c) => c.peerId),
+        changes.map((c) => c.changedAt.toISOString()),
+        changes.map((c) => changeBucket(c.changedAt)),
+        changes.map((c) => c.from),
+        changes.map((c) => c.to),
       ],
     );
   }

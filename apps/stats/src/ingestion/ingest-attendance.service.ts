@@ -48,6 +48,7 @@ export class IngestAttendance implements OnApplicationBootstrap {
       concurrency: this.config.STATS_INGEST_CONCURRENCY,
       batchSize: Math.min(this.config.STATS_INGEST_CONCURRENCY, 1000),
       maxAckPending: this.config.STATS_INGEST_CONCURRENCY * 2,
+      pullExpiresMs: 5000,
       backoffMs: [200, 1000, 5000, 15000],
       handler: async (event) => {
         if (!isAttendanceEvent(event)) return;

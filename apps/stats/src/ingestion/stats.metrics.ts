@@ -19,6 +19,9 @@ export class StatsMetrics implements OnModuleDestroy {
   readonly #leaves: Counter = this.#meter.createCounter('stats.peer_leaves', {
     description: 'peer.left events applied, by reason',
   });
+  readonly #roleChanges: Counter = this.#meter.createCounter('stats.role_changes', {
+    description: 'peer.role-changed events applied',
+  });
   readonly #applied: Counter = this.#meter.createCounter('stats.events_applied', {
     description: 'Events applied for the first time',
   });
@@ -53,6 +56,7 @@ export class StatsMetrics implements OnModuleDestroy {
     this.#applied.add(applied.fresh);
     if (applied.duplicates > 0) this.#duplicates.add(applied.duplicates);
     if (applied.batch.joins > 0) this.#joins.add(applied.batch.joins);
+    if (applied.batch.roleChanges.length > 0) this.#roleChanges.add(applied.batch.roleChanges.length);
     for (const [reason, n] of applied.batch.leavesByReason) this.#leaves.add(n, { reason });
   }
 
