@@ -10,6 +10,10 @@ export const MediaErrors = defineErrors({
   NOT_JOINED: { status: 401, message: 'The first request must be join, with a join grant' },
   ALREADY_JOINED: { status: 409, message: 'This connection has already joined' },
   INVALID_GRANT: { status: 401, message: 'The join grant is invalid or expired' },
+  INVALID_RESUME_TOKEN: {
+    status: 401,
+    message: 'Nothing to resume with that token (the peer has left); join again with a grant',
+  },
   WRONG_MEDIA_SERVER: { status: 403, message: 'The join grant is for another media server' },
   NOT_ALLOWED_TO_PUBLISH: { status: 403, message: 'Your role does not allow publishing this media' },
   NOT_ALLOWED_TO_SUBSCRIBE: { status: 403, message: 'Your role does not allow receiving media' },

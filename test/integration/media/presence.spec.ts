@@ -11,7 +11,7 @@ describe('presence kept by the media service', () => {
   beforeAll(async () => {
     m = await startMediaFixture(
       { MEDIA_PRESENCE_HEARTBEAT_SECONDS: '0.5', MEDIA_RECONNECT_GRACE_SECONDS: '1.5' },
-      { PEER_HEARTBEAT_TIMEOUT_SECONDS: '3', PRESENCE_SWEEP_SECONDS: '0.5' },
+      { PEER_HEARTBEAT_TIMEOUT_SECONDS: '3', PRESENCE_SWEEP_SECONDS: '0.5', JOIN_GRANT_TTL_SECONDS: '10' },
     );
   });
   afterEach(() => m.closeClients());
@@ -89,6 +89,37 @@ describe('presence kept by the media service', () => {
     await new Promise((r) => setTimeout(r, 2500));
     expect(leftOf('ana', 'presence-3')).toEqual([]);
   }, 10000);
+
+  it("resumes with the join answer's token after the grant expired, and refuses a token for nobody", async () => {
+    const ana = await m.joined('ana', 'presence-5');
+    const ben = await m.joined('ben', 'presence-5');
+    expect(ana.reply.resumeToken).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    // Past the grant's 10 s (and verification's 5 s of tolerance), present all along.
+    await new Promise((r) => setTimeout(r, 16_000));
+    ana.c.close();
+    await ana.c.closed;
+
+    const again = await m.client();
+    await expect(again.request('join', { grant: ana.join.grant.token })).rejects.toMatchObject({
+      error: { code: 'invalid_grant' },
+    });
+    const other = await m.client();
+    await expect(other.request('resume', { resumeToken: 'x'.repeat(32) })).rejects.toMatchObject({
+      error: { code: 'invalid_resume_token' },
+    });
+    const reply = await other.request('resume', { resumeToken: ana.reply.resumeToken! });
+    expect(reply).toMatchObject({ peerId: 'ana', resumed: true, resumeToken: ana.reply.resumeToken });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(leftOf('ana', 'presence-5')).toEqual([]);
+    await ben.c.request('sendChatMessage', { text: 'still here?' });
+    expect(await other.next('chatMessage')).toMatchObject({ text: 'still here?' });
+    // Once the peer has left, its token is worth nothing.
+    await other.request('leave', {});
+    const late = await m.client();
+    await expect(late.request('resume', { resumeToken: ana.reply.resumeToken! })).rejects.toMatchObject({
+      error: { code: 'invalid_resume_token' },
+    });
+  }, 30000);
 
   it('tells a peer the rooms service timed it out when its heartbeat is refused', async () => {
     // A grant for a connection the rooms service never had: its heartbeat is answered 404.

@@ -62,6 +62,8 @@ export class Peer extends EventEmitter<{
 }> {
   readonly id: string;
   readonly grant: JoinGrant;
+  /** Takes the peer back on a new socket (`resume`); secret to its client. */
+  resumeToken?: string;
   /** Shown to others: the grant's name, else the client's own (set at join). */
   displayName?: string;
   /** The role now: the grant's, until a moderator changes it. */

@@ -4,6 +4,7 @@ import {
   SchemaViolation,
   SignalingError,
   SignalingMethod,
+  SignalingPayloadOf,
   SignalingRequestEnvelope,
   SignalingRequestEnvelopeSchema,
   SignalingRequests,
@@ -80,8 +81,12 @@ export class SignalingSession {
         throw MediaErrors.unknownMethod({ method }, { message: `No such method: ${method}` });
       const schema = SignalingRequests[method].request;
       const data = parseWith(schema, envelope.data ?? {}, `${method} request`);
-      if (method === 'join') {
-        await this.#join(id, data as Parameters<JoinRoom['join']>[0]);
+      if (method === 'join' || method === 'resume') {
+        await this.#join(id, (notify) =>
+          method === 'join'
+            ? this.#joinRoom.join(data as SignalingPayloadOf<'join'>, notify)
+            : this.#joinRoom.resume(data as SignalingPayloadOf<'resume'>, notify),
+        );
         return;
       }
       if (!this.#context) {
@@ -100,11 +105,11 @@ export class SignalingSession {
     }
   }
 
-  async #join(id: number, data: Parameters<JoinRoom['join']>[0]): Promise<void> {
+  async #join(id: number, enter: (notify: NotificationSink) => ReturnType<JoinRoom['join']>): Promise<void> {
     if (this.#context || this.#joining) throw MediaErrors.alreadyJoined();
     this.#joining = true;
     try {
-      const { context, reply } = await this.#joinRoom.join(data, this.#notify);
+      const { context, reply } = await enter(this.#notify);
       if (this.#socket.readyState !== this.#socket.OPEN) {
         if (context.peer.isAttachedTo(this.#notify)) context.peer.detach(this.#reconnectGraceMs);
         return;

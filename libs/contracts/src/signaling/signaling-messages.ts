@@ -64,6 +64,36 @@ const ChatMessage = Type.Object({
   to: Type.Optional(Type.String()),
 });
 
+/** What `join` (and `resume`) answer: the room as it is, and what this peer may do. */
+const JoinReply = Type.Object({
+  protocolVersion: Type.Literal(SIGNALING_PROTOCOL_VERSION),
+  peerId: Type.String(),
+  role: Type.String(),
+  permissions: GrantPermissionsSchema,
+  routerRtpCapabilities: Opaque('mediasoup RtpCapabilities of the room router'),
+  peers: Type.Array(PeerInfo),
+  producers: Type.Array(ProducerInfo),
+  /**
+   * True when the grant's connection was already here (the socket dropped and came
+   * back within the grace period): the peer's media objects below live on.
+   */
+  resumed: Type.Optional(Type.Boolean()),
+  /**
+   * Keep it: after a dropped socket, `resume` with it takes the peer back even once the
+   * grant has expired, for as long as the peer is here (its reconnect grace period).
+   */
+  resumeToken: Type.Optional(Type.String()),
+  /** Interpretation channels one can listen to now (ISO 639-1 codes). */
+  languages: Type.Optional(Type.Array(Type.String())),
+  own: Type.Optional(
+    Type.Object({
+      transportIds: Type.Array(Type.String()),
+      producerIds: Type.Array(Type.String()),
+      consumerIds: Type.Array(Type.String()),
+    }),
+  ),
+});
+
 /** Requests a client sends, each with the reply it gets. */
 export const SignalingRequests = {
   /** Must be the first message on a connection: carries the join grant from the rooms service. */
@@ -75,29 +105,19 @@ export const SignalingRequests = {
       /** The name to show to others, when the grant carries none (Gcore's displayName attribute). */
       displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     }),
-    reply: Type.Object({
-      protocolVersion: Type.Literal(SIGNALING_PROTOCOL_VERSION),
-      peerId: Type.String(),
-      role: Type.String(),
-      permissions: GrantPermissionsSchema,
-      routerRtpCapabilities: Opaque('mediasoup RtpCapabilities of the room router'),
-      peers: Type.Array(PeerInfo),
-      producers: Type.Array(ProducerInfo),
-      /**
-       * True when the grant's connection was already here (the socket dropped and came
-       * back within the grace period): the peer's media objects below live on.
-       */
-      resumed: Type.Optional(Type.Boolean()),
-      /** Interpretation channels one can listen to now (ISO 639-1 codes). */
-      languages: Type.Optional(Type.Array(Type.String())),
-      own: Type.Optional(
-        Type.Object({
-          transportIds: Type.Array(Type.String()),
-          producerIds: Type.Array(Type.String()),
-          consumerIds: Type.Array(Type.String()),
-        }),
-      ),
+    reply: JoinReply,
+  },
+  /**
+   * Instead of `join` on a new socket after the old one dropped: takes back the peer the
+   * token was given for (its transports, producers and consumers live on), while it is
+   * still here. Refused `invalid_resume_token` otherwise; then join again.
+   */
+  resume: {
+    request: Type.Object({
+      resumeToken: Type.String({ minLength: 16, maxLength: 128 }),
+      rtpCapabilities: Type.Optional(Opaque('mediasoup RtpCapabilities of the client device')),
     }),
+    reply: JoinReply,
   },
   createTransport: {
     request: Type.Object({

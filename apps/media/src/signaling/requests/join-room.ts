@@ -1,6 +1,8 @@
+import { randomBytes } from 'crypto';
 import type { types } from 'mediasoup';
 import type { SignalingPayloadOf, SignalingReplyOf } from '@confer/contracts';
 import { JoinGrantVerifier } from '../../grants/join-grant';
+import { MediaErrors } from '../../media.errors';
 import { NotificationSink, Peer } from '../../peers/peer';
 import { restrictByRole } from '../../peers/produce-policy';
 import type { Room } from '../../rooms/room';
@@ -12,15 +14,20 @@ export interface PeerAdmissionListener {
   admitted(peer: Peer, room: Room): void;
 }
 
+type Joined = { context: JoinedContext; reply: SignalingReplyOf<'join'> };
+
 /**
  * The first request of every connection: the join grant is verified (signature,
  * audience, expiry, this media server), the room is found or made, and the peer is
  * seated; an earlier connection with the same peer id is replaced. A grant for the
  * connection this server already carries resumes that peer instead (the client's
  * socket dropped and came back): its transports, producers and consumers live on.
+ * So does `resume` with the token a join answered, which outlives the grant.
  */
 export class JoinRoom {
   readonly #listeners: PeerAdmissionListener[] = [];
+  /** Resume tokens of the peers seated here; a token dies with its peer. */
+  readonly #resumable = new Map<string, JoinedContext>();
 
   constructor(
     private readonly grants: JoinGrantVerifier,
@@ -34,23 +41,41 @@ export class JoinRoom {
   async join(
     { grant: token, rtpCapabilities, displayName }: SignalingPayloadOf<'join'>,
     notify: NotificationSink,
-  ): Promise<{ context: JoinedContext; reply: SignalingReplyOf<'join'> }> {
+  ): Promise<Joined> {
     const grant = await this.grants.verify(token);
     const room = await this.rooms.getOrCreate(RoomRegistry.keyOf(grant.org, grant.room));
     const seated = room.peer(grant.peer);
-    let peer: Peer;
-    let resumed = false;
     if (seated && !seated.closed && seated.grant.connection === grant.connection) {
-      peer = seated;
-      peer.attach(notify);
-      resumed = true;
-    } else {
-      peer = new Peer(grant, notify);
-      peer.displayName ??= displayName?.trim() || undefined;
-      restrictByRole(peer);
-      room.admit(peer);
-      for (const listener of this.#listeners) listener.admitted(peer, room);
+      seated.attach(notify);
+      return this.#answer(seated, room, rtpCapabilities, true);
     }
+    const peer = new Peer(grant, notify);
+    peer.displayName ??= displayName?.trim() || undefined;
+    restrictByRole(peer);
+    room.admit(peer);
+    peer.resumeToken = randomBytes(24).toString('base64url');
+    this.#resumable.set(peer.resumeToken, { peer, room });
+    peer.once('close', () => this.#resumable.delete(peer.resumeToken!));
+    for (const listener of this.#listeners) listener.admitted(peer, room);
+    return this.#answer(peer, room, rtpCapabilities, false);
+  }
+
+  async resume(
+    { resumeToken, rtpCapabilities }: SignalingPayloadOf<'resume'>,
+    notify: NotificationSink,
+  ): Promise<Joined> {
+    const held = this.#resumable.get(resumeToken);
+    if (!held || held.peer.closed || held.room.closed) throw MediaErrors.invalidResumeToken();
+    held.peer.attach(notify);
+    return this.#answer(held.peer, held.room, rtpCapabilities, true);
+  }
+
+  #answer(
+    peer: Peer,
+    room: Room,
+    rtpCapabilities: Record<string, unknown> | undefined,
+    resumed: boolean,
+  ): Joined {
     if (rtpCapabilities) peer.rtpCapabilities = rtpCapabilities as unknown as types.RtpCapabilities;
     const others = room.peers.filter((p) => p !== peer);
     return {
@@ -73,6 +98,7 @@ export class JoinRoom {
             ...(producer.appData.language ? { language: producer.appData.language } : {}),
           })),
         ),
+        ...(peer.resumeToken ? { resumeToken: peer.resumeToken } : {}),
         ...(resumed
           ? {
               resumed: true,

@@ -8,7 +8,8 @@ export interface JoinedContext {
   room: Room;
 }
 
-export type JoinedMethod = Exclude<SignalingMethod, 'join'>;
+/** Every method but those that open a session (`join`, `resume`). */
+export type JoinedMethod = Exclude<SignalingMethod, 'join' | 'resume'>;
 
 /** One handler per request a joined peer may send; the message map types both ends. */
 export type JoinedHandlers = {
