@@ -211,6 +211,25 @@ describe('active speaker', () => {
       expect(speakerNotices()).toEqual(['ana']);
       await talkUntilNamed('ben', 8000);
       expect(speakerNotices()).toEqual(['ana', 'ben']);
+      // Ben goes on for two more level reports; ana stays silent.
+      const keepTalking = setInterval(() => {
+        sequence++;
+        socket.send(
+          audioPacket(sequence, speakers.ben.ssrc, sequence % 10 < 6 ? 5 : 90),
+          speakers.ben.port,
+          '127.0.0.1',
+        );
+        socket.send(audioPacket(sequence, speakers.ana.ssrc, 127), speakers.ana.port, '127.0.0.1');
+      }, 20);
+      await new Promise((r) => setTimeout(r, 2200));
+      clearInterval(keepTalking);
+      // Speaking indicators: ben's level is heard, ana's silence is below the threshold.
+      const levels = heard
+        .filter((h) => h.notification === 'audioLevels')
+        .map((h) => (h.data as { levels: Array<{ peerId: string; volume: number }> }).levels);
+      const lastLoud = levels.filter((l) => l.length > 0).at(-1)!;
+      expect(lastLoud.map((l) => l.peerId)).toEqual(['ben']);
+      expect(lastLoud[0].volume).toBeGreaterThan(-60);
       expect(heard.find((h) => h.notification === 'activeSpeaker')?.data).toEqual({
         peerId: 'ana',
         producerId: speakers.ana.producer.id,

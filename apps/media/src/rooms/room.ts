@@ -28,6 +28,7 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
   readonly key: string;
   readonly #router: types.Router;
   readonly #speakers: types.ActiveSpeakerObserver;
+  readonly #levels: types.AudioLevelObserver;
   readonly #speakerRate: SpeakerRate<ActiveSpeaker>;
   readonly #peers = new Map<string, Peer>();
   /** Interpretation channels: the languages interpreters speak here. */
@@ -38,12 +39,25 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
     key: string,
     router: types.Router,
     speakers: types.ActiveSpeakerObserver,
+    levels: types.AudioLevelObserver,
     options: RoomOptions,
   ) {
     super();
     this.key = key;
     this.#router = router;
     this.#speakers = speakers;
+    this.#levels = levels;
+    const peerOf = (producer: types.Producer) => (producer.appData as { peerId?: string }).peerId ?? '';
+    levels.on('volumes', (volumes) =>
+      this.broadcast('audioLevels', {
+        levels: volumes.map(({ producer, volume }) => ({
+          peerId: peerOf(producer),
+          producerId: producer.id,
+          volume,
+        })),
+      }),
+    );
+    levels.on('silence', () => this.broadcast('audioLevels', { levels: [] }));
     this.languages = new LanguageChannels(options.interpreterLingerMs ?? 30_000);
     this.languages.on('change', (languages) => this.broadcast('interpretationLanguages', { languages }));
     this.languages.on('expired', (language) => {
@@ -68,7 +82,9 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS, appData: { room: key } });
     // Dominant speaker by audio level (RFC 6464 header extension), over a few hundred ms.
     const speakers = await router.createActiveSpeakerObserver({ interval: 300 });
-    const room = new Room(key, router, speakers, options);
+    // Levels for the clients' speaking indicators: the loudest ten above -70 dBov, each second.
+    const levels = await router.createAudioLevelObserver({ maxEntries: 10, threshold: -70, interval: 1000 });
+    const room = new Room(key, router, speakers, levels, options);
     // The worker died or the router was closed under us: the room is gone.
     router.observer.once('close', () => room.close());
     return room;
@@ -86,7 +102,10 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
   /** A microphone joins the dominant-speaker contest (mediasoup drops it when it closes). */
   async observeSpeaker(producer: types.Producer): Promise<void> {
     if (this.#closed || producer.closed) return;
-    await this.#speakers.addProducer({ producerId: producer.id });
+    await Promise.all([
+      this.#speakers.addProducer({ producerId: producer.id }),
+      this.#levels.addProducer({ producerId: producer.id }),
+    ]);
   }
 
   get router(): types.Router {

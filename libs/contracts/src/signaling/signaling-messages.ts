@@ -297,6 +297,16 @@ export const SignalingNotifications = {
     producerId: Type.String(),
     reason: Type.String(),
   }),
+  /**
+   * The loudest microphones of the room (up to 10, loudest first), about once a second
+   * while someone speaks; an empty list when the room falls silent. `volume` is in dBov
+   * (0 is loudest, -127 silence).
+   */
+  audioLevels: Type.Object({
+    levels: Type.Array(
+      Type.Object({ peerId: Type.String(), producerId: Type.String(), volume: Type.Number() }),
+    ),
+  }),
   /** The room's dominant speaker changed (at most about once a second). */
   activeSpeaker: Type.Object({ peerId: Type.String(), producerId: Type.String() }),
   /**
