@@ -7,6 +7,7 @@ import {
   EventContract,
   PeerJoined,
   PeerLeft,
+  PeerRoleChanged,
   RoomEnded,
   RoomStarted,
   subjectOf,
@@ -19,7 +20,14 @@ export interface CraftedSession {
   leftAt?: Date;
   role?: 'participant' | 'viewer' | 'moderator';
   reason?: 'left' | 'kicked' | 'replaced' | 'timed_out' | 'room_closed';
+  /** Role changes while in the room, in time order; `role` is the role it joined with. */
+  roleChanges?: { at: Date; to: Role }[];
 }
+
+type Role = 'participant' | 'viewer' | 'moderator';
+
+/** The role a session holds after its changes (what the rooms service reports in peer.left). */
+export const finalRole = (s: CraftedSession): Role => s.roleChanges?.at(-1)?.to ?? s.role ?? 'participant';
 
 export interface CraftedEvent {
   contract: EventContract;
@@ -59,12 +67,31 @@ export function eventsOfRoom(orgId: string, roomId: string, sessions: CraftedSes
       joinedAt: s.joinedAt.toISOString(),
     };
     out.push({ contract: PeerJoined, event: buildEvent(PeerJoined, { ...base, data: peer }) });
+    let role: Role = s.role ?? 'participant';
+    for (const change of s.roleChanges ?? []) {
+      out.push({
+        contract: PeerRoleChanged,
+        event: buildEvent(PeerRoleChanged, {
+          ...base,
+          time: change.at,
+          data: {
+            roomId,
+            conferenceNumber: CONFERENCE,
+            peerId: s.peerId,
+            from: role,
+            to: change.to,
+            by: 'mod',
+          },
+        }),
+      });
+      role = change.to;
+    }
     if (s.leftAt)
       out.push({
         contract: PeerLeft,
         event: buildEvent(PeerLeft, {
           ...base,
-          data: { ...peer, leftAt: s.leftAt.toISOString(), reason: s.reason ?? 'left' },
+          data: { ...peer, role, leftAt: s.leftAt.toISOString(), reason: s.reason ?? 'left' },
         }),
       });
   }
@@ -125,4 +152,33 @@ export function expectedRow(s: CraftedSession) {
   const join = Math.floor(s.joinedAt.getTime() / 30_000) * 30;
   const leave = Math.max(join + 30, Math.ceil(s.leftAt!.getTime() / 30_000) * 30);
   return { person_id: s.peerId, join_time: join, leave_time: leave, duration: leave - join };
+}
+
+/**
+ * The tests' own buckets of finished sessions, straight from the rule's wording: a session is
+ * in every bucket from its rounded join to its rounded leave, under the last role it held in
+ * that bucket (its join role when no change happened before the bucket's end).
+ */
+export function expectedBuckets(sessions: CraftedSession[], from: Date, to: Date) {
+  const buckets = new Map<number, { peers: number; speakers: number; viewers: number }>();
+  for (const s of sessions.filter((x) => x.leftAt)) {
+    const { join_time, leave_time } = expectedRow(s);
+    for (let b = join_time; b < leave_time; b += 30) {
+      if (b * 1000 < from.getTime() || b * 1000 >= to.getTime()) continue;
+      const changed = (s.roleChanges ?? []).filter((c) => c.at.getTime() < (b + 30) * 1000).at(-1);
+      const role = changed?.to ?? s.role ?? 'participant';
+      const row = buckets.get(b) ?? { peers: 0, speakers: 0, viewers: 0 };
+      row.peers++;
+      if (role === 'viewer') row.viewers++;
+      else row.speakers++;
+      buckets.set(b, row);
+    }
+  }
+  return [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([b, row]) => ({
+      start: new Date(b * 1000).toISOString(),
+      ...row,
+      participant_seconds: row.peers * 30,
+    }));
 }

@@ -4,7 +4,13 @@ import { startAuthService, RunningAuthService } from '../../support/auth-service
 import { createOrganisation } from '../../support/confer-cli';
 import { EventTap } from '../../support/event-tap';
 import { RunningStatsService, startStatsService } from '../../support/stats-service.harness';
-import { CraftedSession, eventsOfRoom, expectedRow, StreamPublisher } from './attendance-stream';
+import {
+  CraftedSession,
+  eventsOfRoom,
+  expectedBuckets,
+  expectedRow,
+  StreamPublisher,
+} from './attendance-stream';
 
 const t = (iso: string) => new Date(iso);
 const DAY1 = { from: '2021-06-21T00:00:00.0Z', to: '2021-06-21T23:59:59.99Z' };
@@ -31,6 +37,44 @@ const day1: CraftedSession[] = [
 ];
 const day2: CraftedSession[] = [
   { peerId: 'peer5', joinedAt: t('2021-06-22T09:00:00Z'), leftAt: t('2021-06-22T10:00:00Z') },
+];
+// A webinar whose viewers are promoted and demoted: inside a bucket, twice in one bucket,
+// exactly on a boundary; v1 comes back later, and its earlier change must not follow it.
+const DAY3 = { from: '2021-06-23T00:00:00Z', to: '2021-06-24T00:00:00Z' };
+const day3: CraftedSession[] = [
+  {
+    peerId: 'v1',
+    role: 'viewer',
+    joinedAt: t('2021-06-23T10:00:10Z'),
+    leftAt: t('2021-06-23T10:03:00Z'),
+    roleChanges: [{ at: t('2021-06-23T10:01:15Z'), to: 'participant' }],
+  },
+  {
+    peerId: 'v2',
+    role: 'viewer',
+    joinedAt: t('2021-06-23T10:00:00Z'),
+    leftAt: t('2021-06-23T10:02:40Z'),
+    roleChanges: [
+      { at: t('2021-06-23T10:00:40Z'), to: 'participant' },
+      { at: t('2021-06-23T10:00:50Z'), to: 'viewer' },
+      { at: t('2021-06-23T10:02:00Z'), to: 'participant' },
+    ],
+  },
+  {
+    peerId: 'v3',
+    role: 'viewer',
+    joinedAt: t('2021-06-23T10:00:20Z'),
+    leftAt: t('2021-06-23T10:01:50Z'),
+    // Made a speaker in the bucket it joined in: that bucket already counts it as one.
+    roleChanges: [{ at: t('2021-06-23T10:00:25Z'), to: 'participant' }],
+  },
+  { peerId: 'm1', role: 'moderator', joinedAt: t('2021-06-23T10:00:05Z'), leftAt: t('2021-06-23T10:04:00Z') },
+  {
+    peerId: 'v1',
+    role: 'participant',
+    joinedAt: t('2021-06-23T10:05:00Z'),
+    leftAt: t('2021-06-23T10:06:00Z'),
+  },
 ];
 
 async function accessToken(auth: RunningAuthService, name: string) {
@@ -78,6 +122,8 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     ...eventsOfRoom(orgA.orgId, 'serv0room-y', day1).reverse(),
     // Another organisation's room of the same name.
     ...eventsOfRoom(orgB.orgId, 'serv0room-x', day2),
+    // Role changes arriving before the joins they follow, leaves before everything.
+    ...eventsOfRoom(orgA.orgId, 'serv0room-roles', day3).reverse(),
   ];
   let events: ReturnType<typeof stream>;
 
@@ -93,6 +139,14 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
         }
     const usage = await get(base, `/v1/stats/usage?from=2021-06-01T00:00:00Z&to=2021-07-01T00:00:00Z`);
     out.push([usage.status, await usage.json()]);
+    for (const [room, p] of [
+      ['serv0room-x', DAY1],
+      ['serv0room-y', DAY1],
+      ['serv0room-roles', DAY3],
+    ] as const) {
+      const buckets = await get(base, `/v1/stats/rooms/${room}/buckets?from=${p.from}&to=${p.to}`);
+      out.push([buckets.status, await buckets.json()]);
+    }
     return out;
   };
 
@@ -148,6 +202,62 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     const x = await (await get(stats.baseUrl, q('serv0room-x'))).json();
     const y = await (await get(stats.baseUrl, q('serv0room-y'))).json();
     expect(y).toEqual(x);
+    const b = (room: string) => `/v1/stats/rooms/${room}/buckets?from=${DAY1.from}&to=${DAY1.to}`;
+    const bx = (await (await get(stats.baseUrl, b('serv0room-x'))).json()) as { buckets: unknown[] };
+    const by = (await (await get(stats.baseUrl, b('serv0room-y'))).json()) as { buckets: unknown[] };
+    expect(by.buckets).toEqual(bx.buckets);
+  });
+
+  it('derives the 30-second buckets (peers, speakers, viewers) as computed independently', async () => {
+    const r = await get(stats.baseUrl, `/v1/stats/rooms/serv0room-x/buckets?from=${DAY1.from}&to=${DAY1.to}`);
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { room_id: string; buckets: unknown[] };
+    expect(body.room_id).toBe('serv0room-x');
+    expect(body.buckets).toEqual(expectedBuckets(day1, new Date(DAY1.from), new Date(DAY1.to)));
+    // A period cutting through sessions keeps the buckets that start in it.
+    const [from, to] = ['2021-06-21T10:04:45Z', '2021-06-21T10:20:01Z'];
+    const cut = await get(stats.baseUrl, `/v1/stats/rooms/serv0room-x/buckets?from=${from}&to=${to}`);
+    expect(((await cut.json()) as { buckets: unknown[] }).buckets).toEqual(
+      expectedBuckets(day1, new Date(from), new Date(to)),
+    );
+  });
+
+  it('moves sessions between speakers and viewers as their roles change, in any arrival order', async () => {
+    const r = await get(
+      stats.baseUrl,
+      `/v1/stats/rooms/serv0room-roles/buckets?from=${DAY3.from}&to=${DAY3.to}`,
+    );
+    const body = (await r.json()) as { buckets: Array<{ start: string; speakers: number; viewers: number }> };
+    const expected = expectedBuckets(day3, new Date(DAY3.from), new Date(DAY3.to));
+    expect(body.buckets).toEqual(expected);
+    // The cases the sessions were written for, spelt out.
+    const at = (time: string) => body.buckets.find((b) => b.start === `2021-06-23T${time}.000Z`);
+    expect(at('10:00:00')).toMatchObject({ speakers: 2, viewers: 2 }); // m1, v3 (changed in it); v1, v2
+    expect(at('10:00:30')).toMatchObject({ speakers: 2, viewers: 2 }); // v2 changed twice: a viewer again
+    expect(at('10:01:00')).toMatchObject({ speakers: 3, viewers: 1 }); // v1 promoted at 10:01:15
+    expect(at('10:01:30')).toMatchObject({ speakers: 3, viewers: 1 }); // v2 promoted only at 10:02:00
+    expect(at('10:02:00')).toMatchObject({ speakers: 3, viewers: 0 });
+  });
+
+  it('refuses a bucket period over 7 days or a bad room id, in the platform error body', async () => {
+    const long = await get(
+      stats.baseUrl,
+      `/v1/stats/rooms/serv0room-x/buckets?from=2021-06-01T00:00:00Z&to=2021-06-09T00:00:00Z`,
+    );
+    expect(long.status).toBe(400);
+    expect(await long.json()).toMatchObject({ error: { code: 'invalid_period' } });
+    const badRoom = await get(
+      stats.baseUrl,
+      `/v1/stats/rooms/bad%20room/buckets?from=${DAY1.from}&to=${DAY1.to}`,
+    );
+    expect(badRoom.status).toBe(400);
+    expect(await badRoom.json()).toMatchObject({ error: { code: 'room_id_required' } });
+    const noTime = await get(stats.baseUrl, `/v1/stats/rooms/serv0room-x/buckets?from=${DAY1.from}`);
+    expect(noTime.status).toBe(400);
+    const anonymous = await fetch(
+      `${stats.baseUrl}/v1/stats/rooms/serv0room-x/buckets?from=${DAY1.from}&to=${DAY1.to}`,
+    );
+    expect(anonymous.status).toBe(401);
   });
 
   it('answers replays of the whole stream identically (ids recorded, nothing counted twice)', async () => {
@@ -214,6 +324,14 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
         day: '2021-06-22',
         room_id: 'serv0room-x',
         participant_seconds: seconds(day2),
+      }),
+      expect.objectContaining({
+        day: '2021-06-23',
+        room_id: 'serv0room-roles',
+        participant_seconds: seconds(day3),
+        peak_peers: Math.max(
+          ...expectedBuckets(day3, new Date(DAY3.from), new Date(DAY3.to)).map((b) => b.peers),
+        ),
       }),
     ]);
   });
