@@ -8,11 +8,15 @@
 // BENCH_SRTP=0) sending to a receiver process that counts packets per SSRC and the
 // sequence numbers that never arrived. At each step, over BENCH_STEP_SECONDS: the worker's
 // CPU time (getResourceUsage, user + system) over wall time, the receivers' loss and the
-// bitrate delivered. The ramp stops at the first step whose loss exceeds 1% or whose worker
-// CPU reaches BENCH_MAX_CPU of one core.
+// bitrate delivered. The ramp stops at the first step whose loss exceeds BENCH_MAX_LOSS (1%)
+// or whose worker CPU reaches BENCH_MAX_CPU (0.95) of one core. Loss is end to end (what
+// the receivers miss), or with BENCH_LOSS_BASIS=forwarding only what the worker lost
+// between its producers and the receivers (ffmpeg does not retransmit what the worker's
+// own socket dropped on the way in).
 //
-// consumersPerCore = consumers / workerCpu at the last step with loss < 1% (workerCpu in
-// cores, so 300 consumers at 0.5 core is 600 per core).
+// consumersPerCore = consumers / workerCpu at the last step within the loss limit
+// (workerCpu in cores, so 300 consumers at 0.5 core is 600 per core). docs/benchmarks.md
+// explains the method and its limits.
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
