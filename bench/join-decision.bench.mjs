@@ -3,6 +3,10 @@
 // PostgreSQL with its events in the outbox, and a join grant signed by auth.
 // Target (issue #3): at least 500 decisions/s with p99 under 20 ms on 2 cores.
 import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { SignJWT } from 'jose';
 import { drive, startAuthService } from './support/auth-service.mjs';
 import { startRoomsService } from './support/rooms-service.mjs';
@@ -10,9 +14,34 @@ import { startRoomsService } from './support/rooms-service.mjs';
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 10000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 200);
+const NATS_PORT = Number(process.env.BENCH_NATS_PORT ?? 14232);
 
-const auth = await startAuthService();
-const rooms = await startRoomsService(auth);
+// A NATS of its own: another auth service on a shared NATS would answer some of the
+// commands (it does not know this bench's keys), and other traffic would add to the noise.
+const natsDir = mkdtempSync(joinPath(tmpdir(), 'confer-bench-nats-'));
+const natsServer = spawn(
+  process.env.NATS_SERVER_BIN ?? 'nats-server',
+  ['-a', '127.0.0.1', '-p', String(NATS_PORT), '-js', '-sd', natsDir],
+  { stdio: 'ignore' },
+);
+function stopNats() {
+  natsServer.kill('SIGTERM');
+  rmSync(natsDir, { recursive: true, force: true });
+}
+
+process.env.NATS_URL = `nats://127.0.0.1:${NATS_PORT}`;
+await new Promise((r) => setTimeout(r, 500));
+
+let auth;
+let rooms;
+try {
+  auth = await startAuthService({ port: Number(process.env.BENCH_AUTH_PORT ?? 18091) });
+  rooms = await startRoomsService(auth, { port: Number(process.env.BENCH_ROOMS_PORT ?? 18092) });
+} catch (error) {
+  await auth?.stop();
+  stopNats();
+  throw error;
+}
 const secret = new TextEncoder().encode(auth.org.apiKeySecret);
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
@@ -55,12 +84,30 @@ function join(i) {
   });
 }
 
+// CPU time (user + system, ms) a process has used: unlike rates, CPU per decision stays
+// comparable when other work shares the machine.
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in 1/100 s
+}
+
+const processes = { rooms: rooms.pid, auth: auth.pid, nats: natsServer.pid };
+const cpuNow = () => Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)]));
+
 try {
   await drive({ total: 1000, concurrency: CONCURRENCY, task: (i) => join(TOTAL + i) }); // warm-up
+  const before = cpuNow();
   const result = await drive({ total: TOTAL, concurrency: CONCURRENCY, task: join });
-  console.log(JSON.stringify({ bench: 'join-decision', unit: 'decisions', rooms: ROOMS, ...result }));
+  const after = cpuNow();
+  const cpuMsPerDecision = Object.fromEntries(
+    Object.keys(processes).map((name) => [name, +((after[name] - before[name]) / TOTAL).toFixed(3)]),
+  );
+  console.log(
+    JSON.stringify({ bench: 'join-decision', unit: 'decisions', rooms: ROOMS, ...result, cpuMsPerDecision }),
+  );
 } finally {
   agent.destroy();
   await rooms.stop();
   await auth.stop();
+  stopNats();
 }

@@ -50,6 +50,7 @@ export async function startAuthService({ port = 18081 } = {}) {
   );
   return {
     baseUrl,
+    pid: child.pid,
     env,
     org,
     async stop() {

@@ -34,6 +34,7 @@ export async function startRoomsService(auth, { port = 18082 } = {}) {
   await waitUntilReady(baseUrl, 'rooms');
   return {
     baseUrl,
+    pid: child.pid,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.on('exit', r));
