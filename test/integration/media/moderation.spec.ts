@@ -1,3 +1,5 @@
+import { connect } from 'nats';
+import { deadLetterSubject, eventSubject } from '@confer/contracts';
 import type { SignalingTestClient } from '../../support/media-signaling.client';
 import { MediaFixture, OPUS, startMediaFixture, VP8 } from './media-fixture';
 
@@ -171,6 +173,37 @@ describe("rooms' decisions carried out on the media", () => {
         rtpParameters: { ...OPUS, encodings: [{ ssrc: 66666666 }] },
       }),
     ).resolves.toHaveProperty('producerId');
+  });
+
+  it('dead-letters a malformed rooms event and goes on acting on the next', async () => {
+    const nc = await connect({ servers: m.f.auth.natsUrl });
+    try {
+      const dead = nc.subscribe(deadLetterSubject('media-serv0'), { max: 2 });
+      // Another organisation's subject: the fixture's own event tap reads only well-formed events.
+      const subject = eventSubject({ orgId: 'org_garbage', roomId: 'mod-6', type: 'peer.left', version: 1 });
+      const js = nc.jetstream();
+      await js.publish(subject, new TextEncoder().encode('{not json'), { msgID: 'bad-json-1' });
+      await js.publish(
+        subject,
+        new TextEncoder().encode(
+          JSON.stringify({ specversion: '1.0', type: 'io.confer.peer.left', data: { peerId: 42 } }),
+        ),
+        { msgID: 'bad-schema-1' },
+      );
+      const reasons: string[] = [];
+      for await (const message of dead) {
+        reasons.push(message.headers?.get('Confer-Dlq-Reason') ?? '');
+        if (reasons.length === 2) break;
+      }
+      expect(reasons).toHaveLength(2);
+      expect(reasons.every((r) => r.length > 0)).toBe(true);
+
+      const ana = await m.joined('ana', 'mod-6');
+      expect((await m.f.api('/v1/rooms/mod-6/peers/ana', { method: 'DELETE' })).status).toBe(204);
+      expect(await ana.c.next('sessionClosed')).toEqual({ reason: 'kicked' });
+    } finally {
+      await nc.close();
+    }
   });
 
   it('counts peers that send media against the grant’s maxBroadcasters', async () => {
