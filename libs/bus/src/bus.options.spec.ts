@@ -27,6 +27,13 @@ describe('resolveBusOptions', () => {
     ).toEqual(['nats://c:4222']);
   });
 
+  it('keeps async traces of requests unless a service declines them', () => {
+    expect(resolveBusOptions({ service: 'rooms' }, {}).connect.asyncTraces).toBe(true);
+    expect(
+      resolveBusOptions({ service: 'rooms', connect: { asyncTraces: false } }, {}).connect.asyncTraces,
+    ).toBe(false);
+  });
+
   it('overrides stream settings field by field', () => {
     const o = resolveBusOptions(
       { service: 'auth', streams: { events: { maxAgeMs: 1000, replicas: 3 } } },

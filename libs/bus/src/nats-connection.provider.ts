@@ -25,6 +25,7 @@ export async function connectToNats(options: ResolvedBusOptions): Promise<NatsCo
         timeout: timeoutMs,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1000,
+        noAsyncTraces: options.connect.asyncTraces === false,
       });
       watchStatus(nc);
       return nc;
