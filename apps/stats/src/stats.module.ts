@@ -16,12 +16,14 @@ import { StatisticsHttpController } from './statistics/statistics.http.controlle
 import { OrganisationUsage } from './usage/usage.service';
 import { UsageHttpController } from './usage/usage.http.controller';
 import { RoomBuckets } from './buckets/room-buckets.service';
+import { ProcessedEventsPruner } from './retention/processed-events-pruner';
 import { RoomBucketsHttpController } from './buckets/room-buckets.http.controller';
 
 const httpControllers = [StatisticsHttpController, UsageHttpController, RoomBucketsHttpController];
 const messageHandlers = [IngestAttendance];
 const queries = [PeerStatistics, OrganisationUsage, RoomBuckets];
 const domain = [AttendanceStore, StatsMetrics, StatisticsAccessGuard];
+const housekeeping = [ProcessedEventsPruner];
 
 /** Configuration and server-API access control, available to every module of the service. */
 @Global()
@@ -56,7 +58,7 @@ export class StatsModule {
         OutboxModule.forRoot(),
       ],
       controllers: httpControllers,
-      providers: [...messageHandlers, ...queries, ...domain],
+      providers: [...messageHandlers, ...queries, ...domain, ...housekeeping],
     };
   }
 }

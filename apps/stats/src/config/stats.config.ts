@@ -16,6 +16,14 @@ export const StatsConfigSchema = Type.Object({
   STATS_INGEST_CONCURRENCY: Type.Integer({ default: 2000, minimum: 1, maximum: 20000 }),
   /** Most events written in one transaction. */
   STATS_INGEST_MAX_BATCH: Type.Integer({ default: 2000, minimum: 1, maximum: 20000 }),
+  /**
+   * How long an applied event's id is remembered. It must outlast the events stream's max age
+   * (plus its duplicate window): only then can the stream no longer redeliver or replay it.
+   * Checked against the bus settings at start-up.
+   */
+  STATS_EVENT_ID_RETENTION_HOURS: Type.Number({ default: 192, exclusiveMinimum: 0 }),
+  /** How often ids past that horizon are deleted. */
+  STATS_PRUNE_INTERVAL_SECONDS: Type.Number({ default: 600, minimum: 1 }),
   DEFAULT_RATE_LIMIT_PER_SECOND: Type.Number({ default: 4, exclusiveMinimum: 0 }),
 });
 
