@@ -84,16 +84,32 @@ const READ = 'SELECT join_state($1, $2, $3) AS state';
 const ADMIT = `SELECT outcome, CASE WHEN outcome = 'admitted' THEN ${OUTBOX_NOTIFY_SQL}::text END AS woken
   FROM admit_join($1::jsonb) AS outcome`;
 
+/** The pool under TypeORM: the hot path's two statements skip its query runners, and are prepared once per connection. */
+interface PgPool {
+  query(config: {
+    name: string;
+    text: string;
+    values: unknown[];
+  }): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
 /** Reads a join's state and admits joins directly, each in one statement. */
 @Injectable()
 export class JoinStateStore {
-  constructor(private readonly dataSource: DataSource) {}
+  readonly #pool: PgPool;
+
+  constructor(dataSource: DataSource) {
+    this.#pool = (dataSource.driver as unknown as { master: PgPool }).master;
+  }
 
   /** Without `manager`, outside any transaction and lock: a direct admission checks it again. */
   async read(orgId: string, roomId: string, peerId: string, manager?: EntityManager): Promise<JoinState> {
-    const [{ state }] = (await (manager ?? this.dataSource).query(READ, [orgId, roomId, peerId])) as Array<{
-      state: StateRow;
-    }>;
+    const values = [orgId, roomId, peerId];
+    const [{ state }] = (
+      manager
+        ? await manager.query(READ, values)
+        : (await this.#pool.query({ name: 'rooms.join_state', text: READ, values })).rows
+    ) as Array<{ state: StateRow }>;
     return {
       settings: state.settings ?? {},
       session: state.session ? sessionFromRow(state.session) : null,
@@ -106,10 +122,12 @@ export class JoinStateStore {
   }
 
   async admit(plan: AdmissionPlan): Promise<AdmissionOutcome> {
-    const [{ outcome }] = (await this.dataSource.query(ADMIT, [JSON.stringify(plan)])) as Array<{
-      outcome: AdmissionOutcome;
-    }>;
-    return outcome;
+    const { rows } = await this.#pool.query({
+      name: 'rooms.admit_join',
+      text: ADMIT,
+      values: [JSON.stringify(plan)],
+    });
+    return rows[0].outcome as AdmissionOutcome;
   }
 }
 
