@@ -8,7 +8,8 @@ import {
   Optional,
 } from '@nestjs/common';
 import type { types } from 'mediasoup';
-import { BusModule, EventConsumer, EventPublisherPort } from '@confer/bus';
+import type { NatsConnection } from 'nats';
+import { BUS_OPTIONS, BusModule, EventPublisherPort, NATS_CONNECTION, ResolvedBusOptions } from '@confer/bus';
 import { HttpLifecycleModule } from '@confer/http';
 import { ReadinessRegistry, TelemetryModule } from '@confer/telemetry';
 import { issuerOf, MEDIA_CONFIG, MediaConfig, workerBinOf } from './config/media.config';
@@ -182,13 +183,9 @@ export class MediaModule {
         },
         {
           provide: RoomsEventsConsumer,
-          inject: [EventConsumer, RoomRegistry],
-          useFactory: (consumer: EventConsumer, rooms: RoomRegistry) =>
-            new RoomsEventsConsumer(
-              consumer,
-              rooms,
-              config.MEDIA_EVENTS_CONSUMER ?? `media-${config.MEDIA_SERVER_ID}`,
-            ),
+          inject: [NATS_CONNECTION, BUS_OPTIONS, RoomRegistry],
+          useFactory: (nc: NatsConnection, bus: ResolvedBusOptions, rooms: RoomRegistry) =>
+            new RoomsEventsConsumer(nc, bus.streams.events.name, rooms),
         },
         { provide: JOINED_HANDLERS, useValue: handlersFor(config) },
         SignalingServer,

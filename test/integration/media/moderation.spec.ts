@@ -1,6 +1,7 @@
 import { connect } from 'nats';
-import { deadLetterSubject, eventSubject } from '@confer/contracts';
-import type { SignalingTestClient } from '../../support/media-signaling.client';
+import { eventSubject } from '@confer/contracts';
+import { startMediaService } from '../../support/media-service.harness';
+import { SignalingTestClient } from '../../support/media-signaling.client';
 import { MediaFixture, OPUS, startMediaFixture, VP8 } from './media-fixture';
 
 const SCREEN = { ...VP8, encodings: [{ ssrc: 33333333 }] };
@@ -175,34 +176,63 @@ describe("rooms' decisions carried out on the media", () => {
     ).resolves.toHaveProperty('producerId');
   });
 
-  it('dead-letters a malformed rooms event and goes on acting on the next', async () => {
+  it('skips a malformed rooms event and goes on acting on the next', async () => {
+    const ana = await m.joined('ana', 'mod-6');
     const nc = await connect({ servers: m.f.auth.natsUrl });
     try {
-      const dead = nc.subscribe(deadLetterSubject('media-serv0'), { max: 2 });
-      // Another organisation's subject: the fixture's own event tap reads only well-formed events.
-      const subject = eventSubject({ orgId: 'org_garbage', roomId: 'mod-6', type: 'peer.left', version: 1 });
       const js = nc.jetstream();
-      await js.publish(subject, new TextEncoder().encode('{not json'), { msgID: 'bad-json-1' });
+      // Not JSON (on another organisation's subject: the fixture's own event tap reads only JSON).
       await js.publish(
-        subject,
-        new TextEncoder().encode(
-          JSON.stringify({ specversion: '1.0', type: 'io.confer.peer.left', data: { peerId: 42 } }),
-        ),
-        { msgID: 'bad-schema-1' },
+        eventSubject({ orgId: 'org_garbage', roomId: 'mod-6', type: 'peer.left', version: 1 }),
+        new TextEncoder().encode('{not json'),
       );
-      const reasons: string[] = [];
-      for await (const message of dead) {
-        reasons.push(message.headers?.get('Confer-Dlq-Reason') ?? '');
-        if (reasons.length === 2) break;
-      }
-      expect(reasons).toHaveLength(2);
-      expect(reasons.every((r) => r.length > 0)).toBe(true);
-
-      const ana = await m.joined('ana', 'mod-6');
-      expect((await m.f.api('/v1/rooms/mod-6/peers/ana', { method: 'DELETE' })).status).toBe(204);
-      expect(await ana.c.next('sessionClosed')).toEqual({ reason: 'kicked' });
+      // JSON naming ana's room, but not a peer.left its contract accepts: it must not remove her.
+      await js.publish(
+        eventSubject({ orgId: m.f.org.orgId, roomId: 'mod-6', type: 'peer.left', version: 1 }),
+        new TextEncoder().encode(
+          JSON.stringify({
+            specversion: '1.0',
+            type: 'io.confer.peer.left',
+            orgid: m.f.org.orgId,
+            roomid: 'mod-6',
+            data: { peerId: 'ana', connectionId: ana.join.connectionId, reason: 'kicked' },
+          }),
+        ),
+      );
     } finally {
       await nc.close();
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    expect(ana.c.notifications.map((n) => n.notification)).not.toContain('sessionClosed');
+    expect((await ana.c.request('createTransport', { direction: 'send' })).transportId).toBeTruthy();
+
+    expect((await m.f.api('/v1/rooms/mod-6/peers/ana', { method: 'DELETE' })).status).toBe(204);
+    expect(await ana.c.next('sessionClosed')).toEqual({ reason: 'kicked' });
+  });
+
+  it("reaches every media process with the rooms service's decisions, not one of them", async () => {
+    const second = await startMediaService(m.f.auth, { ROOMS_URL: m.f.rooms.baseUrl });
+    try {
+      const peers: Array<{ id: string; c: SignalingTestClient }> = [];
+      for (const [i, url] of [
+        m.media.signalingUrl,
+        second.signalingUrl,
+        m.media.signalingUrl,
+        second.signalingUrl,
+      ].entries()) {
+        const id = `p${i}`;
+        const join = await m.grantFor(id, 'mod-7');
+        const c = await SignalingTestClient.connect(url);
+        await c.request('join', { grant: join.grant.token });
+        peers.push({ id, c });
+      }
+      for (const { id, c } of peers) {
+        expect((await m.f.api(`/v1/rooms/mod-7/peers/${id}`, { method: 'DELETE' })).status).toBe(204);
+        expect(await c.next('sessionClosed')).toEqual({ reason: 'kicked' });
+        expect((await c.closed).code).toBe(4000);
+      }
+    } finally {
+      await second.close();
     }
   });
 

@@ -39,8 +39,6 @@ export const MediaConfigSchema = Type.Object({
   MEDIA_ACTIVE_SPEAKER_MIN_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
   /** How long an interpretation language stays selectable after its last interpreter left. */
   MEDIA_INTERPRETER_LINGER_SECONDS: Type.Number({ default: 30, minimum: 0 }),
-  /** Durable JetStream consumer of rooms' events (peer left, moderation); one per media server. */
-  MEDIA_EVENTS_CONSUMER: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]+$' })),
   /** Public base URL: must equal the auth service's (the issuer of join grants). */
   PUBLIC_URL: Type.String({ default: 'http://localhost:8080' }),
   AUTH_JWKS_URL: Type.String({ default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
