@@ -94,6 +94,28 @@ describe('joining a room', () => {
     expect(left?.data).toMatchObject({ reason: 'replaced' });
   });
 
+  it('starts an empty room once when many join it at once, and admits them all into it', async () => {
+    // All read the room as empty; one starts it, the others find their state moved under
+    // the room lock and are decided again.
+    const peers = Array.from({ length: 12 }, (_, i) => `crowd-${i}`);
+    const tokens = await Promise.all(peers.map((peer) => f.mint(peer, 'consult-crowd')));
+    const responses = await Promise.all(tokens.map((token) => f.join('consult-crowd', { token })));
+    expect(responses.map((r) => r.status)).toEqual(peers.map(() => 201));
+    const grants = (await Promise.all(responses.map((r) => r.json()))) as Grant[];
+    expect(new Set(grants.map((g) => g.conferenceNumber)).size).toBe(1);
+
+    const listed = (await (await f.api('/v1/rooms/consult-crowd/peers')).json()) as {
+      peers: Array<{ peerId: string }>;
+    };
+    expect(listed.peers.map((p) => p.peerId).sort()).toEqual([...peers].sort());
+    await f.tap.waitFor(
+      () => f.tap.of('peer.joined').filter((e) => e.roomid === 'consult-crowd').length === peers.length,
+    );
+    const started = f.tap.of('room.started').filter((e) => e.roomid === 'consult-crowd');
+    expect(started).toHaveLength(1);
+    expect(started[0].data).toMatchObject({ conferenceNumber: grants[0].conferenceNumber });
+  });
+
   it('ends the room when its last peer leaves', async () => {
     const token = await f.mint('solo', 'consult-3');
     const grant = (await (await f.join('consult-3', { token })).json()) as Grant;
