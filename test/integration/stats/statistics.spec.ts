@@ -311,6 +311,36 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     }
   });
 
+  it('answers anew as soon as the room changes (answers are kept only while it does not)', async () => {
+    const room = 'serv0room-z';
+    const q = (path: string) => `${path}?room_id=${room}&from=${DAY1.from}&to=${DAY1.to}`;
+    const open: CraftedSession = { peerId: 'z1', joinedAt: t('2021-06-21T08:00:00Z') };
+    await nats.publish(eventsOfRoom(orgB.orgId, room, [open]));
+    await nats.settled(stats.config.STATS_CONSUMER);
+    const first = (await (await get(stats.baseUrl, q('/streaming/statistics/peers'), orgB.token)).json()) as {
+      data: Array<{ leave_time: number | null }>;
+    };
+    expect(first.data).toHaveLength(1);
+    expect(first.data[0].leave_time).toBeNull();
+    await get(stats.baseUrl, q('/streaming/statistics/peers/summary'), orgB.token);
+
+    const closed: CraftedSession = {
+      peerId: 'z2',
+      joinedAt: t('2021-06-21T08:10:00Z'),
+      leftAt: t('2021-06-21T08:20:00Z'),
+    };
+    await nats.publish(eventsOfRoom(orgB.orgId, room, [closed]));
+    await nats.settled(stats.config.STATS_CONSUMER);
+    const second = (await (
+      await get(stats.baseUrl, q('/streaming/statistics/peers'), orgB.token)
+    ).json()) as {
+      data: Array<{ person_id: string }>;
+    };
+    expect(second.data.map((r) => r.person_id)).toEqual(['z1', 'z2']);
+    const summary = await get(stats.baseUrl, q('/streaming/statistics/peers/summary'), orgB.token);
+    expect(((await summary.json()) as { data: { participants: number } }).data.participants).toBe(2);
+  });
+
   it('sums usage per day and room from the buckets, paged', async () => {
     const r = await get(
       stats.baseUrl,

@@ -24,6 +24,8 @@ export const StatsConfigSchema = Type.Object({
   STATS_EVENT_ID_RETENTION_HOURS: Type.Number({ default: 192, exclusiveMinimum: 0 }),
   /** How often ids past that horizon are deleted. */
   STATS_PRUNE_INTERVAL_SECONDS: Type.Number({ default: 600, minimum: 1 }),
+  /** Memory for statistics answers kept while their room is unchanged (a 10,000-session answer is ~0.9 MB). */
+  STATS_ANSWER_CACHE_MB: Type.Number({ default: 64, minimum: 0 }),
   DEFAULT_RATE_LIMIT_PER_SECOND: Type.Number({ default: 4, exclusiveMinimum: 0 }),
 });
 

@@ -2,12 +2,14 @@ import { DatabaseOptions } from '@confer/database';
 import { outboxEntities, outboxMigrations } from '@confer/outbox';
 import { StatsSchema1764300000000 } from './migrations/1764300000000-stats-schema';
 import { SessionsInWholeBuckets1764400000000 } from './migrations/1764400000000-sessions-in-whole-buckets';
+import { RoomVersions1764500000000 } from './migrations/1764500000000-room-versions';
 
 // The aggregation is set-based SQL (see ingestion/attendance-store.ts); only the outbox has entities.
 export const statsEntities = [...outboxEntities];
 export const statsMigrations = [
   StatsSchema1764300000000,
   SessionsInWholeBuckets1764400000000,
+  RoomVersions1764500000000,
   ...outboxMigrations,
 ];
 

@@ -102,6 +102,14 @@ export class AttendanceStore {
         rounded.map((r) => r?.leaveTime ?? null),
       ],
     );
+    // After the sessions, in the same key order: answers kept about these rooms are now stale.
+    const rooms = [...new Map(sessions.map((s) => [`${s.orgId}\u0000${s.roomId}`, s])).values()];
+    await tx.query(
+      `INSERT INTO room_versions AS v (org_id, room_id, version)
+       SELECT *, 1 FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (org_id, room_id) DO UPDATE SET version = v.version + 1`,
+      [rooms.map((s) => s.orgId), rooms.map((s) => s.roomId)],
+    );
   }
 
   /** Kept as they come; the buckets query places each in the session of its peer that held its instant. */

@@ -1,17 +1,16 @@
-import { applyDecorators, Controller, Get, Query, UseFilters, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CurrentPrincipal, Principal } from '@confer/auth-client';
 import { ApiErrors } from '@confer/http';
 import { StatsErrors } from '../stats.errors';
-import { PeerSessionView, PeerStatistics, RoomSummaryView } from './peer-statistics.service';
+import { PeerStatistics } from './peer-statistics.service';
 import { StatisticsAccessGuard } from './statistics-access.guard';
 import { StatisticsErrorFilter } from './statistics-error.filter';
 import { parsePeriod, parseRoomId } from './statistics-period';
 
-interface StatisticsAnswer<T> {
-  data: T;
-  errors: [];
-}
+/** The answers are JSON bodies already (kept while their room is unchanged): sent as they are. */
+const send = (res: Response, body: string) => void res.status(200).type('application/json').send(body);
 
 const PeriodQueries = () =>
   applyDecorators(
@@ -37,25 +36,31 @@ export class StatisticsHttpController {
 
   @Get('summary')
   @ApiOperation({ summary: 'Participants, first join, last leave and active seconds of a room in a period' })
+  @ApiOkResponse({ description: '{"data":{"participants","start_time","end_time","duration"},"errors":[]}' })
   @PeriodQueries()
   async summary(
     @CurrentPrincipal() principal: Principal,
     @Query() query: Record<string, unknown>,
-  ): Promise<StatisticsAnswer<RoomSummaryView>> {
+    @Res() res: Response,
+  ): Promise<void> {
     const roomId = parseRoomId(query.room_id);
     const period = parsePeriod(query.from, query.to);
-    return { data: await this.statistics.summary(principal.orgId, roomId, period), errors: [] };
+    send(res, await this.statistics.summaryBody(principal.orgId, roomId, period));
   }
 
   @Get()
   @ApiOperation({ summary: 'Every session of a room in a period; a peer who left and came back has two' })
+  @ApiOkResponse({
+    description: '{"data":[{"person_id","join_time","leave_time","duration"}…],"errors":[]}, in join order',
+  })
   @PeriodQueries()
   async sessions(
     @CurrentPrincipal() principal: Principal,
     @Query() query: Record<string, unknown>,
-  ): Promise<StatisticsAnswer<PeerSessionView[]>> {
+    @Res() res: Response,
+  ): Promise<void> {
     const roomId = parseRoomId(query.room_id);
     const period = parsePeriod(query.from, query.to);
-    return { data: await this.statistics.sessions(principal.orgId, roomId, period), errors: [] };
+    send(res, await this.statistics.sessionsBody(principal.orgId, roomId, period));
   }
 }
