@@ -1,23 +1,15 @@
-import {
-  BeforeApplicationShutdown,
-  DynamicModule,
-  Injectable,
-  Module,
-  OnApplicationBootstrap,
-  OnModuleInit,
-  Optional,
-} from '@nestjs/common';
-import type { types } from 'mediasoup';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import { BUS_OPTIONS, BusModule, EventPublisherPort, NATS_CONNECTION, ResolvedBusOptions } from '@confer/bus';
 import { HttpLifecycleModule } from '@confer/http';
-import { ReadinessRegistry, TelemetryModule } from '@confer/telemetry';
+import { TelemetryModule } from '@confer/telemetry';
 import { issuerOf, MEDIA_CONFIG, MediaConfig, workerBinOf } from './config/media.config';
 import { chatRequests } from './chat/send-chat-message.request';
 import { JoinGrantVerifier } from './grants/join-grant';
 import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.verifier';
 import { consumerLayerRequests } from './simulcast/consumer-layers.requests';
 import { interpretationRequests } from './interpretation/set-interpretation.request';
+import { exitAfterLeaves, MediaLifecycle } from './media.lifecycle';
 import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
@@ -34,62 +26,6 @@ import { transportRequests } from './signaling/requests/transport.requests';
 import { SignalingServer } from './signaling/signaling.server';
 import { JOINED_HANDLERS } from './signaling/signaling.tokens';
 import { WorkerPool } from './workers/worker-pool';
-
-/**
- * Starts presence and rooms' events once the app is up; when the service stops, stops
- * listening, closes rooms (their peers leave cleanly in the rooms service), then the
- * workers. Reports the workers to /readyz.
- */
-@Injectable()
-class MediaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(
-    private readonly workers: WorkerPool,
-    private readonly rooms: RoomRegistry,
-    private readonly presence: PresenceKeeper,
-    private readonly roomsEvents: RoomsEventsConsumer,
-    @Optional() private readonly readiness?: ReadinessRegistry,
-  ) {}
-
-  onModuleInit(): void {
-    this.readiness?.register('mediasoup', async () => {
-      if (this.workers.size === 0) throw new Error('no mediasoup workers');
-    });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    this.presence.start();
-    await this.roomsEvents.start();
-  }
-
-  // Before the bus drains (on application shutdown), so the leaves still go out.
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.roomsEvents.stop();
-    this.presence.stop();
-    await this.rooms.closeAll();
-    await this.presence.flush();
-    this.workers.close();
-  }
-}
-
-/**
- * A dead worker took its routers with it: their rooms have closed and their peers'
- * leaves are on their way to the rooms service. Let them arrive, then end the process
- * so the orchestrator restarts it.
- */
-function exitAfterLeaves(presence: PresenceKeeper) {
-  return (worker: types.Worker, error: Error) => {
-    process.stderr.write(
-      JSON.stringify({
-        level: 'fatal',
-        service: 'media',
-        msg: 'mediasoup worker died; exiting so the orchestrator restarts this process',
-        pid: worker.pid,
-        error: String(error),
-      }) + '\n',
-    );
-    void presence.flush().finally(() => process.exit(1));
-  };
-}
 
 function handlersFor(config: MediaConfig): JoinedHandlers {
   return {

@@ -52,12 +52,12 @@ export const ROOMS_DECIDED_REASONS: ReadonlySet<string> = new Set([
  * consumers. Closing the peer closes its transports, which closes everything on them.
  * Its signaling connection may drop and come back (`detach`, `attach`): media keeps
  * flowing meanwhile, and a peer left detached for the grace period closes as `left`.
- * Emits `close` once, with the reason; `handover` when another connection takes it over.
+ * Emits `close` once, with the reason; `handover` when another connection takes it over;
+ * `producer` for each producer it adds.
  */
 export class Peer extends EventEmitter<{
   close: [reason: PeerCloseReason];
   handover: [previous: NotificationSink];
-  changed: [];
   producer: [producer: types.Producer<ProducerAppData>];
 }> {
   readonly id: string;
@@ -175,11 +175,7 @@ export class Peer extends EventEmitter<{
 
   addProducer(producer: types.Producer<ProducerAppData>): void {
     this.#producers.set(producer.id, producer);
-    producer.observer.once('close', () => {
-      this.#producers.delete(producer.id);
-      this.emit('changed');
-    });
-    this.emit('changed');
+    producer.observer.once('close', () => this.#producers.delete(producer.id));
     this.emit('producer', producer);
   }
 
