@@ -355,6 +355,53 @@ describe('the seed vendors’ server APIs on our host', () => {
       expect((await f.join('coviu-b', { token: inB })).status).toBe(201);
     });
 
+    it('takes an owner out of the session it hosts when its subscription is removed; guests stay', async () => {
+      const subscription = await subscribe('owner-removed');
+      const owner = await f.join('coviu-removed', {
+        token: await ownerLink('owner-removed', 'coviu-removed'),
+      });
+      expect(owner.status).toBe(201);
+      const ownerGrant = (await owner.json()) as Grant & { heartbeat: { path: string } };
+      expect(
+        (await f.join('coviu-removed', { token: await guestLink('Joe Guest', 'coviu-removed') })).status,
+      ).toBe(201);
+      // Alone in another session, an owner of the same subscription takes its room down with it.
+      const other = await subscribe('owner-alone');
+      expect(
+        (await f.join('coviu-alone', { token: await ownerLink('owner-alone', 'coviu-alone') })).status,
+      ).toBe(201);
+
+      const removed = await f.api(subscription._links.self.href, { method: 'DELETE' });
+      expect(removed.status).toBe(200);
+      expect(((await removed.json()) as Hal<Subscription>).content.active).toBe(false);
+      const peers = (await (await f.api('/v1/rooms/coviu-removed/peers')).json()) as {
+        peers: Array<{ peerId: string; role: string }>;
+      };
+      expect(peers.peers.map((p) => p.role)).toEqual(['guest']);
+      await f.tap.waitFor(() =>
+        f.tap.of('peer.left').some((e) => (e.data as { peerId: string }).peerId === 'owner-removed'),
+      );
+      const left = f.tap
+        .of('peer.left')
+        .find((e) => (e.data as { peerId: string }).peerId === 'owner-removed');
+      expect(left?.data).toMatchObject({ connectionId: ownerGrant.connectionId, reason: 'kicked' });
+      const heartbeat = await bare(ownerGrant.heartbeat.path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ connectionId: ownerGrant.connectionId }),
+      });
+      expect(heartbeat.status).toBe(404);
+      const again = await f.join('coviu-removed', {
+        token: await ownerLink('owner-removed', 'coviu-removed'),
+      });
+      expect(again.status).toBe(403);
+      expect(await again.json()).toMatchObject({ error: { code: 'subscription_inactive' } });
+
+      expect((await f.api(other._links.self.href, { method: 'DELETE' })).status).toBe(200);
+      await f.tap.waitFor(() => f.tap.of('room.ended').some((e) => e.roomid === 'coviu-alone'));
+      expect(f.tap.of('room.ended').some((e) => e.roomid === 'coviu-removed')).toBe(false);
+    });
+
     it('admits only one of two owners of one subscription entering two sessions at once', async () => {
       await subscribe('owner-race');
       const statuses = await Promise.all(

@@ -36,9 +36,13 @@ export class SubscriptionRule {
       : null;
     if (!subscription) throw RoomErrors.subscriptionInactive({ ref: ref ?? null });
     if (options.lock) {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `coviu-subscription:${subscription.subscriptionId}`,
-      ]);
+      await this.lock(manager, subscription.subscriptionId);
+      // Read again under the lock: a removal that held it may have ended the subscription.
+      const [still] = (await manager.query(
+        'SELECT active FROM coviu_subscriptions WHERE subscription_id = $1',
+        [subscription.subscriptionId],
+      )) as Array<{ active: boolean }>;
+      if (!still?.active) throw RoomErrors.subscriptionInactive({ ref });
     }
     const [elsewhere] = (await manager.query(
       `SELECT e.session_id FROM session_entries e
@@ -54,6 +58,17 @@ export class SubscriptionRule {
       });
     }
     return subscription;
+  }
+
+  /**
+   * Serialises, for one subscription, owners' joins (held until they commit) and its
+   * removal. Joins take it after their room lock; the removal takes no room lock while
+   * holding it.
+   */
+  async lock(manager: EntityManager, subscriptionId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [
+      `coviu-subscription:${subscriptionId}`,
+    ]);
   }
 
   /** The active subscription an owner entered under, inside the join's transaction. */

@@ -65,8 +65,9 @@ export class SubscriptionsHttpController {
 
   @Delete(':subscriptionId')
   @ApiOperation({
-    summary: 'Remove a subscription: its user may host no new session',
-    description: 'Answers the subscription with `active: false`. Sessions it hosts now go on until they end.',
+    summary: 'Remove a subscription: its user may no longer host sessions',
+    description:
+      'Answers the subscription with `active: false`. Owners in a session under it leave it now (peer.left, reason kicked; a room they leave empty ends) and cannot enter again; guests stay.',
   })
   @ApiOkResponse({ type: SubscriptionResourceDto })
   @ApiErrors(RoomErrors.subscriptionNotFound)

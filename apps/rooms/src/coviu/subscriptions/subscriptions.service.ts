@@ -1,15 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, IsNull, QueryFailedError } from 'typeorm';
 import { RoomErrors } from '../../rooms.errors';
+import { lockRoom } from '../../rooms/room-lock';
+import { PeerConnectionEntity } from '../../presence/peer-connection.entity';
+import { PeerDepartures } from '../../presence/peer-departures';
 import { SubscriptionEntity } from './subscription.entity';
+import { SubscriptionRule } from './subscription-rule';
 
 const UNIQUE_VIOLATION = '23505';
 
 /** Creates, ends and lists an organisation's Coviu host subscriptions. */
 @Injectable()
 export class Subscriptions {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rule: SubscriptionRule,
+    private readonly departures: PeerDepartures,
+  ) {}
 
   async create(
     orgId: string,
@@ -45,15 +53,38 @@ export class Subscriptions {
   }
 
   /**
-   * Ends the subscription: its owner may host no new session. Sessions it hosts now
-   * go on until they end. Deleting an ended subscription answers it unchanged.
+   * Ends the subscription. Coviu: "removing a subscription means the user may no longer
+   * host sessions", so the owners hosting under it now leave their sessions (peer.left,
+   * reason kicked; a room they leave empty ends) and cannot enter again. Guests stay:
+   * the session is not theirs to lose. Deleting an ended subscription answers it unchanged.
    */
   async end(orgId: string, subscriptionId: string): Promise<SubscriptionEntity> {
-    await this.dataSource.query(
-      `UPDATE coviu_subscriptions SET active = false, ended = now()
-        WHERE org_id = $1 AND subscription_id = $2 AND active`,
+    await this.get(orgId, subscriptionId);
+    await this.dataSource.transaction(async (tx) => {
+      // Owners' joins under it hold this lock until they commit: once it is ours, every
+      // owner who got in is visible below, and every later one reads it ended.
+      await this.rule.lock(tx, subscriptionId);
+      await tx.query(
+        `UPDATE coviu_subscriptions SET active = false, ended = now()
+          WHERE org_id = $1 AND subscription_id = $2 AND active`,
+        [orgId, subscriptionId],
+      );
+    });
+    const hosting = (await this.dataSource.query(
+      `SELECT c.connection_id, c.room_id FROM session_entries e
+         JOIN peer_connections c ON c.connection_id = e.connection_id
+        WHERE e.org_id = $1 AND e.subscription_id = $2 AND c.left_at IS NULL`,
       [orgId, subscriptionId],
-    );
+    )) as Array<{ connection_id: string; room_id: string }>;
+    for (const { connection_id: connectionId, room_id: roomId } of hosting) {
+      await this.dataSource.transaction(async (tx) => {
+        await lockRoom(tx, orgId, roomId);
+        const live = await tx
+          .getRepository(PeerConnectionEntity)
+          .findOneBy({ connectionId, leftAt: IsNull() });
+        if (live) await this.departures.depart(tx, live, 'kicked');
+      });
+    }
     return this.get(orgId, subscriptionId);
   }
 
