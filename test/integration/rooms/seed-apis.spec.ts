@@ -47,9 +47,9 @@ interface Alias {
   id: string;
   type: string;
   name: string | null;
-  passcode: null;
+  passcode: string | null;
   jwt_secret: string | null;
-  stream_key: null;
+  stream_key: string | null;
   expired_at: number;
   inserted_at?: number;
 }
@@ -538,6 +538,47 @@ describe('the seed vendors’ server APIs on our host', () => {
       expect(body.data.inserted_at).toBeLessThanOrEqual(now());
     });
 
+    it('keeps a passcode given at creation, and gives a live alias a streaming key that only hosts read', async () => {
+      const expiredAt = now() + 3600;
+      const response = await create({
+        type: 'live',
+        name: 'Launch stream',
+        passcode: 'Pr0d!2024',
+        jwt_secret: SECRET,
+        expired_at: expiredAt,
+      });
+      expect(response.status).toBe(200);
+      const { data } = (await response.json()) as { data: Alias };
+      expect(data).toMatchObject({
+        type: 'live',
+        passcode: 'Pr0d!2024',
+        jwt_secret: SECRET,
+        expired_at: expiredAt,
+      });
+      expect(data.stream_key).toMatch(/^live_[A-Za-z0-9]{32}$/);
+
+      const asHost = (await (await read(data.id, `Bearer ${await aliasToken(data.id)}`)).json()) as {
+        data: Alias;
+      };
+      expect(asHost.data).toMatchObject({
+        passcode: 'Pr0d!2024',
+        stream_key: data.stream_key,
+        jwt_secret: null,
+      });
+      const viewerToken = await aliasToken(data.id, { user_id: 'viewer-9', host: false });
+      const asViewer = (await (await read(data.id, `Bearer ${viewerToken}`)).json()) as { data: Alias };
+      expect(asViewer.data).toMatchObject({ passcode: 'Pr0d!2024', stream_key: null, jwt_secret: null });
+
+      // Each live alias has its own key; a conference alias has none.
+      const another = (await (
+        await create({ type: 'live', jwt_secret: SECRET, expired_at: expiredAt })
+      ).json()) as { data: Alias };
+      expect(another.data.stream_key).toMatch(/^live_/);
+      expect(another.data.stream_key).not.toBe(data.stream_key);
+      expect(another.data.passcode).toBeNull();
+      expect((await createAlias()).stream_key).toBeNull();
+    });
+
     it('validates the creation body, naming the field, and needs an access token', async () => {
       const valid = { type: 'live', jwt_secret: SECRET, expired_at: now() + 60 };
       for (const [field, change] of [
@@ -547,6 +588,8 @@ describe('the seed vendors’ server APIs on our host', () => {
         ['jwt_secret', { jwt_secret: undefined }],
         ['jwt_secret', { jwt_secret: 'short' }],
         ['name', { name: 42 }],
+        ['passcode', { passcode: 'abc' }],
+        ['passcode', { passcode: 1234 }],
       ] as Array<[string, Record<string, unknown>]>) {
         const response = await create({ ...valid, ...change });
         expect(response.status).toBe(400);
@@ -555,7 +598,7 @@ describe('the seed vendors’ server APIs on our host', () => {
       }
       const live = await create(valid);
       expect(live.status).toBe(200);
-      expect(await live.json()).toMatchObject({ data: { type: 'live', name: null } });
+      expect(await live.json()).toMatchObject({ data: { type: 'live', name: null, passcode: null } });
 
       const anonymous = await bare('/organization/api/v1/alias/create', {
         method: 'POST',

@@ -5,7 +5,11 @@ export class AliasDto {
   @ApiProperty({ example: 'alias_2XH5gT8vKpQm' }) id: string;
   @ApiProperty({ enum: ALIAS_TYPES }) type: AliasType;
   @ApiProperty({ type: String, nullable: true }) name: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Always null: aliases have no passcode here' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: 'The passcode given at creation; null when none was',
+  })
   passcode: string | null;
   @ApiProperty({
     type: String,
@@ -13,7 +17,13 @@ export class AliasDto {
     description: 'The jwt_secret, echoed once in the answer to its creation; null everywhere else',
   })
   jwt_secret: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Always null: no streaming keys are issued' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'live_8fKq2XH5gT8vKpQm3LzR0aNw7YcB1dEe',
+    description:
+      "A live alias's streaming key (null for a conference alias); when read with a token, only a host's token sees it",
+  })
   stream_key: string | null;
   @ApiProperty({ description: 'Expiry, epoch seconds' }) expired_at: number;
 }
@@ -44,6 +54,8 @@ export function aliasDto(row: AliasEntity, jwtSecret: string | null): AliasDto {
   };
 }
 
-export function aliasWithInsertedAt(row: AliasEntity): AliasWithInsertedAtDto {
-  return { ...aliasDto(row, null), inserted_at: seconds(row.insertedAt) };
+/** What a token holder reads: never the secret, and the streaming key only for a host. */
+export function aliasWithInsertedAt(row: AliasEntity, reader: { host: boolean }): AliasWithInsertedAtDto {
+  const dto = aliasDto(row, null);
+  return { ...dto, stream_key: reader.host ? dto.stream_key : null, inserted_at: seconds(row.insertedAt) };
 }

@@ -28,6 +28,17 @@ export class CreateAliasRequestDto {
   @Length(1, 256)
   name?: string;
 
+  @ApiPropertyOptional({
+    description: 'A passcode for the alias, answered back as `passcode` (null when none is set)',
+    example: 'Pr0d!2024',
+    minLength: 4,
+    maxLength: 64,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(4, 64)
+  passcode?: string;
+
   @ApiProperty({
     description: 'The secret alias tokens are signed with (HS256); kept by the auth service, shown once',
     minLength: 8,

@@ -13,13 +13,31 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 
 /** `alias_` and 16 random letters and digits (~95 bits): also a valid room id. */
 export function newAliasId(): string {
-  const bytes = randomBytes(16);
   // 256 % 62 leaves a slight bias, of no consequence for an identifier that is not a secret.
-  return `alias_${Array.from(bytes, (b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('')}`;
+  return `alias_${randomAlphanumerics(16)}`;
 }
 
 /**
- * Creates a Datagram private alias. The row is written and the secret registered with
+ * A live alias's streaming key, shaped as Datagram's (`live_…`), but drawn on its own
+ * (32 letters and digits, ~190 bits, unbiased): it lets its holder stream, so it is not
+ * derived from the alias id, which travels in links.
+ */
+export function newStreamKey(): string {
+  let key = '';
+  while (key.length < 32) {
+    // Rejection sampling: 248 is the largest multiple of 62 below 256.
+    for (const b of randomBytes(48)) if (b < 248 && key.length < 32) key += ALPHANUMERIC[b % 62];
+  }
+  return `live_${key}`;
+}
+
+function randomAlphanumerics(length: number): string {
+  return Array.from(randomBytes(length), (b) => ALPHANUMERIC[b % ALPHANUMERIC.length]).join('');
+}
+
+/**
+ * Creates a Datagram private alias, with its passcode if one is given and, for a live
+ * alias, a streaming key. The row is written and the secret registered with
  * the auth service in one transaction: if auth cannot take the secret, no alias exists.
  */
 @Injectable()
@@ -38,8 +56,9 @@ export class CreateAlias {
       orgId,
       type: request.type,
       name: request.name ?? null,
-      passcode: null,
-      streamKey: null,
+      passcode: request.passcode ?? null,
+      // Only a live alias streams.
+      streamKey: request.type === 'live' ? newStreamKey() : null,
       roomId: id,
       expiredAt: new Date(request.expired_at * 1000),
       insertedAt: new Date(),

@@ -20,7 +20,7 @@ export class GetAliasHttpController {
   @ApiOperation({
     summary: 'Read an alias with a token signed by its jwt_secret',
     description:
-      'Authorization: Bearer <alias token>. The token must be valid, unexpired (expires_in from iat, and the alias expiry) and name this alias in its `alias` claim. jwt_secret is always null here.',
+      'Authorization: Bearer <alias token>. The token must be valid, unexpired (expires_in from iat, and the alias expiry) and name this alias in its `alias` claim. jwt_secret is always null here; stream_key is answered to a host token only.',
   })
   @ApiOkResponse({ type: AliasResponse })
   @ApiResponse({

@@ -34,6 +34,7 @@ export class GetAlias {
     }
     if (participant.form !== 'datagram' || participant.attributes['alias'] !== alias.id)
       throw RoomErrors.tokenInvalid({ reason: 'wrong_alias' });
-    return aliasWithInsertedAt(alias);
+    // Streaming into a live alias is a host's business.
+    return aliasWithInsertedAt(alias, { host: participant.role === 'host' });
   }
 }
