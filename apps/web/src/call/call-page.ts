@@ -58,6 +58,8 @@ export class CallPage extends Emitter<CallEvents> {
   #joinedAt = 0;
   /** Join to first remote video frame, for the bench and diagnostics. */
   firstRemoteFrameMs: number | null = null;
+  /** When that frame came, in ms since the page's navigation started (performance.now()). */
+  firstRemoteFrameAt: number | null = null;
 
   constructor(
     readonly link: RoomLink,
@@ -162,11 +164,7 @@ export class CallPage extends Emitter<CallEvents> {
       this.emit('bridge', 'peerClosed', { peerId, displayName: this.nameOf(peerId) });
       this.emit('peers');
     });
-    session.on('trackAdded', (remote) => {
-      if (remote.track.kind === 'video' && this.firstRemoteFrameMs === null)
-        this.#watchFirstFrame(remote.track);
-      this.emit('media');
-    });
+    session.on('trackAdded', () => this.emit('media'));
     session.on('trackRemoved', () => this.emit('media'));
     session.on('producerClosedByServer', (source, reason) => {
       this.emit('bridge', SOURCE_EVENTS[source].off, this.#me());
@@ -195,17 +193,11 @@ export class CallPage extends Emitter<CallEvents> {
     });
   }
 
-  /** Measures join → first decoded remote video frame. */
-  #watchFirstFrame(track: MediaStreamTrack): void {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.srcObject = new MediaStream([track]);
-    const done = () => {
-      if (this.firstRemoteFrameMs === null) this.firstRemoteFrameMs = performance.now() - this.#joinedAt;
-      video.srcObject = null;
-    };
-    video.requestVideoFrameCallback(done);
-    void video.play().catch(() => undefined);
+  /** The first remote video frame is on screen: join → first frame, for the bench and diagnostics. */
+  noteRemoteFrame(): void {
+    if (this.firstRemoteFrameMs !== null || !this.#joinedAt) return;
+    this.firstRemoteFrameAt = performance.now();
+    this.firstRemoteFrameMs = this.firstRemoteFrameAt - this.#joinedAt;
   }
 
   #me() {

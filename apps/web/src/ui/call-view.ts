@@ -25,6 +25,7 @@ export class CallView {
       { sortPeers: page.sortPeers, minimizeTiles: page.minimizeTiles, hideIndicators: page.hideIndicators },
       (peerId) => this.togglePin(peerId),
       () => call.t.t('pin'),
+      () => call.noteRemoteFrame(),
     );
     this.controls = new ControlsBar(call, {
       chat: () => this.chat.toggle(),

@@ -28,6 +28,8 @@ export class TileGrid {
     private readonly options: { sortPeers: boolean; minimizeTiles: boolean; hideIndicators: boolean },
     private readonly onPinToggle: (peerId: string) => void,
     private readonly pinLabel: () => string,
+    /** Called when a remote peer's video shows its first frame. */
+    private readonly onRemoteFrame: () => void = () => undefined,
   ) {
     this.element.classList.toggle('minimized', options.minimizeTiles);
     this.setHideIndicators(options.hideIndicators);
@@ -92,7 +94,8 @@ export class TileGrid {
     const audio = [tile.tracks.get('microphone'), tile.tracks.get('screenAudio')].filter(
       (t): t is MediaStreamTrack => !!t,
     );
-    setStream(tile.video, video ? [video] : []);
+    if (setStream(tile.video, video ? [video] : []) && video && !tile.element.classList.contains('local'))
+      tile.video.addEventListener('loadeddata', () => this.onRemoteFrame(), { once: true });
     if (!tile.element.classList.contains('local')) setStream(tile.audio, audio);
     tile.audio.volume = this.#volume;
     tile.audio.muted = this.#muted;
@@ -177,13 +180,15 @@ export class TileGrid {
   }
 }
 
-function setStream(element: HTMLMediaElement, tracks: MediaStreamTrack[]): void {
+/** Gives the element these tracks; true when that changed what it plays. */
+function setStream(element: HTMLMediaElement, tracks: MediaStreamTrack[]): boolean {
   const current = element.srcObject as MediaStream | null;
   const same =
     current &&
     current.getTracks().length === tracks.length &&
     tracks.every((t) => current.getTracks().includes(t));
-  if (same) return;
+  if (same) return false;
   element.srcObject = tracks.length ? new MediaStream(tracks) : null;
   if (tracks.length) element.play().catch(() => element.dispatchEvent(new Event('autoplayblocked')));
+  return true;
 }
