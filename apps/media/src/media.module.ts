@@ -10,6 +10,7 @@ import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.ver
 import { consumerLayerRequests } from './simulcast/consumer-layers.requests';
 import { interpretationRequests } from './interpretation/set-interpretation.request';
 import { exitAfterLeaves, MediaLifecycle } from './media.lifecycle';
+import { MediaMetrics } from './media.metrics';
 import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
@@ -98,18 +99,25 @@ export class MediaModule {
         },
         {
           provide: JoinRoom,
-          inject: [JoinGrantVerifier, RoomRegistry, PresenceKeeper, MediaEventsPublisher],
+          inject: [JoinGrantVerifier, RoomRegistry, PresenceKeeper, MediaEventsPublisher, MediaMetrics],
           useFactory: (
             grants: JoinGrantVerifier,
             rooms: RoomRegistry,
             presence: PresenceKeeper,
             mediaEvents: MediaEventsPublisher,
+            metrics: MediaMetrics,
           ) => {
             const joinRoom = new JoinRoom(grants, rooms);
             joinRoom.onAdmitted(presence);
             joinRoom.onAdmitted(mediaEvents);
+            joinRoom.onAdmitted(metrics);
             return joinRoom;
           },
+        },
+        {
+          provide: MediaMetrics,
+          inject: [RoomRegistry, WorkerPool],
+          useFactory: (rooms: RoomRegistry, workers: WorkerPool) => new MediaMetrics(rooms, workers),
         },
         {
           provide: MediaEventsPublisher,

@@ -63,6 +63,12 @@ describe('a mediasoup worker dying', () => {
         await c.request('join', { grant: answer.grant.token });
         clients.push({ c, connectionId: answer.connectionId });
       }
+      // Its metrics say what it carries, as a scrape would read them.
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(/^media_rooms(\{[^}]*\})? 1$/m);
+      expect(metrics).toMatch(/^media_peers\{[^}]*attached="true"[^}]*\} 2$/m);
+      expect(metrics).toMatch(/^media_peers_admitted(_total)?(\{[^}]*\})? 2$/m);
+      expect(metrics).toMatch(/^media_worker_cpu_seconds\{[^}]*pid="\d+"[^}]*\} [0-9.e-]+$/m);
       const workerPid = Number(
         execFileSync('pgrep', ['-P', String(child.pid), '-f', 'mediasoup-worker'])
           .toString()

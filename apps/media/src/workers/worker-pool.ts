@@ -104,6 +104,21 @@ export class WorkerPool {
     return this.#workers.map(({ worker, load }) => ({ pid: worker.pid, load }));
   }
 
+  /** CPU time each worker has used (user + system, seconds); a worker that cannot answer is left out. */
+  async cpuUsage(): Promise<Array<{ pid: number; cpuSeconds: number }>> {
+    const usages = await Promise.allSettled(this.#workers.map(({ worker }) => worker.getResourceUsage()));
+    return usages.flatMap((usage, i) =>
+      usage.status === 'fulfilled'
+        ? [
+            {
+              pid: this.#workers[i].worker.pid,
+              cpuSeconds: (usage.value.ru_utime + usage.value.ru_stime) / 1000,
+            },
+          ]
+        : [],
+    );
+  }
+
   /** The worker with the fewest routers and transports; ties go to the earliest. */
   leastLoaded(): types.Worker {
     if (this.#closed) throw new Error('the worker pool is closed');
