@@ -89,6 +89,8 @@ export interface Reception {
   /** peerId:source:readyState of each consumer, for failure messages. */
   tracks: string[];
   phase: string;
+  /** What the page says when it is not in the call (a refusal, an ending). */
+  status?: string;
 }
 
 export async function reception(page: Page): Promise<Reception> {
@@ -100,7 +102,8 @@ export async function reception(page: Page): Promise<Reception> {
     }));
     const tracks = call && call.session ? call.session.remoteTracks().map((r) => r.peerId + ':' + r.source + ':' + r.track.readyState + (r.track.muted ? ':muted' : '')) : [];
     const root = document.getElementById('app');
-    return { ...bytes, videos, tracks, phase: root.dataset.phase };
+    const status = document.querySelector('.status');
+    return { ...bytes, videos, tracks, phase: root.dataset.phase, ...(status ? { status: status.textContent } : {}) };
   })()`)) as Reception;
 }
 
