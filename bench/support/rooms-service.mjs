@@ -20,6 +20,10 @@ export async function startRoomsService(auth, { port = 18082 } = {}) {
     PUBLIC_URL: auth.env.PUBLIC_URL,
     AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
     LOG_LEVEL: 'warn',
+    // Bench peers send no heartbeats: without this, a run longer than the default 30 s
+    // would time thousands of them out while it measures joins, slowing the joins it
+    // measures (the slower the machine, the more).
+    PEER_HEARTBEAT_TIMEOUT_SECONDS: process.env.BENCH_PEER_TIMEOUT_SECONDS ?? '600',
   };
   execFileSync(process.execPath, [join(root, 'apps/rooms/dist/database/migrate.js')], {
     env,
