@@ -44,6 +44,8 @@ async function main(root: HTMLElement): Promise<void> {
     // Embedded, the integrator calls the bridge's join with the devices it wants; alone, join at once.
     bridge.emit('readyToJoin');
     if (!bridge.embedded) await call.join({ audio: withDevices, video: withDevices });
+    // Browsers allow fullscreen only after a gesture; where they refuse, the button stays.
+    if (link.page.startWithFS) void view.setFullscreen(true);
     return;
   }
   const choice = await welcomeScreen(root, t, {

@@ -17,7 +17,7 @@ describe('the call controls in Chromium: chat, microphone, hand, pin, language',
     await room?.close();
   });
 
-  it('chats, mutes, raises a hand and pins a tile; a French link shows French controls', async () => {
+  it('chats, mutes, shares a screen, raises a hand and pins a tile; a French link shows French controls', async () => {
     const eva = await browser.open(
       room.url('ctl-1', {
         token: await room.mint('eva', 'ctl-1'),
@@ -102,6 +102,24 @@ describe('the call controls in Chromium: chat, microphone, hand, pin, language',
       (v) => v === 'true',
       {
         what: 'hand button pressed',
+      },
+    );
+
+    // Screen sharing is its own producer: Léo receives it beside Eva's camera.
+    await eva.click('[data-control=share]');
+    await eventually(
+      () => reception(leo),
+      (r) =>
+        r.tracks.some((t) => t.startsWith('eva:screen:live')) &&
+        r.tracks.some((t) => t.startsWith('eva:camera')),
+      { what: "eva's screen at leo" },
+    );
+    await eva.click('[data-control=share]');
+    await eventually(
+      () => reception(leo),
+      (r) => !r.tracks.some((t) => t.startsWith('eva:screen')),
+      {
+        what: "eva's screen gone at leo",
       },
     );
 

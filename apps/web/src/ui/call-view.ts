@@ -26,6 +26,7 @@ export class CallView {
       (peerId) => this.togglePin(peerId),
       () => call.t.t('pin'),
       () => call.noteRemoteFrame(),
+      () => this.#audioBlocked(),
     );
     this.controls = new ControlsBar(call, {
       chat: () => this.chat.toggle(),
@@ -129,6 +130,28 @@ export class CallView {
         (!shown.includes(tile.dataset.peerId!) && !remote.some((r) => r.peerId === tile.dataset.peerId))
       )
         this.tiles.remove(tile.dataset.peerId!);
+  }
+
+  /**
+   * Autoplay rules held someone's sound back (iOS webinar viewers with
+   * autoplayWithoutAudioTrack, mostly): tell the integrator, and offer a button.
+   */
+  #audioBlocked(): void {
+    this.call.emit('bridge', 'playingAudioPrevent');
+    if (this.root.querySelector('[data-control=play-audio]')) return;
+    const button = h(
+      'button',
+      {
+        'data-control': 'play-audio',
+        class: 'primary',
+        onclick: () =>
+          void this.tiles.playAudio().then((played) => {
+            if (played) button.remove();
+          }),
+      },
+      this.call.t.t('playAudio'),
+    );
+    this.#stage.prepend(button);
   }
 
   notify(text: string): void {

@@ -30,6 +30,8 @@ export class TileGrid {
     private readonly pinLabel: () => string,
     /** Called when a remote peer's video shows its first frame. */
     private readonly onRemoteFrame: () => void = () => undefined,
+    /** Called when the browser refuses to play someone's sound until the person clicks. */
+    private readonly onAudioBlocked: () => void = () => undefined,
   ) {
     this.element.classList.toggle('minimized', options.minimizeTiles);
     this.setHideIndicators(options.hideIndicators);
@@ -47,6 +49,7 @@ export class TileGrid {
     if (this.#tiles.has(peerId)) return;
     const video = h('video', { autoplay: true, playsInline: true, muted: true, 'data-peer-id': peerId });
     const audio = h('audio', { autoplay: true, 'data-peer-id': peerId });
+    audio.addEventListener('autoplayblocked', () => this.onAudioBlocked());
     const label = h('span', { class: 'name' }, name);
     const indicators = h('span', { class: 'indicators' });
     const pin = h('button', { class: 'pin', onclick: () => this.onPinToggle(peerId) }, this.pinLabel());
