@@ -446,6 +446,22 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     }
   });
 
+  it('describes every route in its OpenAPI document, generated from the code', async () => {
+    const doc = (await (await fetch(`${stats.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/streaming/statistics/peers',
+        '/streaming/statistics/peers/summary',
+        '/v1/stats/usage',
+        '/v1/stats/rooms/{roomId}/buckets',
+      ]),
+    );
+    const buckets = doc.paths['/v1/stats/rooms/{roomId}/buckets'].get;
+    expect(buckets.parameters?.map((p) => p.name).sort()).toEqual(['from', 'roomId', 'to']);
+  });
+
   it('reports joins, leaves and live gauges on /metrics', async () => {
     const text = await (await fetch(`${stats.baseUrl}/metrics`)).text();
     expect(text).toMatch(/stats_peer_joins/);
