@@ -76,8 +76,8 @@ export function startGateway(table, { port, host = '0.0.0.0', upstreams, webRoot
   const web = webStatic(table.web, webRoot);
   const server = http.createServer(async (req, res) => {
     const [path, query] = (req.url ?? '/').split('?');
-    if (web?.(req, res, path, query)) return;
     try {
+      if (web?.(req, res, path, query)) return;
       if (path === '/openapi.json') return sendJson(res, 200, await mergedOpenApi(table, upstreams));
       if (path === '/readyz') {
         const { status, body } = await readiness(table, upstreams);

@@ -38,7 +38,20 @@ export function webStatic(web, root) {
       res.end();
       return true;
     }
-    const file = normalize(join(base, decodeURIComponent(target.file)));
+    let decoded;
+    try {
+      decoded = decodeURIComponent(target.file);
+    } catch {
+      // A malformed escape (`/assets/%zz`) is the client's mistake, never the gateway's end.
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { code: 'invalid_path', message: `the path ${path} is not valid URL encoding` },
+        }),
+      );
+      return true;
+    }
+    const file = normalize(join(base, decoded));
     if (!file.startsWith(base + sep) || !existsSync(file) || !statSync(file).isFile()) {
       const built = existsSync(base);
       res.writeHead(404, { 'content-type': 'application/json' });
@@ -68,7 +81,9 @@ export function webStatic(web, root) {
       return true;
     }
     res.writeHead(200, headers);
-    createReadStream(file).pipe(res);
+    createReadStream(file)
+      .on('error', () => res.destroy())
+      .pipe(res);
     return true;
   };
 }

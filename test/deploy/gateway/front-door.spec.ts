@@ -101,6 +101,15 @@ describe('the front door in a cluster', () => {
     expect(((await response.json()) as any).error.code).toBe('not_found');
   });
 
+  it('answers a malformed path with a 400 and keeps serving', async () => {
+    for (const path of ['/assets/%zz', '/call/%']) {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as any).error.code).toBe('invalid_path');
+    }
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('refuses to start when the chart names no address for a service', async () => {
     const { rooms: _dropped, ...partial } = upstreams;
     const started = await startFrontDoor({
