@@ -19,6 +19,8 @@ export interface ClaimedDelivery {
 
 interface ClaimedRow {
   id: string;
+  /** The delivery's place in its lane's run as picked: 1, 2, 3, … */
+  n: string;
   event_id: string;
   target: string;
   kind: 'event' | 'gcore';
@@ -30,6 +32,30 @@ interface ClaimedRow {
   auth_header: string | null;
   secrets: string[] | null;
 }
+
+/** What an attempt needs of the deliveries a statement's `claimed` CTE leased. */
+const CLAIMED_SELECT = `
+  SELECT c.id, c.event_id, c.target, c.kind, c.lane, c.seq, c.attempts, c.n,
+         coalesce(c.body, b.body) AS body, coalesce(c.body_sha256, b.body_sha256) AS body_sha256,
+         c.auth_header,
+         (SELECT array_agg(s.signing_secret ORDER BY s.created_at) FROM subscriptions s
+           WHERE s.id = ANY(c.subscription_ids) AND s.signing_secret IS NOT NULL) AS secrets
+    FROM claimed c LEFT JOIN event_bodies b ON b.event_id = c.event_id
+   ORDER BY c.target, c.lane, c.seq`;
+
+const claimedOf = (r: ClaimedRow): ClaimedDelivery => ({
+  id: String(r.id),
+  eventId: r.event_id,
+  target: r.target,
+  kind: r.kind,
+  lane: r.lane,
+  seq: String(r.seq),
+  attempts: r.attempts,
+  body: r.body,
+  bodySha256: r.body_sha256,
+  authHeader: r.auth_header,
+  secrets: r.secrets ?? [],
+});
 
 /** The deliveries table: claiming due heads of lanes, and recording outcomes. */
 @Injectable()
@@ -69,11 +95,20 @@ export class DeliveriesStore {
             AND NOT (target = ANY($3))),
        lanes AS (
          SELECT target, lane, seq FROM ready WHERE lane_rank <= $2 ORDER BY next_attempt_at LIMIT $1),
+       -- A lane's run stops before its first delivery that is leased (a dead process's
+       -- later claim, whose lease lapses later) or waiting for a retry.
+       blocked AS (
+         SELECT l.target, l.lane, min(d.seq) AS seq
+           FROM lanes l JOIN deliveries d
+             ON d.target = l.target AND d.lane = l.lane AND d.status = 'pending' AND d.seq > l.seq
+          WHERE d.next_attempt_at > now() OR d.leased_until >= now()
+          GROUP BY l.target, l.lane),
        picked AS (
          SELECT d.id, row_number() OVER (PARTITION BY d.target, d.lane ORDER BY d.seq) AS n
            FROM lanes l JOIN deliveries d
              ON d.target = l.target AND d.lane = l.lane AND d.status = 'pending' AND d.seq >= l.seq
-          WHERE d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())
+           LEFT JOIN blocked b ON b.target = l.target AND b.lane = l.lane
+          WHERE (b.seq IS NULL OR d.seq < b.seq) AND d.next_attempt_at <= now() AND (d.leased_until IS NULL OR d.leased_until < now())
             -- An event delivery goes out only while a subscription still wants it (expiry).
             AND (d.kind <> 'event' OR EXISTS (
                   SELECT 1 FROM subscriptions s WHERE s.id = ANY(d.subscription_ids)
@@ -84,29 +119,79 @@ export class DeliveriesStore {
            FROM picked p
           WHERE d.id = p.id AND p.n <= $5 AND d.status = 'pending'
             AND (d.leased_until IS NULL OR d.leased_until < now())
-         RETURNING d.*)
-       SELECT c.id, c.event_id, c.target, c.kind, c.lane, c.seq, c.attempts,
-              coalesce(c.body, b.body) AS body, coalesce(c.body_sha256, b.body_sha256) AS body_sha256,
-              c.auth_header,
-              (SELECT array_agg(s.signing_secret ORDER BY s.created_at) FROM subscriptions s
-                WHERE s.id = ANY(c.subscription_ids) AND s.signing_secret IS NOT NULL) AS secrets
-         FROM claimed c LEFT JOIN event_bodies b ON b.event_id = c.event_id
-        ORDER BY c.target, c.lane, c.seq`,
+         RETURNING d.*, p.n)
+       ${CLAIMED_SELECT}`,
       [limit, perTarget, busy, String(leaseMs), perLane],
     )) as ClaimedRow[];
-    return rows.map((r) => ({
-      id: String(r.id),
-      eventId: r.event_id,
-      target: r.target,
-      kind: r.kind,
-      lane: r.lane,
-      seq: String(r.seq),
-      attempts: r.attempts,
-      body: r.body,
-      bodySha256: r.body_sha256,
-      authHeader: r.auth_header,
-      secrets: r.secrets ?? [],
-    }));
+    return this.runsOnly(rows);
+  }
+
+  /**
+   * Claims the deliveries that follow `afterSeq` in one lane, for the process running that
+   * lane while it still holds the lease of delivery `afterSeq`, the lane's head: no other
+   * process can claim the lane meanwhile, so the lane keeps one sender and its order. Takes
+   * the due, unleased ones in sequence order up to the first that is not (a retry waiting
+   * for its time, a redelivery sent elsewhere), passing over expired ones.
+   */
+  async claimFollowing(
+    target: string,
+    lane: string,
+    afterSeq: string,
+    perLane: number,
+    leaseMs: number,
+  ): Promise<ClaimedDelivery[]> {
+    const rows = (await this.db.query(
+      `WITH blocked AS (
+         SELECT min(d.seq) AS seq FROM deliveries d
+          WHERE d.target = $1 AND d.lane = $2 AND d.status = 'pending' AND d.seq > $3
+            AND (d.next_attempt_at > now() OR d.leased_until >= now())),
+       picked AS (
+         SELECT d.id, row_number() OVER (ORDER BY d.seq) AS n FROM deliveries d, blocked b
+          WHERE d.target = $1 AND d.lane = $2 AND d.status = 'pending' AND d.seq > $3
+            AND (b.seq IS NULL OR d.seq < b.seq)
+            AND (d.kind <> 'event' OR EXISTS (
+                  SELECT 1 FROM subscriptions s WHERE s.id = ANY(d.subscription_ids)
+                     AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now())))
+          ORDER BY d.seq LIMIT $4),
+       claimed AS (
+         UPDATE deliveries d SET leased_until = now() + ($5 || ' milliseconds')::interval,
+                                 attempts = d.attempts + 1, updated_at = now()
+           FROM picked p
+          WHERE d.id = p.id AND d.status = 'pending' AND (d.leased_until IS NULL OR d.leased_until < now())
+         RETURNING d.*, p.n)
+       ${CLAIMED_SELECT}`,
+      [target, lane, afterSeq, perLane, String(leaseMs)],
+    )) as ClaimedRow[];
+    return this.runsOnly(rows);
+  }
+
+  /**
+   * Keeps of each lane only the run this claim holds from its start: a lane's deliveries
+   * are sent by one process at a time, in order. Another claimer taking part of what this
+   * one picked (between its snapshot and its update) leaves a hole; what lies after the
+   * hole, or the whole lane if its first delivery was taken, goes back at once.
+   */
+  private async runsOnly(rows: readonly ClaimedRow[]): Promise<ClaimedDelivery[]> {
+    const kept: ClaimedDelivery[] = [];
+    const dropped: string[] = [];
+    let lane = '';
+    let expected = 1;
+    for (const row of rows) {
+      const key = `${row.target}\n${row.lane}`;
+      if (key !== lane) {
+        lane = key;
+        expected = 1;
+      }
+      if (Number(row.n) === expected) {
+        kept.push(claimedOf(row));
+        expected++;
+      } else {
+        dropped.push(String(row.id));
+        expected = Number.NaN;
+      }
+    }
+    await this.release(dropped);
+    return kept;
   }
 
   /** Many successes in one statement. */

@@ -13,6 +13,13 @@ export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
 
 /** Lanes (target and room) claimed in one query. */
 const LANES_PER_CLAIM = 500;
+/** Claims one lane may make while it runs before it goes back to the queue. */
+const MAX_ROUNDS = 50;
+/**
+ * Least time between two claims of due lanes: the intake's releases come every few
+ * milliseconds under load, and a lane already running takes what follows it by itself.
+ */
+const CLAIM_GAP_MS = 5;
 
 /**
  * Sends due deliveries. Each process works on at most WEBHOOK_CONCURRENCY_PER_ENDPOINT
@@ -29,6 +36,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   #timer?: NodeJS.Timeout;
   #ticking = false;
   #again = false;
+  #lastClaimAt = 0;
   #active = new Set<Promise<void>>();
   /** Successes, written as they come, many lanes to a statement. */
   readonly #delivered: GroupCommit<{ id: string; status: number }>;
@@ -83,6 +91,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     try {
       do {
         this.#again = false;
+        const gap = this.#lastClaimAt + CLAIM_GAP_MS - Date.now();
+        if (gap > 0) await new Promise((resolve) => setTimeout(resolve, gap));
+        this.#lastClaimAt = Date.now();
         const perTarget = this.config.WEBHOOK_CONCURRENCY_PER_ENDPOINT;
         const busy = [...this.#inFlight].filter(([, n]) => n >= perTarget).map(([t]) => t);
         const claimed = await this.store.claim(
@@ -90,7 +101,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
           perTarget,
           this.config.WEBHOOK_BATCH_PER_LANE,
           busy,
-          this.config.WEBHOOK_TIMEOUT_MS * 3 + 5000,
+          this.leaseMs,
         );
         const lanes = new Map<string, ClaimedDelivery[]>();
         for (const delivery of claimed) {
@@ -126,29 +137,92 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
    * answered 2xx. Tokens are signed ahead (one per event, shared with every other endpoint).
    * A success is written while the next delivery is sent, so a crash repeats at most the
    * delivery being sent and the one being recorded; after a failure, the rest go back.
+   *
+   * What follows in the lane is claimed while the lane is being sent (claimFollowing), so
+   * claim round trips overlap sends. That is safe while one of this lane's claimed
+   * deliveries is still pending here, holding the lane: so the success of the last one in
+   * hand is written only once no claim is in flight. After MAX_ROUNDS claims the lane goes
+   * back to the queue, so that other rooms of the endpoint get their turn.
    */
-  private async runLane(lane: ClaimedDelivery[]): Promise<void> {
-    const tokens = lane.map((d) => this.tokens.tokenFor(d.eventId, d.bodySha256));
-    for (const token of tokens) token.catch(() => undefined);
+  private async runLane(first: ClaimedDelivery[]): Promise<void> {
     const recorded: Array<Promise<void>> = [];
-    let stoppedAt = lane.length;
-    for (let i = 0; i < lane.length; i++) {
-      const status = await this.attempt(lane[i], tokens[i]);
-      if (status === undefined) {
-        stoppedAt = i + 1;
-        break;
+    const queue = [...first];
+    const tokens = new Map<string, Promise<string>>();
+    const sign = (batch: readonly ClaimedDelivery[]) => {
+      for (const d of batch) {
+        const token = this.tokens.tokenFor(d.eventId, d.bodySha256);
+        token.catch(() => undefined);
+        tokens.set(d.id, token);
       }
-      const written = this.#delivered.add({ id: lane[i].id, status });
+    };
+    sign(queue);
+    let lastClaimed = queue[queue.length - 1];
+    let rounds = 0;
+    let dry = false;
+    let claiming: Promise<void> | undefined;
+    const claim = () => {
+      if (claiming || rounds >= MAX_ROUNDS || !this.#running) return;
+      rounds++;
+      claiming = this.following(lastClaimed)
+        .then((next) => {
+          // Found nothing: claim again only once what is in hand has been sent.
+          dry = next.length === 0;
+          if (dry) return;
+          sign(next);
+          queue.push(...next);
+          lastClaimed = next[next.length - 1];
+        })
+        .finally(() => (claiming = undefined));
+    };
+    while (queue.length > 0) {
+      if (!dry) claim();
+      const delivery = queue.shift()!;
+      const status = await this.attempt(delivery, tokens.get(delivery.id)!);
+      tokens.delete(delivery.id);
+      if (status === undefined) break;
+      if (queue.length === 0) {
+        // This delivery alone holds the lane until its success is written: claim what
+        // follows (or let the claim in flight finish) first.
+        dry = false;
+        claim();
+        await claiming;
+      }
+      const written = this.#delivered.add({ id: delivery.id, status });
       written.catch(() => undefined);
       recorded.push(written);
     }
+    await claiming;
+    const unsent = queue.splice(0);
     try {
       await Promise.all(recorded);
-      await this.store.release(lane.slice(stoppedAt).map((d) => d.id));
+      await this.store.release(unsent.map((d) => d.id));
     } catch (error) {
       // The leases lapse and the deliveries are sent again: at least once.
       this.#logger.warn({ msg: 'recording outcomes failed', error: String(error) });
     }
+  }
+
+  private async following(last: ClaimedDelivery): Promise<ClaimedDelivery[]> {
+    try {
+      return await this.store.claimFollowing(
+        last.target,
+        last.lane,
+        last.seq,
+        this.config.WEBHOOK_BATCH_PER_LANE,
+        this.leaseMs,
+      );
+    } catch (error) {
+      this.#logger.warn({
+        msg: 'claiming the rest of a lane failed',
+        roomId: last.lane,
+        error: String(error),
+      });
+      return [];
+    }
+  }
+
+  private get leaseMs(): number {
+    return this.config.WEBHOOK_TIMEOUT_MS * 3 + 5000;
   }
 
   /** Sends one delivery; answers its 2xx status, or undefined when it did not succeed (recorded). */
