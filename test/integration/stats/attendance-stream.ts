@@ -18,13 +18,13 @@ export interface CraftedSession {
   joinedAt: Date;
   /** Undefined: still in the room. */
   leftAt?: Date;
-  role?: 'participant' | 'viewer' | 'moderator';
+  role?: Role;
   reason?: 'left' | 'kicked' | 'replaced' | 'timed_out' | 'room_closed';
   /** Role changes while in the room, in time order; `role` is the role it joined with. */
   roleChanges?: { at: Date; to: Role }[];
 }
 
-type Role = 'participant' | 'viewer' | 'moderator';
+type Role = 'participant' | 'viewer' | 'moderator' | 'speaker';
 
 /** The role a session holds after its changes (what the rooms service reports in peer.left). */
 export const finalRole = (s: CraftedSession): Role => s.roleChanges?.at(-1)?.to ?? s.role ?? 'participant';

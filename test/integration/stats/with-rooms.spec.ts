@@ -1,6 +1,6 @@
 import { startRoomsFixture, RoomsFixture } from '../rooms/rooms-fixture';
 import { RunningStatsService, startStatsService } from '../../support/stats-service.harness';
-import { StreamPublisher } from './attendance-stream';
+import { expectedBuckets, StreamPublisher } from './attendance-stream';
 
 interface Grant {
   connectionId: string;
@@ -101,5 +101,61 @@ describe('stats service beside the real rooms service', () => {
         duration: leaveAt - join,
       });
     }
+  });
+
+  it('moves a webinar viewer the moderator makes a speaker from viewers to speakers, from that bucket on', async () => {
+    const room = 'stats-webinar-1';
+    const admitted = async (body: Record<string, unknown>) => {
+      const r = await f.join(room, body);
+      expect(r.status).toBe(201);
+      return (await r.json()) as Grant;
+    };
+    const host = await admitted({ token: await f.mint('host-1', room, { role: 'moderator' }) });
+    const viewer = await admitted({ orgId: f.org.orgId, face: 'webinar', peerId: 'v-1' });
+    const promote = await fetch(`${f.rooms.baseUrl}/v1/rooms/${room}/peers/v-1/role`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'speaker', connectionId: host.connectionId }),
+    });
+    expect(promote.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1100)); // the leave comes later than the change
+    expect((await leave(room, 'v-1', viewer.connectionId)).status).toBe(204);
+    expect((await leave(room, 'host-1', host.connectionId)).status).toBe(204);
+    await f.tap.waitFor(() => f.tap.of('room.ended').some((e) => e.roomid === room), 10_000);
+    await nats.settled(stats.config.STATS_CONSUMER);
+
+    // The sessions and the change as the rooms service published them, read by the tests' rule.
+    const of = (type: string) => f.tap.of(type).filter((e) => e.roomid === room);
+    const changes = of('peer.role-changed');
+    expect(changes.map((e) => e.data)).toEqual([
+      expect.objectContaining({ peerId: 'v-1', from: 'viewer', to: 'speaker' }),
+    ]);
+    const sessions = of('peer.left').map((e) => {
+      const d = e.data as { peerId: string; joinedAt: string; leftAt: string; role: string };
+      const joinedRole = (
+        of('peer.joined').find((j) => (j.data as { peerId: string }).peerId === d.peerId)!.data as {
+          role: 'viewer' | 'moderator';
+        }
+      ).role;
+      return {
+        peerId: d.peerId,
+        role: joinedRole,
+        joinedAt: new Date(d.joinedAt),
+        leftAt: new Date(d.leftAt),
+        roleChanges: d.peerId === 'v-1' ? [{ at: new Date(changes[0].time), to: 'speaker' as const }] : [],
+      };
+    });
+    const from = new Date(Date.now() - 3600_000);
+    const to = new Date(Date.now() + 3600_000);
+    const r = await fetch(
+      `${stats.baseUrl}/v1/stats/rooms/${room}/buckets?from=${from.toISOString()}&to=${to.toISOString()}`,
+      { headers: { authorization: `Bearer ${f.accessToken}` } },
+    );
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { buckets: Array<{ start: string; speakers: number; viewers: number }> };
+    expect(body.buckets).toEqual(expectedBuckets(sessions, from, to));
+    // The bucket of the change already counts the promoted viewer as a speaker.
+    const changeBucket = new Date(Math.floor(Date.parse(changes[0].time) / 30_000) * 30_000).toISOString();
+    expect(body.buckets.find((b) => b.start === changeBucket)).toMatchObject({ speakers: 2, viewers: 0 });
   });
 });
