@@ -229,6 +229,28 @@ describe('the Helm chart', () => {
     expect(again.stringData!.SECRET_ENCRYPTION_KEY).not.toBe(key); // random, not a constant in the chart
   });
 
+  it('stops an upgrade that would replace the encryption key with a new one', () => {
+    const run = runHelm([
+      'template',
+      'confer',
+      chartDir,
+      '--is-upgrade',
+      '--set-string',
+      'secrets.databaseUrl=postgres://u:p@db/confer',
+    ]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(/holds no SECRET_ENCRYPTION_KEY to keep/);
+    const given = runHelm([
+      'template',
+      'confer',
+      chartDir,
+      '--is-upgrade',
+      '--set-string',
+      `secrets.encryptionKey=${'ab'.repeat(32)}`,
+    ]);
+    expect(given.status).toBe(0);
+  });
+
   it('configures each service with settings its own configuration loader accepts', () => {
     const objects = renderChart({ valuesFiles: ['production.values.yaml'] });
     const [configMap] = byKind(objects, 'ConfigMap');
