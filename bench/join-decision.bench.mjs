@@ -3,13 +3,16 @@
 // PostgreSQL with its events in the outbox, and a join grant signed by auth.
 // Target (issue #3): at least 500 decisions/s with p99 under 20 ms on 2 cores.
 import http from 'node:http';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { SignJWT } from 'jose';
 import { drive, startAuthService } from './support/auth-service.mjs';
 import { startRoomsService } from './support/rooms-service.mjs';
+
+const pg = createRequire(import.meta.url)('pg');
 
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 10000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
@@ -91,6 +94,36 @@ function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in 1/100 s
 }
 
+/**
+ * The PostgreSQL backends serving rooms and auth: their client ports (from `ss`), matched
+ * in pg_stat_activity. Taken after the warm-up, when the pools are open.
+ */
+async function postgresBackends() {
+  const ports = new Map();
+  const sockets = execFileSync('ss', ['-tnpH', 'state', 'established', '( dport = :5432 )']).toString();
+  for (const line of sockets.split('\n')) {
+    const match = /127\.0\.0\.1:(\d+)\s.*pid=(\d+),/.exec(line);
+    const owner = match && { [rooms.pid]: 'rooms', [auth.pid]: 'auth' }[match[2]];
+    if (owner) ports.set(Number(match[1]), owner);
+  }
+  const client = new pg.Client({ connectionString: auth.env.DATABASE_URL });
+  await client.connect();
+  const { rows } = await client.query(
+    'SELECT pid, client_port FROM pg_stat_activity WHERE client_port IS NOT NULL',
+  );
+  await client.end();
+  const of = (owner) => rows.filter((r) => ports.get(r.client_port) === owner).map((r) => r.pid);
+  return { rooms: of('rooms'), auth: of('auth') };
+}
+const postgresCpuMs = (pids) =>
+  pids.reduce((sum, pid) => {
+    try {
+      return sum + cpuMs(pid);
+    } catch {
+      return sum; // a backend that went away
+    }
+  }, 0);
+
 const processes = { rooms: rooms.pid, auth: auth.pid, nats: natsServer.pid };
 const cpuNow = () => ({
   ...Object.fromEntries(Object.entries(processes).map(([name, pid]) => [name, cpuMs(pid)])),
@@ -100,9 +133,14 @@ const cpuNow = () => ({
 
 try {
   await drive({ total: 1000, concurrency: CONCURRENCY, task: (i) => join(TOTAL + i) }); // warm-up
-  const before = cpuNow();
+  const backends = await postgresBackends();
+  const postgresNow = () => ({
+    postgresForRooms: postgresCpuMs(backends.rooms),
+    postgresForAuth: postgresCpuMs(backends.auth),
+  });
+  const before = { ...cpuNow(), ...postgresNow() };
   const result = await drive({ total: TOTAL, concurrency: CONCURRENCY, task: join });
-  const after = cpuNow();
+  const after = { ...cpuNow(), ...postgresNow() };
   const cpuMsPerDecision = Object.fromEntries(
     Object.keys(after).map((name) => [name, +((after[name] - before[name]) / TOTAL).toFixed(3)]),
   );

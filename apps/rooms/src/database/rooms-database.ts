@@ -16,6 +16,7 @@ import { SeedApis1764200000002 } from './migrations/1764200000002-seed-apis';
 import { WaitingInEmptyRooms1764200000003 } from './migrations/1764200000003-waiting-in-empty-rooms';
 import { PeerRoleOverrides1764200000004 } from './migrations/1764200000004-peer-role-overrides';
 import { JoinFunctions1764200000005 } from './migrations/1764200000005-join-functions';
+import { JoinStatePlpgsql1764200000006 } from './migrations/1764200000006-join-state-plpgsql';
 
 export const roomsEntities = [
   RoomEntity,
@@ -37,6 +38,7 @@ export const roomsMigrations = [
   WaitingInEmptyRooms1764200000003,
   PeerRoleOverrides1764200000004,
   JoinFunctions1764200000005,
+  JoinStatePlpgsql1764200000006,
   ...outboxMigrations,
 ];
 
