@@ -39,28 +39,14 @@ export async function welcomeScreen(
     options.withDevices && h('label', {}, t.t('microphone'), microphone),
     join,
   );
-  root.replaceChildren(form);
-
+  // Listen before anything async: a click on Join must never submit the form natively
+  // (that would navigate away from the room link).
   let previewStream: MediaStream | null = null;
-  if (options.withDevices) {
-    // Labels of devices are only readable once the person allowed access.
-    previewStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true }).catch(() => null);
-    preview.srcObject = previewStream;
-    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
-    for (const [select, kind] of [
-      [camera, 'videoinput'],
-      [microphone, 'audioinput'],
-    ] as const) {
-      const options = devices
-        .filter((d) => d.kind === kind)
-        .map((d, i) => h('option', { value: d.deviceId }, d.label || `${kind} ${i + 1}`));
-      select.replaceChildren(...options, h('option', { value: 'none' }, t.t('noDevice')));
-    }
-  }
-
-  return new Promise((resolve) => {
+  let ready = !options.withDevices;
+  const chosen = new Promise<DeviceChoice>((resolve) => {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
+      if (!ready) return;
       join.disabled = true;
       join.textContent = t.t('joining');
       previewStream?.getTracks().forEach((track) => track.stop());
@@ -74,4 +60,25 @@ export async function welcomeScreen(
       });
     });
   });
+  root.replaceChildren(form);
+
+  if (options.withDevices) {
+    join.disabled = true;
+    // Labels of devices are only readable once the person allowed access.
+    previewStream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true }).catch(() => null);
+    preview.srcObject = previewStream;
+    const devices = await navigator.mediaDevices.enumerateDevices().catch(() => []);
+    for (const [select, kind] of [
+      [camera, 'videoinput'],
+      [microphone, 'audioinput'],
+    ] as const) {
+      const options = devices
+        .filter((d) => d.kind === kind)
+        .map((d, i) => h('option', { value: d.deviceId }, d.label || `${kind} ${i + 1}`));
+      select.replaceChildren(...options, h('option', { value: 'none' }, t.t('noDevice')));
+    }
+    ready = true;
+    join.disabled = false;
+  }
+  return chosen;
 }

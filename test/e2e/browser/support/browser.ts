@@ -103,7 +103,9 @@ export async function reception(page: Page): Promise<Reception> {
     const tracks = call && call.session ? call.session.remoteTracks().map((r) => r.peerId + ':' + r.source + ':' + r.track.readyState + (r.track.muted ? ':muted' : '')) : [];
     const root = document.getElementById('app');
     const status = document.querySelector('.status');
-    return { ...bytes, videos, tracks, phase: root.dataset.phase, ...(status ? { status: status.textContent } : {}) };
+    const phase = root.dataset.phase;
+    const shown = phase === 'in-call' ? undefined : status ? status.textContent : root.innerText.slice(0, 200);
+    return { ...bytes, videos, tracks, phase, ...(shown !== undefined ? { status: shown } : {}) };
   })()`)) as Reception;
 }
 
