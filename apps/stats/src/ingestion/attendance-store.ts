@@ -44,7 +44,9 @@ export class AttendanceStore {
 
   apply(events: readonly { id: string; type: string }[]): Promise<AppliedBatch> {
     return this.dataSource.transaction(async (tx) => {
-      const ids = [...new Set(events.map((e) => e.id))];
+      // Sorted, like every key this transaction writes: replicas handed overlapping
+      // redeliveries then wait for each other instead of deadlocking.
+      const ids = [...new Set(events.map((e) => e.id))].sort();
       const rows: { event_id: string }[] = await tx.query(
         `INSERT INTO processed_events (event_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING RETURNING event_id`,
         [ids],
@@ -115,6 +117,7 @@ export class AttendanceStore {
   /** Kept as they come; the buckets query places each in the session of its peer that held its instant. */
   private async insertRoleChanges(tx: EntityManager, changes: RoleChange[]): Promise<void> {
     if (changes.length === 0) return;
+    changes.sort((a, b) => compareKeys([a.eventId], [b.eventId]));
     await tx.query(
       `INSERT INTO peer_role_changes
          (event_id, org_id, room_id, conference_number, peer_id, changed_at, change_bucket, from_role, to_role)
@@ -137,6 +140,12 @@ export class AttendanceStore {
 
   private async upsertRoomLives(tx: EntityManager, rooms: RoomLifeChange[]): Promise<void> {
     if (rooms.length === 0) return;
+    rooms.sort((a, b) =>
+      compareKeys(
+        [a.orgId, a.roomId, a.conferenceNumber, a.startedAt.toISOString()],
+        [b.orgId, b.roomId, b.conferenceNumber, b.startedAt.toISOString()],
+      ),
+    );
     const ended: EndedRoomRow[] = (
       await tx.query(
         `INSERT INTO room_lives AS r (org_id, room_id, conference_number, started_at, ended_at, end_reason)
