@@ -341,6 +341,23 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     expect(((await summary.json()) as { data: { participants: number } }).data.participants).toBe(2);
   });
 
+  it('answers as one when two replicas share the consumer and the schema', async () => {
+    const reference = await answers(stats.baseUrl);
+    // Small batches, so both replicas write often and their transactions overlap.
+    const overrides = { STATS_CONSUMER: 'stats-pair', STATS_INGEST_CONCURRENCY: '10' };
+    const first = await startStatsService(auth, overrides);
+    const second = await startStatsService(auth, overrides, { schema: first.schema });
+    try {
+      await nats.publish(events); // and duplicates while both consume
+      await nats.settled('stats-pair');
+      expect(await answers(first.baseUrl)).toEqual(reference);
+      expect(await answers(second.baseUrl)).toEqual(reference);
+    } finally {
+      await second.close({ keepSchema: true });
+      await first.close();
+    }
+  });
+
   it('sums usage per day and room from the buckets, paged', async () => {
     const r = await get(
       stats.baseUrl,
