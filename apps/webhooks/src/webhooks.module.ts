@@ -13,6 +13,8 @@ import { EndpointPolicy, OUTBOUND_GUARD } from './subscriptions/endpoint-policy'
 import { SubscriptionsStore } from './subscriptions/subscriptions.store';
 import { EndpointDisabler } from './subscriptions/endpoint-disabling/endpoint-disabler';
 import { GlayrAuthorizationGuard } from './subscriptions/glayr/glayr-authorization.guard';
+import { CONFERENCE_OWNERS } from './subscriptions/glayr/owners/conference-owners.port';
+import { ParticipantTokenOwners } from './subscriptions/glayr/owners/participant-token-owners';
 import { GlayrSubscriptionsHttpController } from './subscriptions/glayr/glayr-subscriptions.http.controller';
 import { SubscriptionsHttpController } from './subscriptions/native/subscriptions.http.controller';
 import { DeliveryLogHttpController } from './delivery-log/delivery-log.http.controller';
@@ -62,9 +64,10 @@ class WebhooksCoreModule {
         { provide: WEBHOOKS_CONFIG, useValue: config },
         { provide: OUTBOUND_GUARD, useValue: guard },
         { provide: WEBHOOK_SENDER, useFactory: () => new WebhookSender(guard) },
+        { provide: CONFERENCE_OWNERS, useClass: ParticipantTokenOwners },
         GlayrAuthorizationGuard,
       ],
-      exports: [WEBHOOKS_CONFIG, OUTBOUND_GUARD, WEBHOOK_SENDER, GlayrAuthorizationGuard],
+      exports: [WEBHOOKS_CONFIG, OUTBOUND_GUARD, WEBHOOK_SENDER, CONFERENCE_OWNERS, GlayrAuthorizationGuard],
     };
   }
 }

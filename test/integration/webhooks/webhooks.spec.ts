@@ -206,6 +206,59 @@ describe('webhooks service', () => {
     expect(bodies('/glayr')).toEqual([]);
   });
 
+  it("lets a conference's owner subscribe with a participant token moderating its room, and no one else", async () => {
+    await join('wh-owned', 'opener');
+    const conference = await until(() =>
+      f.tap.of('room.started').find((e) => (e.data as { roomId: string }).roomId === 'wh-owned'),
+    );
+    const number = (conference.data as { conferenceNumber: string }).conferenceNumber;
+    const owner = await f.mint('the-host', 'wh-owned', { role: 'moderator' });
+    const subscribeAs = (authorization: string) =>
+      fetch(`${w.baseUrl}/v1/conf/${number}/subscribe`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: JSON.stringify({ api_endpoint: `${receiver.url}/owned` }),
+      });
+    let answer = await subscribeAs(owner);
+    for (let i = 0; i < 100 && answer.status === 404; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      answer = await subscribeAs(owner);
+    }
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('www-authenticate')).toBeNull();
+    const subscription = (await answer.json()) as { id: string; conference_number: string };
+    expect(subscription.conference_number).toBe(number);
+
+    // A participant who does not moderate, and a moderator of another room, are refused.
+    const participant = await subscribeAs(await f.mint('just-a-guest', 'wh-owned'));
+    expect(participant.status).toBe(403);
+    expect(((await participant.json()) as { error: { code: string } }).error.code).toBe(
+      'not_conference_owner',
+    );
+    const elsewhere = await subscribeAs(
+      `Bearer ${await f.mint('other-host', 'wh-elsewhere', { role: 'moderator' })}`,
+    );
+    expect(elsewhere.status).toBe(403);
+    // A token that is neither an access token nor a participant token.
+    const forged = await subscribeAs(`${owner.slice(0, -4)}AAAA`);
+    expect(forged.status).toBe(401);
+
+    await join('wh-owned', 'guest');
+    await until(() => bodies('/owned').some((b) => b.data.peerId === 'guest'));
+
+    // The other room's moderator cannot end it; its owner can.
+    const notTheirs = await fetch(`${w.baseUrl}/v1/subscription/${subscription.id}`, {
+      method: 'DELETE',
+      headers: { authorization: await f.mint('other-host', 'wh-elsewhere', { role: 'moderator' }) },
+    });
+    expect(notTheirs.status).toBe(404);
+    const ended = await fetch(`${w.baseUrl}/v1/subscription/${subscription.id}`, {
+      method: 'DELETE',
+      headers: { authorization: owner },
+    });
+    expect(ended.status).toBe(204);
+  });
+
   it('takes the form body curl -d sends, and an expired Glayr subscription gets nothing, pending deliveries expired', async () => {
     const brief = await startWebhooksService(f.auth, {
       GLAYR_SUBSCRIPTION_TTL_SECONDS: '2',

@@ -1,13 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@confer/http';
-import { CurrentPrincipal, Principal } from '@confer/auth-client';
 import { issuerOf, WEBHOOKS_CONFIG, WebhooksConfig } from '../../config/webhooks.config';
 import { LiveConferences } from '../../conferences/live-conferences';
 import { WebhookErrors } from '../../webhooks.errors';
 import { EndpointPolicy } from '../endpoint-policy';
 import { SubscriptionsStore } from '../subscriptions.store';
-import { GlayrAuthorizationGuard } from './glayr-authorization.guard';
+import { CurrentGlayrCaller, GlayrAuthorizationGuard, GlayrCaller } from './glayr-authorization.guard';
 import { glayrSubscribeBody } from './glayr-subscribe-body';
 
 export interface GlayrSubscribeAnswer {
@@ -21,7 +20,7 @@ export interface GlayrSubscribeAnswer {
 @ApiTags('glayr subscriptions')
 @Controller('v1')
 @UseGuards(GlayrAuthorizationGuard)
-@ApiErrors(400, 401, 404, 429)
+@ApiErrors(400, 401, 403, 404, 429, 503)
 export class GlayrSubscriptionsHttpController {
   constructor(
     private readonly subscriptions: SubscriptionsStore,
@@ -34,10 +33,14 @@ export class GlayrSubscriptionsHttpController {
   @HttpCode(200)
   @ApiOperation({
     summary: "Subscribe an endpoint to a live conference's events",
-    description: 'The conference id is its 8-digit conference number or its room id.',
+    description:
+      'The conference id is its 8-digit conference number or its room id. Authorization: an access token ' +
+      "of the organisation (client credentials), or a participant token of one of the conference's owners " +
+      '(moderator, owner or host of its room), bare or as Bearer.',
   })
+  @ApiErrors(WebhookErrors.notConferenceOwner)
   async subscribe(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentGlayrCaller() caller: GlayrCaller,
     @Param('conferenceId') conferenceId: string,
     @Body() body: unknown,
   ): Promise<GlayrSubscribeAnswer> {
@@ -45,11 +48,13 @@ export class GlayrSubscriptionsHttpController {
       glayrSubscribeBody(body).api_endpoint,
       'api_endpoint',
     );
-    const conference = await this.conferences.find(principal.orgId, conferenceId);
+    const conference = await this.conferences.find(caller.orgId, conferenceId);
     if (!conference) throw WebhookErrors.conferenceNotFound({ conferenceId });
+    if (caller.owner && caller.owner.roomId !== conference.roomId)
+      throw WebhookErrors.notConferenceOwner({ conferenceId, reason: 'the token moderates another room' });
     const ttl = this.config.GLAYR_SUBSCRIPTION_TTL_SECONDS;
     const subscription = await this.subscriptions.create({
-      orgId: principal.orgId,
+      orgId: caller.orgId,
       kind: 'glayr',
       roomId: conference.roomId,
       endpoint,
@@ -67,12 +72,20 @@ export class GlayrSubscriptionsHttpController {
 
   @Delete('subscription/:subscriptionId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Unsubscribe' })
+  @ApiOperation({
+    summary: 'Unsubscribe',
+    description: "An owner may end the subscriptions to their own conference's room only.",
+  })
   async unsubscribe(
-    @CurrentPrincipal() principal: Principal,
+    @CurrentGlayrCaller() caller: GlayrCaller,
     @Param('subscriptionId') subscriptionId: string,
   ): Promise<void> {
-    if (!(await this.subscriptions.delete(principal.orgId, subscriptionId)))
+    if (caller.owner) {
+      const found = await this.subscriptions.get(caller.orgId, subscriptionId);
+      if (!found || found.kind !== 'glayr' || found.roomId !== caller.owner.roomId)
+        throw WebhookErrors.subscriptionNotFound({ subscriptionId });
+    }
+    if (!(await this.subscriptions.delete(caller.orgId, subscriptionId)))
       throw WebhookErrors.subscriptionNotFound({ subscriptionId });
   }
 }
