@@ -3,6 +3,7 @@ import { outboxEntities, outboxMigrations } from '@confer/outbox';
 import { StatsSchema1764300000000 } from './migrations/1764300000000-stats-schema';
 import { SessionsInWholeBuckets1764400000000 } from './migrations/1764400000000-sessions-in-whole-buckets';
 import { RoomVersions1764500000000 } from './migrations/1764500000000-room-versions';
+import { SessionPersonJson1764600000000 } from './migrations/1764600000000-session-person-json';
 
 // The aggregation is set-based SQL (see ingestion/attendance-store.ts); only the outbox has entities.
 export const statsEntities = [...outboxEntities];
@@ -10,6 +11,7 @@ export const statsMigrations = [
   StatsSchema1764300000000,
   SessionsInWholeBuckets1764400000000,
   RoomVersions1764500000000,
+  SessionPersonJson1764600000000,
   ...outboxMigrations,
 ];
 

@@ -81,11 +81,11 @@ export class AttendanceStore {
     await tx.query(
       `INSERT INTO peer_sessions AS s
          (org_id, room_id, connection_id, peer_id, conference_number, role, face, joined_at, left_at, leave_reason,
-          join_time, leave_time)
+          join_time, leave_time, person_json)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::timestamptz[], $9::timestamptz[], $10::text[], $11::bigint[], $12::bigint[])
+                            $8::timestamptz[], $9::timestamptz[], $10::text[], $11::bigint[], $12::bigint[], $13::text[])
        ON CONFLICT (org_id, room_id, connection_id) DO UPDATE SET
-         peer_id = excluded.peer_id, conference_number = excluded.conference_number, role = excluded.role,
+         peer_id = excluded.peer_id, person_json = excluded.person_json, conference_number = excluded.conference_number, role = excluded.role,
          face = excluded.face, joined_at = excluded.joined_at, left_at = excluded.left_at,
          leave_reason = excluded.leave_reason, join_time = excluded.join_time, leave_time = excluded.leave_time
        WHERE s.left_at IS NULL AND excluded.left_at IS NOT NULL`,
@@ -102,6 +102,7 @@ export class AttendanceStore {
         sessions.map((s) => s.leaveReason),
         sessions.map((s) => bucketStart(s.joinedAt)),
         rounded.map((r) => r?.leaveTime ?? null),
+        sessions.map((s) => JSON.stringify(s.peerId)),
       ],
     );
     // After the sessions, in the same key order: answers kept about these rooms are now stale.

@@ -55,7 +55,7 @@ export class PeerStatistics {
     return this.answer('sessions', orgId, roomId, period, now, async (until) => {
       const [row]: { n: number; open: boolean; rows: string | null }[] = await this.dataSource.query(
         `SELECT count(*)::int AS n, bool_or(leave_time IS NULL) AS open,
-                string_agg('{"person_id":' || to_json(peer_id)::text || ',"join_time":' || join_time
+                string_agg('{"person_id":' || person_json || ',"join_time":' || join_time
                            || ',"leave_time":' || coalesce(leave_time::text, 'null')
                            || ',"duration":' || (coalesce(leave_time, greatest(join_time + ${BUCKET_SECONDS}, $5)) - join_time)
                            || '}', ',' ORDER BY joined_at, connection_id) AS rows
