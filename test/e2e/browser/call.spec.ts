@@ -117,4 +117,45 @@ describe('the web client in Chromium, against real auth, rooms and media service
     expect(await speaker.locator('.tile[data-peer-id=vie]').count()).toBe(0);
     expect(await publishing(speaker, 'camera')).toBe(true);
   });
+
+  it('shows why a join is refused, in the language of the link', async () => {
+    const wrongRoom = await browser.open(
+      room.url('refused-1', { token: await room.mint('zoe', 'another-room'), lang: 'de' }),
+    );
+    await wrongRoom.click('[data-testid=join]');
+    const refused = await eventually(
+      () => phaseOf(wrongRoom),
+      (p) => p.phase === 'refused',
+      { what: 'refused' },
+    );
+    expect(refused.reason).toBe('wrong_room');
+    // The heading in the link's language, then the rooms service's own reason.
+    expect(refused.status).toMatch(/^Sie können diesem Raum nicht beitreten: .*another-room/);
+
+    const noRoom = await browser.open(`${room.baseUrl}/call/?displayName=Zoe`);
+    expect(
+      await eventually(
+        () => phaseOf(noRoom),
+        (p) => p.phase === 'refused',
+        { what: 'no room' },
+      ),
+    ).toMatchObject({
+      phase: 'refused',
+    });
+    expect(await noRoom.textContent('#app')).toBe('This link names no room');
+  });
+
+  it('joins with only the devices chosen on the welcome screen', async () => {
+    const page = await browser.open(room.url('choice-1', { token: await room.mint('max', 'choice-1') }));
+    await page.fill('input[name=displayName]', 'Max');
+    await page.selectOption('select[name=camera]', 'none');
+    await page.click('[data-testid=join]');
+    await eventually(
+      () => publishing(page, 'microphone'),
+      (on) => on,
+      { what: 'microphone on' },
+    );
+    expect(await publishing(page, 'camera')).toBe(false);
+    expect(await page.getAttribute('[data-control=camera]', 'aria-pressed')).toBe('false');
+  });
 });
