@@ -89,24 +89,22 @@ export class DecideJoin {
 
     if (attributes.accessUrl) await this.askAccessCheck(attributes, roomId, peerId);
 
-    const context = this.contextOf(
-      { orgId, roomId, peerId, face, role, attributes, participant, request },
-      state,
-    );
+    const decided: DecidedJoin = { orgId, roomId, peerId, face, role, attributes, participant, request };
+    const context = this.contextOf(decided, state);
     const direct =
       !(request.token && attributes.tokenLifetime) && this.hooks.every((h) => h.passesDirectly?.(context));
     if (direct) {
       const admitted = await this.admitDirectly(context, state);
       if (admitted) return admitted;
     }
-    return this.admitInTransaction(context);
+    return this.admitInTransaction(decided);
   }
 
-  /** What the hooks see, with what moderators decided for this peer id applied. */
-  private contextOf(
-    decided: Omit<JoinContext, 'permissions' | 'session' | 'waitingRoom'>,
-    state: JoinState,
-  ): JoinContext {
+  /**
+   * What the hooks see: the join as decided from token and attributes, with what
+   * moderators decided for this peer id in the state given applied.
+   */
+  private contextOf(decided: DecidedJoin, state: JoinState): JoinContext {
     const moderated = moderatedAccess(decided.role, decided.attributes, {
       role: state.moderatedRole,
       permissions: state.moderatedPermissions,
@@ -185,7 +183,7 @@ export class DecideJoin {
   }
 
   /** Every join a hook takes part in, and any whose state moved under a direct admission. */
-  private admitInTransaction(decided: JoinContext): Promise<JoinGrant | JoinDeferral> {
+  private admitInTransaction(decided: DecidedJoin): Promise<JoinGrant | JoinDeferral> {
     const { orgId, roomId, peerId, request, attributes } = decided;
     return this.dataSource.transaction(async (tx) => {
       await lockRoom(tx, orgId, roomId);
@@ -406,6 +404,9 @@ export class DecideJoin {
     if (present >= limit.max) throw roomFull(limit);
   }
 }
+
+/** A join before the room's state has its say: the role comes from the token and attributes only. */
+type DecidedJoin = Omit<JoinContext, 'permissions' | 'session' | 'waitingRoom'>;
 
 interface Limit {
   max: number;
