@@ -28,6 +28,7 @@ import { DeliveriesStore } from './delivery/deliveries.store';
 import { DeliveryTokens } from './delivery/delivery-tokens';
 import { DeliveryWakeup } from './delivery/delivery-wakeup';
 import { ExpirySweep } from './delivery/expiry-sweep';
+import { RetentionSweep } from './retention/retention-sweep';
 import { DeliveryWorker, WEBHOOK_SENDER } from './delivery/delivery-worker';
 import { WebhookSender } from './delivery/webhook-sender';
 
@@ -43,6 +44,7 @@ const useCases = [
   EndpointPolicy,
   EndpointDisabler,
   ExpirySweep,
+  RetentionSweep,
 ];
 const stores = [SubscriptionsStore, DeliveriesStore, LiveConferences];
 const adapters = [

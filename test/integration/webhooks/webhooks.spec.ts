@@ -3,6 +3,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { RoomsFixture, startRoomsFixture } from '../rooms/rooms-fixture';
 import { RunningWebhooksService, startWebhooksService } from '../../support/webhooks-service.harness';
 import { Receiver, until } from './receiver';
+import { freePort } from '../../support/test-env';
 
 interface Grant {
   peerId: string;
@@ -298,6 +299,58 @@ describe('webhooks service', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(receiver.received.filter((r) => r.path === '/expiry' && r.body.includes('"late"'))).toEqual([]);
       expect(expiredAt).toBeGreaterThan(subscribedAt);
+    } finally {
+      await brief.close();
+    }
+  });
+
+  it('prunes settled deliveries, bodies and intake marks past retention, keeping the log inside it and what is pending', async () => {
+    const brief = await startWebhooksService(f.auth, {
+      WEBHOOK_LOG_RETENTION_SECONDS: '2',
+      WEBHOOKS_INTAKE_RETENTION_SECONDS: '2',
+      WEBHOOK_PRUNE_INTERVAL_MS: '200',
+    });
+    try {
+      const briefApi = (path: string, init: RequestInit = {}) => f.api(path, init, brief.baseUrl);
+      const create = async (url: string) => {
+        const response = await briefApi(`/v1/orgs/${f.org.orgId}/webhooks/subscriptions`, {
+          method: 'POST',
+          body: JSON.stringify({ url, roomId: 'wh-retention' }),
+        });
+        expect(response.status).toBe(201);
+        return ((await response.json()) as { id: string }).id;
+      };
+      const delivered = await create(`${receiver.url}/retention`);
+      // Nothing listens there: its delivery stays pending, retried, whatever its age.
+      const unreachable = await create(`http://127.0.0.1:${await freePort()}/nobody`);
+      await join('wh-retention', 'kept-then-pruned');
+      await until(() => bodies('/retention').some((b) => b.data.peerId === 'kept-then-pruned'));
+      const log = async (id: string) =>
+        (await (
+          await briefApi(`/v1/orgs/${f.org.orgId}/webhooks/subscriptions/${id}/deliveries`)
+        ).json()) as Array<{
+          status: string;
+        }>;
+      // Inside retention the log shows the delivery.
+      expect(
+        await until(async () => (await log(delivered)).find((d) => d.status === 'delivered')),
+      ).toBeTruthy();
+      const count = async (q: string) => ((await brief.db.query(q)) as Array<{ n: number }>)[0].n;
+      // Past it, the settled delivery, the events' bodies once unreferenced and their intake marks go.
+      await until(async () => (await log(delivered)).length === 0, 8000);
+      await until(async () => (await count(`SELECT count(*)::int AS n FROM intake_events`)) === 0, 8000);
+      expect(
+        await count(`SELECT count(*)::int AS n FROM deliveries WHERE status = 'pending'`),
+      ).toBeGreaterThan(0);
+      expect((await log(unreachable)).map((d) => d.status)).toContain('pending');
+      // The pending delivery's body stays; no other remains.
+      expect(
+        await count(
+          `SELECT count(*)::int AS n FROM event_bodies b
+            WHERE NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.event_id = b.event_id)`,
+        ),
+      ).toBe(0);
+      expect(await count(`SELECT count(*)::int AS n FROM event_bodies`)).toBeGreaterThan(0);
     } finally {
       await brief.close();
     }

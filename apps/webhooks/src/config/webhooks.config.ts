@@ -48,6 +48,18 @@ export const WebhooksConfigSchema = Type.Object({
    * (and a `webhook-endpoint.disabled` event published). Default 5 days.
    */
   WEBHOOK_DISABLE_AFTER_FAILING_SECONDS: Type.Integer({ default: 5 * 24 * 3600, minimum: 1 }),
+  /**
+   * Settled deliveries (delivered, failed, expired) are kept in the log, and can be
+   * redelivered, this long after they were recorded and last changed. Default 30 days.
+   */
+  WEBHOOK_LOG_RETENTION_SECONDS: Type.Integer({ default: 30 * 24 * 3600, minimum: 1 }),
+  /**
+   * Intake marks (an event was taken) older than this are deleted once the consumer's ack
+   * floor has passed their event. Default 7 days, the events stream's own retention.
+   */
+  WEBHOOKS_INTAKE_RETENTION_SECONDS: Type.Integer({ default: 7 * 24 * 3600, minimum: 1 }),
+  /** How often what is past retention is pruned. */
+  WEBHOOK_PRUNE_INTERVAL_MS: Type.Integer({ default: 10 * 60 * 1000, minimum: 50 }),
   /** How often pending deliveries whose subscriptions all expired are marked `expired`. */
   WEBHOOK_EXPIRY_SWEEP_MS: Type.Integer({ default: 10000, minimum: 10 }),
   /** Requests in flight to one endpoint from one process. */
