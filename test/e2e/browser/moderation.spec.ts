@@ -17,7 +17,7 @@ describe("a moderator's panel in Chromium: waiting room, camera off, removal", (
     await room?.close();
   });
 
-  it('admits a waiting participant, turns its camera off on the server, and removes it', async () => {
+  it('admits a waiting participant, turns its camera off on the server, asks for it, mutes everyone and removes it', async () => {
     const prepared = await room.api('/v1/rooms/mod-1', {
       method: 'PUT',
       body: JSON.stringify({ waitingRoom: true }),
@@ -80,6 +80,29 @@ describe("a moderator's panel in Chromium: waiting room, camera off, removal", (
     );
     expect(await pat.textContent('[data-testid=notice]')).toBe('A moderator turned your camera off');
     expect(await publishing(pat, 'microphone')).toBe(true);
+
+    // Asking: Pat's page passes the request on; Pat decides.
+    await mia.click('[data-testid=peer-list] li[data-peer-id=pat] [data-action=request_video]');
+    await eventually(
+      () => pat.textContent('[data-testid=notice]'),
+      (text) => text === 'A moderator asks you to turn your camera on',
+      { what: "the request on pat's page" },
+    );
+    await pat.click('[data-control=camera]');
+    await eventually(
+      () => publishing(pat, 'camera'),
+      (on) => on,
+      { what: "pat's camera on again" },
+    );
+
+    // Everyone's microphone off (moderators keep theirs).
+    await mia.click('[data-action=disable_all_audio]');
+    await eventually(
+      () => publishing(pat, 'microphone'),
+      (on) => !on,
+      { what: "pat's microphone off" },
+    );
+    expect(await publishing(mia, 'microphone')).toBe(true);
 
     // Removal: Pat's page says why.
     await mia.click('[data-testid=peer-list] li[data-peer-id=pat] [data-action=remove_peer]');

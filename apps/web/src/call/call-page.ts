@@ -33,6 +33,12 @@ const ENDINGS: Record<string, MessageKey> = {
   rejected: 'rejected',
 };
 
+const ASKS: Record<string, MessageKey> = {
+  request_audio: 'askedMic',
+  request_video: 'askedCamera',
+  request_screen_share: 'askedShare',
+};
+
 const SOURCE_EVENTS: Record<MediaSource, { on: BridgeEvent; off: BridgeEvent; error: BridgeEvent }> = {
   microphone: { on: 'switchOnMic', off: 'switchOffMic', error: 'errorGetMic' },
   camera: { on: 'switchOnCamera', off: 'switchOffCamera', error: 'errorGetCamera' },
@@ -176,8 +182,8 @@ export class CallPage extends Emitter<CallEvents> {
     session.on('peerRoleChanged', () => this.emit('peers'));
     session.on('moderation', (action, target) => {
       // A moderator asks us to turn something on: say so; the person decides.
-      if (target === this.admitted?.peerId && action.startsWith('request_'))
-        this.emit('notice', this.t.t('moderatorAsks'));
+      const asked = ASKS[action];
+      if (target === this.admitted?.peerId && asked) this.emit('notice', this.t.t(asked));
       if (target === this.admitted?.peerId && action === 'lower_hand') {
         this.handRaised = false;
         this.emit('media');

@@ -104,6 +104,9 @@ export class ModeratorPanel {
         p.permissions.shareScreen
           ? peerAction(p.peerId, 'forbid_screen_share', t('forbidSharing'))
           : p.role !== 'viewer' && peerAction(p.peerId, 'allow_screen_share', t('allowSharing')),
+        p.permissions.publishAudio && peerAction(p.peerId, 'request_audio', t('askMic')),
+        p.permissions.publishVideo && peerAction(p.peerId, 'request_video', t('askCamera')),
+        p.permissions.shareScreen && peerAction(p.peerId, 'request_screen_share', t('askShare')),
         p.handRaisedAt && peerAction(p.peerId, 'lower_hand', t('lowerHand')),
         peerAction(p.peerId, 'remove_peer', t('remove')),
       ),
