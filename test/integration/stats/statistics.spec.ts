@@ -323,6 +323,20 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     expect(first.data).toHaveLength(1);
     expect(first.data[0].leave_time).toBeNull();
     await get(stats.baseUrl, q('/streaming/statistics/peers/summary'), orgB.token);
+    // The answer's entity tag: unchanged room, same answer, 304.
+    const tagged = await get(stats.baseUrl, q('/streaming/statistics/peers/summary'), orgB.token);
+    const etag = tagged.headers.get('etag')!;
+    expect(etag).toMatch(/^"/);
+    // (fetch would add "cache-control: no-cache", which forbids a 304; a revalidating client sends max-age=0)
+    const revalidate = {
+      authorization: `Bearer ${orgB.token}`,
+      'if-none-match': etag,
+      'cache-control': 'max-age=0',
+    };
+    const notModified = await fetch(`${stats.baseUrl}${q('/streaming/statistics/peers/summary')}`, {
+      headers: revalidate,
+    });
+    expect(notModified.status).toBe(304);
 
     const closed: CraftedSession = {
       peerId: 'z2',
@@ -337,7 +351,11 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
       data: Array<{ person_id: string }>;
     };
     expect(second.data.map((r) => r.person_id)).toEqual(['z1', 'z2']);
-    const summary = await get(stats.baseUrl, q('/streaming/statistics/peers/summary'), orgB.token);
+    const summary = await fetch(`${stats.baseUrl}${q('/streaming/statistics/peers/summary')}`, {
+      headers: revalidate,
+    });
+    expect(summary.status).toBe(200);
+    expect(summary.headers.get('etag')).not.toBe(etag);
     expect(((await summary.json()) as { data: { participants: number } }).data.participants).toBe(2);
   });
 

@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'crypto';
 import { DataSource } from 'typeorm';
 import { STATS_CONFIG, StatsConfig } from '../config/stats.config';
 import { activeSeconds, BUCKET_SECONDS, openUntil, RoundedSession } from '../ingestion/attendance-rules';
 import { StatsErrors } from '../stats.errors';
-import { StatisticsAnswerCache } from './statistics-answer-cache';
+import { KeptAnswer, StatisticsAnswerCache } from './statistics-answer-cache';
 import { Period } from './statistics-period';
 
 /** One session as the Gcore statistics API shows it; times in Unix seconds, whole buckets. */
@@ -51,7 +52,7 @@ export class PeerStatistics {
    * rows are written out by PostgreSQL: 10,000 sessions are one string to pass on, not 10,000
    * rows to parse and serialise again.
    */
-  sessionsBody(orgId: string, roomId: string, period: Period, now = new Date()): Promise<string> {
+  sessionsBody(orgId: string, roomId: string, period: Period, now = new Date()): Promise<KeptAnswer> {
     return this.answer('sessions', orgId, roomId, period, now, async (until) => {
       const [row]: { n: number; open: boolean; rows: string | null }[] = await this.dataSource.query(
         `SELECT count(*)::int AS n, bool_or(leave_time IS NULL) AS open,
@@ -72,7 +73,7 @@ export class PeerStatistics {
    * distinct peers and hands over the sessions' buckets as one string of numbers; the active
    * time is then measured by the counting rule's own function.
    */
-  summaryBody(orgId: string, roomId: string, period: Period, now = new Date()): Promise<string> {
+  summaryBody(orgId: string, roomId: string, period: Period, now = new Date()): Promise<KeptAnswer> {
     return this.answer('summary', orgId, roomId, period, now, async (until) => {
       const [row]: { n: number; open: boolean; participants: number; spans: string | null }[] =
         await this.dataSource.query(
@@ -110,7 +111,7 @@ export class PeerStatistics {
     period: Period,
     now: Date,
     render: (until: number) => Promise<{ sessions: number; open: boolean | null; body: string }>,
-  ): Promise<string> {
+  ): Promise<KeptAnswer> {
     const until = openUntil(now);
     // Read before the sessions: an answer is never older than the version it is kept under.
     const [room]: { version: string }[] = await this.dataSource.query(
@@ -125,7 +126,11 @@ export class PeerStatistics {
 
     const answer = await render(until);
     if (answer.sessions === 0) throw StatsErrors.noData({ room_id: roomId });
-    this.#cache.set(key, room.version, answer.open ? until : null, answer.body);
-    return answer.body;
+    const validUntil = answer.open ? until : null;
+    // Named by what it was computed from, so sending it needs no hash over its bytes.
+    const etag = `"${createHash('sha1').update(`${key}\u0000${room.version}\u0000${validUntil}`).digest('base64url')}"`;
+    const fresh = { body: Buffer.from(answer.body), etag };
+    this.#cache.set(key, room.version, validUntil, fresh);
+    return fresh;
   }
 }

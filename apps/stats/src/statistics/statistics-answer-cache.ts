@@ -1,8 +1,13 @@
-interface Entry {
+/** A JSON body ready to send, and the entity tag that names it. */
+export interface KeptAnswer {
+  body: Buffer;
+  etag: string;
+}
+
+interface Entry extends KeptAnswer {
   version: string;
   /** Set when the answer holds open sessions: it is then only good until the next bucket. */
   openUntil: number | null;
-  body: string;
 }
 
 /**
@@ -19,7 +24,7 @@ export class StatisticsAnswerCache {
 
   constructor(private readonly maxBytes: number) {}
 
-  get(key: string, version: string, openUntil: number): string | undefined {
+  get(key: string, version: string, openUntil: number): KeptAnswer | undefined {
     const entry = this.#entries.get(key);
     if (!entry) return undefined;
     if (entry.version !== version || (entry.openUntil !== null && entry.openUntil !== openUntil)) {
@@ -29,14 +34,15 @@ export class StatisticsAnswerCache {
     // Most recently used last.
     this.#entries.delete(key);
     this.#entries.set(key, entry);
-    return entry.body;
+    return entry;
   }
 
-  set(key: string, version: string, openUntil: number | null, body: string): void {
+  set(key: string, version: string, openUntil: number | null, answer: KeptAnswer): void {
+    const { body } = answer;
     if (body.length > this.maxBytes) return;
     const previous = this.#entries.get(key);
     if (previous) this.#delete(key, previous);
-    this.#entries.set(key, { version, openUntil, body });
+    this.#entries.set(key, { ...answer, version, openUntil });
     this.#bytes += body.length;
     for (const [oldest, entry] of this.#entries) {
       if (this.#bytes <= this.maxBytes) break;

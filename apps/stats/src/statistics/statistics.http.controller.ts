@@ -5,12 +5,17 @@ import { CurrentPrincipal, Principal } from '@confer/auth-client';
 import { ApiErrors } from '@confer/http';
 import { StatsErrors } from '../stats.errors';
 import { PeerStatistics } from './peer-statistics.service';
+import { KeptAnswer } from './statistics-answer-cache';
 import { StatisticsAccessGuard } from './statistics-access.guard';
 import { StatisticsErrorFilter } from './statistics-error.filter';
 import { parsePeriod, parseRoomId } from './statistics-period';
 
-/** The answers are JSON bodies already (kept while their room is unchanged): sent as they are. */
-const send = (res: Response, body: string) => void res.status(200).type('application/json').send(body);
+/**
+ * The answers are JSON bodies already (kept while their room is unchanged), sent as they are
+ * with the entity tag they were kept under; a client that sends it back gets 304.
+ */
+const send = (res: Response, answer: KeptAnswer) =>
+  void res.status(200).type('application/json').set('ETag', answer.etag).send(answer.body);
 
 const PeriodQueries = () =>
   applyDecorators(
