@@ -56,6 +56,21 @@ describe('the web client in Chromium, against real auth, rooms and media service
       expect(await publishing(page, 'microphone')).toBe(true);
     }
     expect(await ana.textContent('.tile.local .name')).toBe('Ana');
+    // Names travel with the join: each sees the other's.
+    await eventually(
+      () => ana.textContent('.tile[data-peer-id=ben] .name'),
+      (name) => name === 'Ben',
+      {
+        what: "ben's name on ana's page",
+      },
+    );
+    await eventually(
+      () => ben.textContent('.tile[data-peer-id=ana] .name'),
+      (name) => name === 'Ana',
+      {
+        what: "ana's name on ben's page",
+      },
+    );
     expect((await phaseOf(ben)).phase).toBe('in-call');
   });
 

@@ -18,6 +18,7 @@ type CallEvents = {
   media: [];
   chat: [ChatLine];
   notice: [string];
+  speaker: [peerId: string];
 };
 
 /** Why a session ended, as the page tells the person. */
@@ -118,7 +119,7 @@ export class CallPage extends Emitter<CallEvents> {
     // The media service sends the rooms service our heartbeats while we are connected to it
     // (docs/signaling.md), and tells us why when we are gone: the page sends none itself.
     try {
-      this.session = await MediaSession.connect(admitted, this.pageOrigin);
+      this.session = await MediaSession.connect(admitted, this.pageOrigin, this.displayName);
     } catch (error) {
       console.error('media connection failed', error);
       this.emit('bridge', 'connectionFailed');
@@ -179,6 +180,7 @@ export class CallPage extends Emitter<CallEvents> {
       this.emit('media');
     });
     session.on('permissionsChanged', () => this.emit('media'));
+    session.on('activeSpeaker', (peerId) => this.emit('speaker', peerId));
     session.on('peerRoleChanged', () => this.emit('peers'));
     session.on('moderation', (action, target) => {
       // A moderator asks us to turn something on: say so; the person decides.

@@ -20,6 +20,13 @@ export interface ChatLine {
   to?: string;
 }
 
+/** Simulcast layers of a camera, lowest first: a quarter, half and full resolution. */
+const CAMERA_LAYERS = [
+  { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
+];
+
 type MediaSessionEvents = {
   peerJoined: [peerId: string, role: string];
   peerLeft: [peerId: string, reason: string];
@@ -31,6 +38,8 @@ type MediaSessionEvents = {
   /** What we may publish changed (sharing allowed or forbidden, a new role). */
   permissionsChanged: [role: string, permissions: Record<string, boolean>];
   peerRoleChanged: [peerId: string, role: string];
+  /** The room's dominant speaker changed. */
+  activeSpeaker: [peerId: string];
   /** A moderator acted on someone (or everyone, without a target). */
   moderation: [action: string, targetPeerId: string | undefined, by: string];
   chat: [ChatLine];
@@ -65,12 +74,12 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     this.#recvReady = new Promise((resolve) => (this.#markRecvReady = resolve));
   }
 
-  static async connect(admitted: Admitted, pageOrigin: string): Promise<MediaSession> {
+  static async connect(admitted: Admitted, pageOrigin: string, displayName?: string): Promise<MediaSession> {
     const signaling = await SignalingConnection.open(signalingUrl(admitted.mediaServer.url, pageOrigin));
     const session = new MediaSession(admitted, signaling, new Device());
     signaling.onNotification((n, d) => session.#onNotification(n, d));
     void signaling.closed.then(({ code, reason }) => session.#end(reason || 'disconnected', code));
-    await session.#join();
+    await session.#join(displayName);
     return session;
   }
 
@@ -84,8 +93,13 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     return !!producer && !producer.closed && !producer.paused;
   }
 
-  async #join(): Promise<void> {
-    const reply = await this.signaling.request('join', { grant: this.admitted.grant.token });
+  async #join(displayName?: string): Promise<void> {
+    // The grant's name wins; ours is what the person typed on the welcome screen.
+    const name = displayName?.trim().slice(0, 100);
+    const reply = await this.signaling.request('join', {
+      grant: this.admitted.grant.token,
+      ...(name ? { displayName: name } : {}),
+    });
     await this.device.load({ routerRtpCapabilities: reply.routerRtpCapabilities as types.RtpCapabilities });
     for (const peer of reply.peers) this.peers.set(peer.peerId, withName(peer));
     if (this.canPublish) this.#sendTransport = await this.#createTransport('send');
@@ -124,6 +138,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           kind,
           source: appData.source as MediaSource,
           rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+          ...(typeof appData.maxHeight === 'number' ? { maxHeight: appData.maxHeight } : {}),
         })
         .then(({ producerId }) => callback({ id: producerId }), errback);
     });
@@ -142,7 +157,14 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       }
       return;
     }
-    const producer = await this.#sendTransport.produce({ track, appData: { source } });
+    // The camera goes as three simulcast layers, so each viewer's tile size picks what it needs.
+    const simulcast = source === 'camera' && this.device.canProduce('video');
+    const height = track.getSettings().height;
+    const producer = await this.#sendTransport.produce({
+      track,
+      ...(simulcast ? { encodings: CAMERA_LAYERS } : {}),
+      appData: { source, ...(simulcast && height ? { maxHeight: height } : {}) },
+    });
     this.#producers.set(source, producer);
     producer.on('trackended', () => void this.unpublish(source));
   }
@@ -161,6 +183,20 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   async setMaxBitrate(bitsPerSecond: number): Promise<void> {
     const camera = this.#producers.get('camera');
     if (camera && !camera.closed) await camera.setRtpEncodingParameters({ maxBitrate: bitsPerSecond });
+  }
+
+  /**
+   * How big a video shows here, in device pixels (0: hidden): the server picks the
+   * simulcast layer that fits, and pauses what nobody sees.
+   */
+  async setTileSize(consumerId: string, width: number, height: number): Promise<void> {
+    const remote = this.#consumers.get(consumerId);
+    if (!remote || remote.track.kind !== 'video' || this.#ended) return;
+    const w = Math.min(16384, Math.round(width));
+    const h = Math.min(16384, Math.round(height));
+    await this.signaling
+      .request('setConsumerTileSize', { consumerId, width: w, height: h, visible: w > 0 && h > 0 })
+      .catch((error) => console.warn('tile size', error));
   }
 
   /** The tracks we receive now, by peer and source. */
@@ -273,6 +309,9 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       case 'peerRoleChanged':
         this.peers.set(d.peerId, { ...this.peers.get(d.peerId), role: d.role });
         this.emit('peerRoleChanged', d.peerId, d.role);
+        break;
+      case 'activeSpeaker':
+        this.emit('activeSpeaker', d.peerId);
         break;
       case 'moderation':
         this.emit('moderation', d.action, d.targetPeerId, d.by);

@@ -27,6 +27,7 @@ export class CallView {
       () => call.t.t('pin'),
       () => call.noteRemoteFrame(),
       () => this.#audioBlocked(),
+      (peerId, width, height) => this.#tileSize(peerId, width, height),
     );
     this.controls = new ControlsBar(call, {
       chat: () => this.chat.toggle(),
@@ -45,6 +46,7 @@ export class CallView {
     });
     call.on('media', () => this.#syncMedia());
     call.on('notice', (text) => this.notify(text));
+    call.on('speaker', (peerId) => this.tiles.setSpeaker(peerId));
     call.t.onChange(() => this.controls.render());
   }
 
@@ -152,6 +154,20 @@ export class CallView {
       this.call.t.t('playAudio'),
     );
     this.#stage.prepend(button);
+  }
+
+  /** Tells the server how big this peer's shown video is (the screen when shared, else the camera). */
+  #tileSize(peerId: string, width: number, height: number): void {
+    const session = this.call.session;
+    if (!session) return;
+    const tracks = session.remoteTracks().filter((r) => r.peerId === peerId && r.track.kind === 'video');
+    const shown = tracks.find((r) => r.source === 'screen') ?? tracks.find((r) => r.source === 'camera');
+    for (const remote of tracks)
+      void session.setTileSize(
+        remote.consumerId,
+        remote === shown ? width : 0,
+        remote === shown ? height : 0,
+      );
   }
 
   notify(text: string): void {

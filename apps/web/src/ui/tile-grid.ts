@@ -32,6 +32,8 @@ export class TileGrid {
     private readonly onRemoteFrame: () => void = () => undefined,
     /** Called when the browser refuses to play someone's sound until the person clicks. */
     private readonly onAudioBlocked: () => void = () => undefined,
+    /** Called when a remote tile's video area changes size, in device pixels (0 when hidden). */
+    private readonly onVideoSize: (peerId: string, width: number, height: number) => void = () => undefined,
   ) {
     this.element.classList.toggle('minimized', options.minimizeTiles);
     this.setHideIndicators(options.hideIndicators);
@@ -71,12 +73,29 @@ export class TileGrid {
       hand: false,
     });
     this.element.append(element);
+    if (!local) this.#sizes.observe(video);
     this.#arrange();
   }
+
+  /** Reports a remote tile's size again (its video changed: a new consumer to tell about). */
+  reportSize(peerId: string): void {
+    const tile = this.#tiles.get(peerId);
+    if (!tile || tile.element.classList.contains('local')) return;
+    const dpr = window.devicePixelRatio || 1;
+    this.onVideoSize(peerId, tile.video.clientWidth * dpr, tile.video.clientHeight * dpr);
+  }
+
+  readonly #sizes = new ResizeObserver((entries) => {
+    for (const entry of entries) {
+      const peerId = (entry.target as HTMLElement).dataset.peerId;
+      if (peerId) this.reportSize(peerId);
+    }
+  });
 
   remove(peerId: string): void {
     const tile = this.#tiles.get(peerId);
     if (!tile) return;
+    this.#sizes.unobserve(tile.video);
     tile.element.remove();
     this.#tiles.delete(peerId);
     if (this.#pinned === peerId) this.pin(null);
@@ -97,14 +116,21 @@ export class TileGrid {
     const audio = [tile.tracks.get('microphone'), tile.tracks.get('screenAudio')].filter(
       (t): t is MediaStreamTrack => !!t,
     );
-    if (setStream(tile.video, video ? [video] : []) && video && !tile.element.classList.contains('local'))
+    if (setStream(tile.video, video ? [video] : []) && video && !tile.element.classList.contains('local')) {
       tile.video.addEventListener('loadeddata', () => this.onRemoteFrame(), { once: true });
+      this.reportSize(peerId);
+    }
     if (!tile.element.classList.contains('local')) setStream(tile.audio, audio);
     tile.audio.volume = this.#volume;
     tile.audio.muted = this.#muted;
     tile.element.classList.toggle('has-video', !!video);
     this.#indicators(tile);
     this.#arrange();
+  }
+
+  /** Marks the room's active speaker (one at a time). */
+  setSpeaker(peerId: string): void {
+    for (const [id, tile] of this.#tiles) tile.element.classList.toggle('speaking', id === peerId);
   }
 
   setHand(peerId: string, raised: boolean): void {
