@@ -183,6 +183,18 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     expect(body.errors).toEqual([]);
     expect(body.data).toEqual(expectedSessions(day1));
     expect(body.data.filter((s) => (s as { person_id: string }).person_id === 'peer1')).toHaveLength(2);
+    // The Gcore document writes the routes with a trailing slash too.
+    const slashed = await get(
+      stats.baseUrl,
+      `/streaming/statistics/peers/?room_id=serv0room-x&from=${DAY1.from}&to=${DAY1.to}`,
+    );
+    expect(slashed.status).toBe(200);
+    expect(await slashed.json()).toEqual(body);
+    const summary = await get(
+      stats.baseUrl,
+      `/streaming/statistics/peers/summary/?room_id=serv0room-x&from=${DAY1.from}&to=${DAY1.to}`,
+    );
+    expect(summary.status).toBe(200);
   });
 
   it('sums a room up as computed independently, per day and over both days', async () => {
