@@ -375,7 +375,9 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     const reference = await answers(stats.baseUrl);
     // Small batches, so both replicas write often and their transactions overlap.
     const overrides = { STATS_CONSUMER: 'stats-pair', STATS_INGEST_CONCURRENCY: '10' };
-    const first = await startStatsService(auth, overrides);
+    // The first answers every query from PostgreSQL (no room kept in memory); the second,
+    // like the main service, from the rooms it keeps.
+    const first = await startStatsService(auth, { ...overrides, STATS_ROOM_SNAPSHOT_SESSIONS: '0' });
     const second = await startStatsService(auth, overrides, { schema: first.schema });
     try {
       await nats.publish(events); // and duplicates while both consume

@@ -26,6 +26,11 @@ export const StatsConfigSchema = Type.Object({
   STATS_PRUNE_INTERVAL_SECONDS: Type.Number({ default: 600, minimum: 1 }),
   /** Memory for statistics answers kept while their room is unchanged (a 10,000-session answer is ~0.9 MB). */
   STATS_ANSWER_CACHE_MB: Type.Number({ default: 64, minimum: 0 }),
+  /**
+   * Rooms with at most this many sessions are kept in memory whole, per version, so any
+   * period of an unchanged room is answered without PostgreSQL; ten times this over all rooms.
+   */
+  STATS_ROOM_SNAPSHOT_SESSIONS: Type.Integer({ default: 20000, minimum: 0 }),
   DEFAULT_RATE_LIMIT_PER_SECOND: Type.Number({ default: 4, exclusiveMinimum: 0 }),
 });
 

@@ -5,6 +5,7 @@ import { STATS_CONFIG, StatsConfig } from '../config/stats.config';
 import { activeSeconds, BUCKET_SECONDS, openUntil, RoundedSession } from '../ingestion/attendance-rules';
 import { StatsErrors } from '../stats.errors';
 import { KeptAnswer, StatisticsAnswerCache } from './statistics-answer-cache';
+import { overlapping, RoomSnapshots, sessionsJson, SnapshotSession, summaryJson } from './room-snapshots';
 import { Period } from './statistics-period';
 
 /** One session as the Gcore statistics API shows it; times in Unix seconds, whole buckets. */
@@ -39,12 +40,17 @@ type Kind = 'sessions' | 'summary';
 @Injectable()
 export class PeerStatistics {
   readonly #cache: StatisticsAnswerCache;
+  readonly #snapshots: RoomSnapshots;
 
   constructor(
     private readonly dataSource: DataSource,
     @Inject(STATS_CONFIG) config: StatsConfig,
   ) {
     this.#cache = new StatisticsAnswerCache(config.STATS_ANSWER_CACHE_MB * 1024 * 1024);
+    this.#snapshots = new RoomSnapshots(
+      config.STATS_ROOM_SNAPSHOT_SESSIONS,
+      config.STATS_ROOM_SNAPSHOT_SESSIONS * 10,
+    );
   }
 
   /**
@@ -124,7 +130,8 @@ export class PeerStatistics {
     const kept = this.#cache.get(key, room.version, until);
     if (kept !== undefined) return kept;
 
-    const answer = await render(until);
+    const answer =
+      (await this.fromSnapshot(kind, orgId, roomId, room.version, period, until)) ?? (await render(until));
     if (answer.sessions === 0) throw StatsErrors.noData({ room_id: roomId });
     const validUntil = answer.open ? until : null;
     // Named by what it was computed from, so sending it needs no hash over its bytes.
@@ -132,5 +139,61 @@ export class PeerStatistics {
     const fresh = { body: Buffer.from(answer.body), etag };
     this.#cache.set(key, room.version, validUntil, fresh);
     return fresh;
+  }
+
+  /**
+   * The answer from the room's sessions kept in memory at this version (loaded once per
+   * version); undefined when the room is too large to keep, and PostgreSQL answers instead.
+   */
+  private async fromSnapshot(
+    kind: Kind,
+    orgId: string,
+    roomId: string,
+    version: string,
+    period: Period,
+    until: number,
+  ): Promise<{ sessions: number; open: boolean; body: string } | undefined> {
+    const room = `${orgId}\u0000${roomId}`;
+    let all = this.#snapshots.get(room, version);
+    if (all === undefined) {
+      all = await this.loadSnapshot(orgId, roomId);
+      this.#snapshots.set(room, version, all);
+    }
+    if (all === null) return undefined;
+    const sessions = overlapping(all, period.from, period.to);
+    return {
+      sessions: sessions.length,
+      open: sessions.some((s) => s.leaveTime === null),
+      body: kind === 'sessions' ? sessionsJson(sessions, until) : summaryJson(sessions, until),
+    };
+  }
+
+  /** Every session of the room in join order, or null when there are more than a snapshot holds. */
+  private async loadSnapshot(orgId: string, roomId: string): Promise<SnapshotSession[] | null> {
+    const rows: Array<{
+      peer_id: string;
+      person_json: string;
+      join_time: number;
+      leave_time: number | null;
+      joined_ms: number;
+      left_ms: number | null;
+    }> = await this.dataSource.query(
+      `SELECT peer_id, person_json, join_time::float8 AS join_time, leave_time::float8 AS leave_time,
+              (extract(epoch FROM joined_at) * 1000)::float8 AS joined_ms,
+              (extract(epoch FROM left_at) * 1000)::float8 AS left_ms
+       FROM peer_sessions WHERE org_id = $1 AND room_id = $2
+       ORDER BY joined_at, connection_id
+       LIMIT $3`,
+      [orgId, roomId, this.#snapshots.maxPerRoom + 1],
+    );
+    if (rows.length > this.#snapshots.maxPerRoom) return null;
+    return rows.map((r) => ({
+      joinedAt: r.joined_ms,
+      leftAt: r.left_ms,
+      peerId: r.peer_id,
+      joinTime: r.join_time,
+      leaveTime: r.leave_time,
+      head: `{"person_id":${r.person_json},"join_time":${r.join_time},`,
+    }));
   }
 }
