@@ -276,8 +276,10 @@ function get(path) {
   });
 }
 // Each query twice over: "fresh", a period of its own per request (`to` moves by a millisecond),
-// so no answer kept by the service can serve it; and "repeated", the same period every time,
-// which the service answers from what it kept while the room is unchanged.
+// so no kept answer can serve it (the room's sessions kept in memory can); and "repeated", the
+// same period every time, answered from what the service kept while the room is unchanged.
+// STATS_ROOM_SNAPSHOT_SESSIONS=0 STATS_ANSWER_CACHE_MB=0 (passed to the service) times what
+// PostgreSQL answers, as for a room that changed since it was last asked about.
 const results = {};
 let n = 0;
 const toOf = (fresh) => (fresh ? new Date(t0 + span + 86_400_000 + ++n).toISOString() : to);
