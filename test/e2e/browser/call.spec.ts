@@ -173,4 +173,42 @@ describe('the web client in Chromium, against real auth, rooms and media service
     expect(await publishing(page, 'camera')).toBe(false);
     expect(await page.getAttribute('[data-control=camera]', 'aria-pressed')).toBe('false');
   });
+
+  it('resumes the same peer when its signaling connection drops, and catches up with the room', async () => {
+    const kim = await browser.open(
+      room.url('resume-1', { token: await room.mint('kim', 'resume-1'), nameScreenDisabled: true }),
+    );
+    const lou = await browser.open(
+      room.url('resume-1', { token: await room.mint('lou', 'resume-1'), nameScreenDisabled: true }),
+    );
+    await eventually(
+      () => reception(kim),
+      (r) => r.videos.some((v) => v.peerId === 'lou' && v.width > 0),
+      {
+        what: "lou's video at kim",
+      },
+    );
+
+    // Every WebSocket through the gateway drops; media keeps flowing on its own transports.
+    await room.restartGateway();
+    const before = await reception(kim);
+    await eventually(
+      () => reception(kim),
+      (r) => r.video > before.video,
+      { what: 'media still flowing' },
+    );
+
+    // Someone joins meanwhile: both resumed pages learn of it and receive the newcomer.
+    const max = await browser.open(
+      room.url('resume-1', { token: await room.mint('max', 'resume-1'), nameScreenDisabled: true }),
+    );
+    for (const page of [kim, lou])
+      await eventually(
+        () => reception(page),
+        (r) => r.phase === 'in-call' && r.videos.some((v) => v.peerId === 'max' && v.width > 0),
+        { what: "max's video after the resume", timeoutMs: 25_000 },
+      );
+    expect(await kim.evaluate('window.conferCall.peerId')).toBe('kim');
+    await max.close();
+  });
 });

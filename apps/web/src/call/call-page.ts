@@ -181,6 +181,11 @@ export class CallPage extends Emitter<CallEvents> {
     });
     session.on('permissionsChanged', () => this.emit('media'));
     session.on('activeSpeaker', (peerId) => this.emit('speaker', peerId));
+    session.on('reconnecting', () => this.emit('notice', this.t.t('reconnecting')));
+    session.on('reconnected', () => {
+      this.emit('notice', '');
+      this.emit('peers');
+    });
     session.on('peerRoleChanged', () => this.emit('peers'));
     session.on('moderation', (action, target) => {
       // A moderator asks us to turn something on: say so; the person decides.

@@ -61,6 +61,7 @@ export const en = {
   askedMic: 'A moderator asks you to turn your microphone on',
   askedCamera: 'A moderator asks you to turn your camera on',
   askedShare: 'A moderator asks you to share your screen',
+  reconnecting: 'Connection lost, reconnecting…',
   playAudio: 'Click to play the sound',
 };
 
@@ -129,6 +130,7 @@ const fr: Messages = {
   askedMic: 'Un modérateur vous demande d’activer votre micro',
   askedCamera: 'Un modérateur vous demande d’activer votre caméra',
   askedShare: 'Un modérateur vous demande de partager votre écran',
+  reconnecting: 'Connexion perdue, reconnexion…',
   playAudio: 'Cliquez pour entendre le son',
 };
 
@@ -194,6 +196,7 @@ const de: Messages = {
   askedMic: 'Ein Moderator bittet Sie, Ihr Mikrofon einzuschalten',
   askedCamera: 'Ein Moderator bittet Sie, Ihre Kamera einzuschalten',
   askedShare: 'Ein Moderator bittet Sie, Ihren Bildschirm zu teilen',
+  reconnecting: 'Verbindung unterbrochen, verbinde neu…',
   playAudio: 'Klicken, um den Ton abzuspielen',
 };
 
@@ -259,6 +262,7 @@ const lb: Messages = {
   askedMic: 'E Moderator freet Iech, Äre Mikro unzeschalten',
   askedCamera: 'E Moderator freet Iech, Är Kamera unzeschalten',
   askedShare: 'E Moderator freet Iech, Äre Bildschierm ze deelen',
+  reconnecting: 'Verbindung ofgerappt, verbannen nei…',
   playAudio: 'Klickt fir den Toun',
 };
 
@@ -324,6 +328,7 @@ const ru: Messages = {
   askedMic: 'Модератор просит вас включить микрофон',
   askedCamera: 'Модератор просит вас включить камеру',
   askedShare: 'Модератор просит вас показать экран',
+  reconnecting: 'Соединение потеряно, переподключение…',
   playAudio: 'Нажмите, чтобы включить звук',
 };
 

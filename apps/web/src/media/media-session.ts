@@ -20,6 +20,9 @@ export interface ChatLine {
   to?: string;
 }
 
+/** How long to try resuming after the socket drops (the media service's grace is 10 s by default). */
+const RESUME_WITHIN_MS = 9_000;
+
 /** Simulcast layers of a camera, lowest first: a quarter, half and full resolution. */
 const CAMERA_LAYERS = [
   { scaleResolutionDownBy: 4, maxBitrate: 150_000 },
@@ -38,6 +41,9 @@ type MediaSessionEvents = {
   /** What we may publish changed (sharing allowed or forbidden, a new role). */
   permissionsChanged: [role: string, permissions: Record<string, boolean>];
   peerRoleChanged: [peerId: string, role: string];
+  /** The signaling socket dropped; we are resuming the same peer. */
+  reconnecting: [];
+  reconnected: [];
   /** The room's dominant speaker changed. */
   activeSpeaker: [peerId: string];
   /** A moderator acted on someone (or everyone, without a target). */
@@ -64,10 +70,12 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   #recvReady: Promise<void>;
   #markRecvReady: () => void = () => undefined;
   readonly #consumed = new Set<string>();
+  #resumeToken?: string;
 
   private constructor(
     readonly admitted: Admitted,
-    private readonly signaling: SignalingConnection,
+    private signaling: SignalingConnection,
+    private readonly pageOrigin: string,
     private readonly device: Device,
   ) {
     super();
@@ -76,9 +84,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
 
   static async connect(admitted: Admitted, pageOrigin: string, displayName?: string): Promise<MediaSession> {
     const signaling = await SignalingConnection.open(signalingUrl(admitted.mediaServer.url, pageOrigin));
-    const session = new MediaSession(admitted, signaling, new Device());
-    signaling.onNotification((n, d) => session.#onNotification(n, d));
-    void signaling.closed.then(({ code, reason }) => session.#end(reason || 'disconnected', code));
+    const session = new MediaSession(admitted, signaling, pageOrigin, new Device());
+    session.#attach(signaling);
     await session.#join(displayName);
     return session;
   }
@@ -93,6 +100,72 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     return !!producer && !producer.closed && !producer.paused;
   }
 
+  #attach(signaling: SignalingConnection): void {
+    this.signaling = signaling;
+    signaling.onNotification((n, d) => this.#onNotification(n, d));
+    void signaling.closed.then(({ code, reason }) => {
+      if (signaling !== this.signaling || this.#ended) return;
+      // Dropped (network, a gateway restart), not ended by either side: resume the same peer.
+      if (this.#resumeToken && (code === 1006 || code === 1001 || code === 1011)) void this.#resume();
+      else this.#end(reason || 'disconnected', code);
+    });
+  }
+
+  /**
+   * A new socket resumes this peer within the media service's grace period: transports,
+   * producers and consumers lived on; the reply is the room's state to catch up with.
+   */
+  async #resume(): Promise<void> {
+    this.emit('reconnecting');
+    const deadline = Date.now() + RESUME_WITHIN_MS;
+    while (!this.#ended && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+      let signaling: SignalingConnection;
+      try {
+        signaling = await SignalingConnection.open(
+          signalingUrl(this.admitted.mediaServer.url, this.pageOrigin),
+        );
+      } catch {
+        continue; // not reachable yet
+      }
+      try {
+        this.#attach(signaling);
+        const reply = await signaling.request('resume', {
+          resumeToken: this.#resumeToken!,
+          rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown>,
+        });
+        if (reply.resumeToken) this.#resumeToken = reply.resumeToken;
+        this.#catchUp(reply.peers, reply.producers);
+        this.emit('reconnected');
+        return;
+      } catch (error) {
+        // Refused (the peer left meanwhile): this session is over.
+        return this.#end(`resume refused: ${(error as Error).message}`, 4000);
+      }
+    }
+    this.#end('disconnected', 1006);
+  }
+
+  /** Notifications sent while we were away are lost: align with the room as it is now. */
+  #catchUp(peers: Array<{ peerId: string; role: string }>, producers: Array<{ producerId: string }>): void {
+    const present = new Set(peers.map((p) => p.peerId));
+    for (const peerId of [...this.peers.keys()])
+      if (!present.has(peerId)) {
+        this.peers.delete(peerId);
+        this.emit('peerLeft', peerId, 'left');
+      }
+    for (const peer of peers)
+      if (!this.peers.has(peer.peerId)) {
+        this.peers.set(peer.peerId, withName(peer));
+        this.emit('peerJoined', peer.peerId, peer.role);
+      }
+    const live = new Set(producers.map((p) => p.producerId));
+    for (const [id, remote] of this.#consumers) if (!live.has(remote.producerId)) this.#dropConsumer(id);
+    for (const producerId of live)
+      if (!this.#consumed.has(producerId))
+        this.#consume(producerId).catch((error) => console.warn('cannot consume', producerId, error));
+  }
+
   async #join(displayName?: string): Promise<void> {
     // The grant's name wins; ours is what the person typed on the welcome screen.
     const name = displayName?.trim().slice(0, 100);
@@ -100,6 +173,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       grant: this.admitted.grant.token,
       ...(name ? { displayName: name } : {}),
     });
+    this.#resumeToken = reply.resumeToken;
     await this.device.load({ routerRtpCapabilities: reply.routerRtpCapabilities as types.RtpCapabilities });
     for (const peer of reply.peers) this.peers.set(peer.peerId, withName(peer));
     if (this.canPublish) this.#sendTransport = await this.#createTransport('send');

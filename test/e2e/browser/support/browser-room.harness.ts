@@ -19,6 +19,8 @@ export interface BrowserRoom extends RoomsFixture {
   baseUrl: string;
   /** The page URL of a room: /call/?roomId=…&… (or /webinar/). */
   url(roomId: string, attributes?: Record<string, string | boolean>, face?: 'call' | 'webinar'): string;
+  /** Kills the gateway (every WebSocket through it drops) and starts it again on the same port. */
+  restartGateway(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -51,19 +53,28 @@ export async function startBrowserRoom(roomsOverrides: Record<string, string> = 
     Object.keys(running).map((name) => [name, { port: Number(new URL(running[name]).port) }]),
   );
   const routes = table.routes.filter((r) => r.service in running);
-  const gateway = spawn(process.execPath, [join(__dirname, 'gateway-process.mjs')], {
-    env: {
-      ...process.env,
-      PORT: String(gatewayPort),
-      CONFER_TEST_TABLE: JSON.stringify({ ...table, services, routes }),
-      CONFER_UPSTREAMS: JSON.stringify(running),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    gateway.stdout.once('data', () => resolve());
-    gateway.once('exit', (code) => reject(new Error(`the gateway exited (${code})`)));
-  });
+  const startGateway = async () => {
+    const child = spawn(process.execPath, [join(__dirname, 'gateway-process.mjs')], {
+      env: {
+        ...process.env,
+        PORT: String(gatewayPort),
+        CONFER_TEST_TABLE: JSON.stringify({ ...table, services, routes }),
+        CONFER_UPSTREAMS: JSON.stringify(running),
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.once('data', () => resolve());
+      child.once('exit', (code) => reject(new Error(`the gateway exited (${code})`)));
+    });
+    return child;
+  };
+  const stopGateway = async (signal: NodeJS.Signals) => {
+    const exited = new Promise((resolve) => gateway.once('exit', resolve));
+    gateway.kill(signal);
+    await exited;
+  };
+  let gateway = await startGateway();
 
   return {
     ...fixture,
@@ -74,10 +85,13 @@ export async function startBrowserRoom(roomsOverrides: Record<string, string> = 
       for (const [name, value] of Object.entries(attributes)) query.set(name, String(value));
       return `${baseUrl}/${face}/?${query}`;
     },
+    async restartGateway() {
+      // Killed outright, the way a crash or a network cut drops every connection through it.
+      await stopGateway('SIGKILL');
+      gateway = await startGateway();
+    },
     async close() {
-      const exited = new Promise((resolve) => gateway.once('exit', resolve));
-      gateway.kill('SIGTERM');
-      await exited;
+      await stopGateway('SIGTERM');
       await media.close();
       await fixture.close();
     },
