@@ -119,7 +119,7 @@ export class DecideJoin {
    * not happen at all.
    */
   private async admitDirectly(context: JoinContext, state: JoinState): Promise<JoinGrant | null> {
-    const { orgId, roomId, peerId } = context;
+    const { orgId, roomId } = context;
     const session = state.session ?? this.liveRooms.newSession(orgId, roomId);
     const live = state.livePeer;
     const connection = this.connectionOf(context, session);
@@ -133,48 +133,13 @@ export class DecideJoin {
     ];
     const entry = sessionEntryFor({ ...context, session, connectionId: connection.connectionId }, null);
     const outcome = await this.states.admit({
-      org: orgId,
-      room: roomId,
-      peer: peerId,
       expect: state.fingerprint,
-      session: {
-        id: session.id,
-        org_id: orgId,
-        room_id: roomId,
-        conference_number: session.conferenceNumber,
-        media_server: session.mediaServer,
-        started_at: session.startedAt.toISOString(),
-      },
-      limit: limit === undefined ? null : { max: limit.max, broadcaster: limit.broadcaster },
+      session,
+      limit: limit ?? null,
       replacing: live?.connectionId ?? null,
-      at: leftAt.toISOString(),
-      connection: {
-        connection_id: connection.connectionId,
-        session_id: session.id,
-        org_id: orgId,
-        room_id: roomId,
-        peer_id: peerId,
-        display_name: connection.displayName,
-        role: connection.role,
-        face: connection.face,
-        attributes: connection.attributes,
-        callbacks: connection.callbacks,
-        joined_at: connection.joinedAt.toISOString(),
-      },
-      entry: {
-        entry_id: entry.entryId,
-        org_id: entry.orgId,
-        session_id: entry.sessionId,
-        room_session_id: entry.roomSessionId,
-        connection_id: entry.connectionId,
-        peer_id: entry.peerId,
-        name: entry.name,
-        role: entry.role,
-        client_id: entry.clientId,
-        subscription_id: entry.subscriptionId,
-        access_token_sha256: entry.accessTokenSha256,
-        entry_time: entry.entryTime.toISOString(),
-      },
+      leftAt,
+      connection,
+      entry,
       events,
     });
     if (outcome === 'full') throw roomFull(limit as Limit);

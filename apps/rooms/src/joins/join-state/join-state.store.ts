@@ -6,6 +6,7 @@ import type { MediaPermissionOverrides } from '../../moderation/media-permission
 import { RoomSessionEntity } from '../../rooms/room-session.entity';
 import type { RoomSettingsValues } from '../../rooms/room-settings';
 import { PeerConnectionEntity } from '../../presence/peer-connection.entity';
+import type { SessionEntryEntity } from '../../coviu/session-entries/session-entry.entity';
 
 /** Everything a join is decided on, read in one round trip (`join_state`, a migration). */
 export interface JoinState {
@@ -23,18 +24,19 @@ export interface JoinState {
   fingerprint: unknown;
 }
 
-/** One direct admission (`admit_join`): rows by column name, written at once under the room lock. */
-export interface AdmissionPlan {
-  org: string;
-  room: string;
-  peer: string;
+/** One direct admission (`admit_join`): everything it writes, at once, under the room lock. */
+export interface Admission {
+  /** join_state's fingerprint, as read ahead. */
   expect: unknown;
-  session: Record<string, unknown>;
+  /** The live session, or the new one to start the room with when the fingerprint names none. */
+  session: RoomSessionEntity;
   limit: { max: number; broadcaster: boolean } | null;
+  /** The peer id's older connection, which this one replaces (left at `leftAt`). */
   replacing: string | null;
-  at: string;
-  connection: Record<string, unknown>;
-  entry: Record<string, unknown>;
+  leftAt: Date;
+  connection: PeerConnectionEntity;
+  entry: SessionEntryEntity;
+  /** In the order they are published. */
   events: OutboxRow[];
 }
 
@@ -121,7 +123,8 @@ export class JoinStateStore {
     };
   }
 
-  async admit(plan: AdmissionPlan): Promise<AdmissionOutcome> {
+  async admit(admission: Admission): Promise<AdmissionOutcome> {
+    const plan = planOf(admission);
     const { rows } = await this.#pool.query({
       name: 'rooms.admit_join',
       text: ADMIT,
@@ -129,6 +132,56 @@ export class JoinStateStore {
     });
     return rows[0].outcome as AdmissionOutcome;
   }
+}
+
+/** admit_join's argument: rows by column name (see the migration). */
+function planOf(a: Admission) {
+  const { session, connection, entry } = a;
+  return {
+    org: session.orgId,
+    room: session.roomId,
+    peer: connection.peerId,
+    expect: a.expect,
+    session: {
+      id: session.id,
+      org_id: session.orgId,
+      room_id: session.roomId,
+      conference_number: session.conferenceNumber,
+      media_server: session.mediaServer,
+      started_at: session.startedAt.toISOString(),
+    },
+    limit: a.limit,
+    replacing: a.replacing,
+    at: a.leftAt.toISOString(),
+    connection: {
+      connection_id: connection.connectionId,
+      session_id: session.id,
+      org_id: connection.orgId,
+      room_id: connection.roomId,
+      peer_id: connection.peerId,
+      display_name: connection.displayName,
+      role: connection.role,
+      face: connection.face,
+      attributes: connection.attributes,
+      callbacks: connection.callbacks,
+      joined_at: connection.joinedAt.toISOString(),
+    },
+    entry: {
+      entry_id: entry.entryId,
+      org_id: entry.orgId,
+      session_id: entry.sessionId,
+      room_session_id: entry.roomSessionId,
+      connection_id: entry.connectionId,
+      peer_id: entry.peerId,
+      name: entry.name,
+      role: entry.role,
+      client_id: entry.clientId,
+      subscription_id: entry.subscriptionId,
+      access_token_sha256: entry.accessTokenSha256,
+      entry_time: entry.entryTime.toISOString(),
+    },
+    events: a.events,
+  };
 }
 
 const sessionFromRow = (r: SessionRow): RoomSessionEntity =>
