@@ -163,6 +163,25 @@ describe('the call controls in Chromium: chat, microphone, hand, pin, language',
     );
     expect(await page.locator('[data-control=chat]').count()).toBe(0);
     expect(await page.locator('[data-control=mic]').count()).toBe(1);
+    // Page-only attributes: no indicators, small tiles, the shared player above them.
+    const styled = await browser.open(
+      room.url('ctl-2', {
+        token: await room.mint('styled', 'ctl-2'),
+        hideIndicators: true,
+        minimizeTiles: true,
+        video: `${room.baseUrl}/healthz`,
+        nameScreenDisabled: true,
+      }),
+    );
+    await eventually(
+      () => phaseOf(styled),
+      (p) => p.phase === 'in-call',
+      { what: 'in the call' },
+    );
+    expect(await styled.getAttribute('[data-testid=tiles]', 'class')).toBe('tiles minimized hide-indicators');
+    expect(await styled.locator('.tile[data-peer-id=solo] .overlay').isVisible()).toBe(false);
+    expect(await styled.getAttribute('iframe.shared-player', 'src')).toBe(`${room.baseUrl}/healthz`);
+
     const hidden = await browser.open(
       room.url('ctl-3', {
         token: await room.mint('quiet', 'ctl-3'),

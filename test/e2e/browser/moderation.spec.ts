@@ -95,6 +95,24 @@ describe("a moderator's panel in Chromium: waiting room, camera off, removal", (
       { what: "pat's camera on again" },
     );
 
+    // Sharing forbidden: Pat's page loses the button at once (permissionsChanged); allowed again, it returns.
+    await mia.click('[data-testid=peer-list] li[data-peer-id=pat] [data-action=forbid_screen_share]');
+    await eventually(
+      () => pat.locator('[data-control=share]').count(),
+      (n) => n === 0,
+      {
+        what: "pat's share button gone",
+      },
+    );
+    await mia.click('[data-testid=peer-list] li[data-peer-id=pat] [data-action=allow_screen_share]');
+    await eventually(
+      () => pat.locator('[data-control=share]').count(),
+      (n) => n === 1,
+      {
+        what: "pat's share button back",
+      },
+    );
+
     // Everyone's microphone off (moderators keep theirs).
     await mia.click('[data-action=disable_all_audio]');
     await eventually(
