@@ -5,7 +5,14 @@ import { STATS_CONFIG, StatsConfig } from '../config/stats.config';
 import { activeSeconds, BUCKET_SECONDS, openUntil, RoundedSession } from '../ingestion/attendance-rules';
 import { StatsErrors } from '../stats.errors';
 import { KeptAnswer, StatisticsAnswerCache } from './statistics-answer-cache';
-import { overlapping, RoomSnapshots, sessionsJson, SnapshotSession, summaryJson } from './room-snapshots';
+import {
+  overlapping,
+  RoomSnapshots,
+  rowOf,
+  sessionsJson,
+  SnapshotSession,
+  summaryJson,
+} from './room-snapshots';
 import { Period } from './statistics-period';
 
 /** One session as the Gcore statistics API shows it; times in Unix seconds, whole buckets. */
@@ -187,13 +194,18 @@ export class PeerStatistics {
       [orgId, roomId, this.#snapshots.maxPerRoom + 1],
     );
     if (rows.length > this.#snapshots.maxPerRoom) return null;
-    return rows.map((r) => ({
-      joinedAt: r.joined_ms,
-      leftAt: r.left_ms,
-      peerId: r.peer_id,
-      joinTime: r.join_time,
-      leaveTime: r.leave_time,
-      head: `{"person_id":${r.person_json},"join_time":${r.join_time},`,
-    }));
+    return rows.map((r) => {
+      const session: SnapshotSession = {
+        joinedAt: r.joined_ms,
+        leftAt: r.left_ms,
+        peerId: r.peer_id,
+        joinTime: r.join_time,
+        leaveTime: r.leave_time,
+        head: `{"person_id":${r.person_json},"join_time":${r.join_time},`,
+      };
+      // A closed session's row never changes: written once for every answer that lists it.
+      if (r.leave_time !== null) session.row = rowOf(session, 0);
+      return session;
+    });
   }
 }

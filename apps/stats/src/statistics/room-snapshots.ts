@@ -11,6 +11,8 @@ export interface SnapshotSession {
   leaveTime: number | null;
   /** `{"person_id":…,"join_time":…,` written once. */
   head: string;
+  /** The whole row, written once, for a closed session (an open one's duration grows). */
+  row?: string;
 }
 
 interface Snapshot {
@@ -73,10 +75,13 @@ function leaveOf(s: SnapshotSession, until: number): number {
   return s.leaveTime ?? Math.max(s.joinTime + BUCKET_SECONDS, until);
 }
 
+/** One row of the sessions list. */
+export function rowOf(s: SnapshotSession, until: number): string {
+  return `${s.head}"leave_time":${s.leaveTime ?? 'null'},"duration":${leaveOf(s, until) - s.joinTime}}`;
+}
+
 export function sessionsJson(sessions: SnapshotSession[], until: number): string {
-  const rows = sessions.map(
-    (s) => `${s.head}"leave_time":${s.leaveTime ?? 'null'},"duration":${leaveOf(s, until) - s.joinTime}}`,
-  );
+  const rows = sessions.map((s) => s.row ?? rowOf(s, until));
   return `{"data":[${rows.join(',')}],"errors":[]}`;
 }
 
