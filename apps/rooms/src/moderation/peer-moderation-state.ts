@@ -8,20 +8,6 @@ import { RaisedHandEntity } from './raised-hand.entity';
 /** The moderation state of peers in a live room: permission overrides and raised hands. */
 @Injectable()
 export class PeerModerationState {
-  /** What moderators decided for a peer in this life of the room, in one round trip (joins read it). */
-  async forPeer(
-    tx: EntityManager,
-    sessionId: string,
-    peerId: string,
-  ): Promise<{ role: ParticipantRole | null; overrides: MediaPermissionOverrides }> {
-    const [row] = (await tx.query(
-      `SELECT (SELECT role FROM peer_role_overrides WHERE session_id = $1 AND peer_id = $2) AS role,
-              (SELECT permissions FROM peer_media_permissions WHERE session_id = $1 AND peer_id = $2) AS permissions`,
-      [sessionId, peerId],
-    )) as Array<{ role: ParticipantRole | null; permissions: MediaPermissionOverrides | null }>;
-    return { role: row?.role ?? null, overrides: row?.permissions ?? {} };
-  }
-
   async assignRole(
     tx: EntityManager,
     sessionId: string,

@@ -3,7 +3,6 @@ import { randomInt, randomUUID } from 'crypto';
 import { EntityManager, IsNull } from 'typeorm';
 import { buildEvent, RoomEnded, RoomStarted } from '@confer/contracts';
 import { OutboxWriter } from '@confer/outbox';
-import { RoomEntity } from './room.entity';
 import { RoomSessionEntity } from './room-session.entity';
 import { MediaServers } from '../media-servers/media-servers';
 
@@ -40,18 +39,6 @@ export class LiveRooms {
     private readonly outbox: OutboxWriter,
     private readonly mediaServers: MediaServers,
   ) {}
-
-  /** The room's settings row, created (unprepared, empty settings) on first use. */
-  async ensureRoom(tx: EntityManager, orgId: string, roomId: string): Promise<RoomEntity> {
-    const repo = tx.getRepository(RoomEntity);
-    const existing = await repo.findOneBy({ orgId, roomId });
-    if (existing) return existing;
-    await tx.query(
-      `INSERT INTO rooms (org_id, room_id, settings, prepared) VALUES ($1, $2, '{}', false) ON CONFLICT DO NOTHING`,
-      [orgId, roomId],
-    );
-    return (await repo.findOneBy({ orgId, roomId })) as RoomEntity;
-  }
 
   /** Makes sure the room's settings row exists (rows hanging off the room need it). */
   async ensureRoomRow(tx: EntityManager, orgId: string, roomId: string): Promise<void> {
