@@ -34,6 +34,18 @@ const ENDINGS: Record<string, MessageKey> = {
   rejected: 'rejected',
 };
 
+/** Join refusals the page words itself, in the person's language (codes of the rooms service). */
+const REFUSALS: Record<string, MessageKey> = {
+  room_full: 'refusedRoomFull',
+  room_locked: 'refusedRoomLocked',
+  too_early: 'refusedTooEarly',
+  access_denied: 'refusedAccessDenied',
+  token_required: 'refusedTokenRequired',
+  token_invalid: 'refusedTokenInvalid',
+  wrong_room: 'refusedWrongRoom',
+  token_lifetime_exceeded: 'refusedExpired',
+};
+
 const ASKS: Record<string, MessageKey> = {
   request_audio: 'askedMic',
   request_video: 'askedCamera',
@@ -104,9 +116,11 @@ export class CallPage extends Emitter<CallEvents> {
     } catch (error) {
       const refusal = error instanceof ApiRefusal ? error : null;
       if (refusal?.code === 'rejected_from_waiting_room') return this.#finish('rejected');
+      const known = refusal ? REFUSALS[refusal.code] : undefined;
       this.#setPhase('refused', {
         reason: refusal?.code ?? 'unreachable',
-        message: refusal?.message ?? String(error),
+        // Our own words for the usual refusals; the service's message for the rest.
+        message: known ? this.t.t(known) : (refusal?.message ?? String(error)),
       });
       this.emit('bridge', 'connectionError', {
         peerId: this.link.join.peerId,

@@ -62,6 +62,14 @@ export const en = {
   askedCamera: 'A moderator asks you to turn your camera on',
   askedShare: 'A moderator asks you to share your screen',
   reconnecting: 'Connection lost, reconnecting…',
+  refusedRoomFull: 'The room is full',
+  refusedRoomLocked: 'The room is locked; contact its moderator',
+  refusedTooEarly: 'The event has not started yet',
+  refusedAccessDenied: 'Access to the room was declined',
+  refusedTokenRequired: 'This room can only be entered with an invitation link',
+  refusedTokenInvalid: 'This invitation link is not valid',
+  refusedWrongRoom: 'This invitation is for another room',
+  refusedExpired: 'This link has expired',
   playAudio: 'Click to play the sound',
 };
 
@@ -131,6 +139,14 @@ const fr: Messages = {
   askedCamera: 'Un modérateur vous demande d’activer votre caméra',
   askedShare: 'Un modérateur vous demande de partager votre écran',
   reconnecting: 'Connexion perdue, reconnexion…',
+  refusedRoomFull: 'La salle est pleine',
+  refusedRoomLocked: 'La salle est verrouillée ; contactez son modérateur',
+  refusedTooEarly: 'L’événement n’a pas encore commencé',
+  refusedAccessDenied: 'L’accès à la salle a été refusé',
+  refusedTokenRequired: 'On n’entre dans cette salle qu’avec un lien d’invitation',
+  refusedTokenInvalid: 'Ce lien d’invitation n’est pas valable',
+  refusedWrongRoom: 'Cette invitation est pour une autre salle',
+  refusedExpired: 'Ce lien a expiré',
   playAudio: 'Cliquez pour entendre le son',
 };
 
@@ -197,6 +213,14 @@ const de: Messages = {
   askedCamera: 'Ein Moderator bittet Sie, Ihre Kamera einzuschalten',
   askedShare: 'Ein Moderator bittet Sie, Ihren Bildschirm zu teilen',
   reconnecting: 'Verbindung unterbrochen, verbinde neu…',
+  refusedRoomFull: 'Der Raum ist voll',
+  refusedRoomLocked: 'Der Raum ist gesperrt; wenden Sie sich an den Moderator',
+  refusedTooEarly: 'Die Veranstaltung hat noch nicht begonnen',
+  refusedAccessDenied: 'Der Zugang zum Raum wurde abgelehnt',
+  refusedTokenRequired: 'Diesen Raum betritt man nur mit einem Einladungslink',
+  refusedTokenInvalid: 'Dieser Einladungslink ist ungültig',
+  refusedWrongRoom: 'Diese Einladung gilt für einen anderen Raum',
+  refusedExpired: 'Dieser Link ist abgelaufen',
   playAudio: 'Klicken, um den Ton abzuspielen',
 };
 
@@ -263,6 +287,14 @@ const lb: Messages = {
   askedCamera: 'E Moderator freet Iech, Är Kamera unzeschalten',
   askedShare: 'E Moderator freet Iech, Äre Bildschierm ze deelen',
   reconnecting: 'Verbindung ofgerappt, verbannen nei…',
+  refusedRoomFull: 'De Raum ass voll',
+  refusedRoomLocked: 'De Raum ass gespaart; kontaktéiert säi Moderator',
+  refusedTooEarly: 'D’Evenement huet nach net ugefaangen',
+  refusedAccessDenied: 'Den Zougang zum Raum gouf ofgeleent',
+  refusedTokenRequired: 'An dëse Raum kënnt een nëmme mat engem Invitatiounslink',
+  refusedTokenInvalid: 'Dësen Invitatiounslink ass net gëlteg',
+  refusedWrongRoom: 'Dës Invitatioun ass fir en anere Raum',
+  refusedExpired: 'Dëse Link ass ofgelaf',
   playAudio: 'Klickt fir den Toun',
 };
 
@@ -329,6 +361,14 @@ const ru: Messages = {
   askedCamera: 'Модератор просит вас включить камеру',
   askedShare: 'Модератор просит вас показать экран',
   reconnecting: 'Соединение потеряно, переподключение…',
+  refusedRoomFull: 'Комната заполнена',
+  refusedRoomLocked: 'Комната закрыта; свяжитесь с модератором',
+  refusedTooEarly: 'Мероприятие ещё не началось',
+  refusedAccessDenied: 'В доступе к комнате отказано',
+  refusedTokenRequired: 'В эту комнату можно войти только по приглашению',
+  refusedTokenInvalid: 'Ссылка-приглашение недействительна',
+  refusedWrongRoom: 'Это приглашение в другую комнату',
+  refusedExpired: 'Срок действия ссылки истёк',
   playAudio: 'Нажмите, чтобы включить звук',
 };
 
