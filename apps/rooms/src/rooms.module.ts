@@ -8,6 +8,8 @@ import { ServerApiAccessModule } from '@confer/auth-client';
 import { issuerOf, ROOMS_CONFIG, RoomsConfig } from './config/rooms.config';
 import { roomsDatabaseOptions } from './database/rooms-database';
 import { MediaServers } from './media-servers/media-servers';
+import { MediaNodeRegistry } from './media-servers/placement/media-node-registry';
+import { MediaPlacementService } from './media-servers/placement/media-placement.service';
 import { MediaServersHttpController } from './media-servers/media-servers.http.controller';
 import { LiveRooms } from './rooms/live-rooms';
 import { PrepareRoom } from './rooms/prepare-room/prepare-room.service';
@@ -97,6 +99,8 @@ const domain = [
   PeerDepartures,
   PresenceSweeper,
   MediaServers,
+  { provide: MediaNodeRegistry, useFactory: () => new MediaNodeRegistry() },
+  MediaPlacementService,
   WaitingEntries,
   PeerModerationState,
   ModerationActors,

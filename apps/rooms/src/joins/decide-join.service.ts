@@ -9,7 +9,7 @@ import { assertRoomId } from '../rooms/room-id';
 import { lockRoom } from '../rooms/room-lock';
 import { LiveRooms, roomStartedEvent } from '../rooms/live-rooms';
 import { RoomSessionEntity } from '../rooms/room-session.entity';
-import { MediaServers } from '../media-servers/media-servers';
+import { MediaPlacementService } from '../media-servers/placement/media-placement.service';
 import { moderatedAccess } from '../moderation/moderated-access';
 import { sessionEntryFor } from '../coviu/session-entries/session-entries.join-hook';
 import { PeerConnectionEntity } from '../presence/peer-connection.entity';
@@ -59,7 +59,7 @@ export class DecideJoin {
     private readonly grants: JoinGrantsClient,
     private readonly liveRooms: LiveRooms,
     private readonly departures: PeerDepartures,
-    private readonly mediaServers: MediaServers,
+    private readonly placement: MediaPlacementService,
     private readonly outbox: OutboxWriter,
     private readonly states: JoinStateStore,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
@@ -81,6 +81,7 @@ export class DecideJoin {
     const peerId = participant?.identity ?? request.peerId ?? `peer_${randomBytes(9).toString('base64url')}`;
 
     const state = await this.states.read(orgId, roomId, peerId);
+    if (state.session) await this.placement.ensureReachable(state.session);
     const settings = state.settings;
     if (settings.requireToken && !participant) throw RoomErrors.tokenRequired();
     const attributes = effectiveAttributes(request, settings, participant);
@@ -244,10 +245,7 @@ export class DecideJoin {
   }
 
   private serverOf(session: RoomSessionEntity) {
-    return (
-      this.mediaServers.all.find((s) => s.id === session.mediaServer) ??
-      this.mediaServers.forRoom(session.roomId)
-    );
+    return this.placement.serverOf(session.mediaServer, session.roomId);
   }
 
   private answer(

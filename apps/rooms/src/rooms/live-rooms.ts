@@ -4,7 +4,7 @@ import { EntityManager, IsNull } from 'typeorm';
 import { buildEvent, RoomEnded, RoomStarted } from '@confer/contracts';
 import { OutboxWriter } from '@confer/outbox';
 import { RoomSessionEntity } from './room-session.entity';
-import { MediaServers } from '../media-servers/media-servers';
+import { MediaPlacementService } from '../media-servers/placement/media-placement.service';
 
 const SOURCE = '/confer/rooms';
 
@@ -37,7 +37,7 @@ export function roomStartedEvent(session: RoomSessionEntity) {
 export class LiveRooms {
   constructor(
     private readonly outbox: OutboxWriter,
-    private readonly mediaServers: MediaServers,
+    private readonly placement: MediaPlacementService,
   ) {}
 
   /** Makes sure the room's settings row exists (rows hanging off the room need it). */
@@ -55,7 +55,7 @@ export class LiveRooms {
       orgId,
       roomId,
       conferenceNumber,
-      mediaServer: this.mediaServers.forRoom(roomId).id,
+      mediaServer: this.placement.placeNewRoom(roomId).id,
       startedAt: new Date(),
       endedAt: null,
       endReason: null,

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { MediaNodeLoad } from '@confer/contracts';
 import { AnnouncementHandle, Announcements } from '@confer/bus';
 import { MediaServers } from '../media-servers';
@@ -27,6 +28,7 @@ export class MediaPlacementService implements OnApplicationBootstrap, OnApplicat
     private readonly announcements: Announcements,
     private readonly servers: MediaServers,
     readonly registry: MediaNodeRegistry,
+    private readonly dataSource: DataSource,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -58,6 +60,44 @@ export class MediaPlacementService implements OnApplicationBootstrap, OnApplicat
         group: group.id,
       });
     return { id: choice.node.nodeId, url: choice.node.url, serverGroup: choice.node.serverGroup };
+  }
+
+  /** Where a room placed on `placementId` is reached: a configured server, or a live node. */
+  serverOf(placementId: string, roomId: string): { id: string; url: string } {
+    const configured = this.servers.all.find((s) => s.id === placementId);
+    if (configured) return { id: configured.id, url: configured.url };
+    const node = this.registry.get(placementId);
+    if (node) return { id: node.report.nodeId, url: node.report.url };
+    // Its node is gone and no other could take the room: the group's own address.
+    const group = this.servers.forRoom(roomId);
+    return { id: group.id, url: group.url };
+  }
+
+  /**
+   * Moves a live room whose media node stopped reporting to a live one, so that the peers
+   * reconnecting from the dead node land together. Replicas racing to move the same room
+   * agree: only the first move is kept (compare-and-set), the others read it.
+   */
+  async ensureReachable(session: { id: string; roomId: string; mediaServer: string }): Promise<void> {
+    if (this.isUsable(session.mediaServer)) return;
+    const next = this.placeNewRoom(session.roomId);
+    const rows = (await this.dataSource.query(
+      `WITH moved AS (
+         UPDATE room_sessions SET media_server = $2 WHERE id = $1 AND media_server = $3 RETURNING media_server
+       )
+       SELECT media_server FROM moved
+       UNION ALL
+       SELECT media_server FROM room_sessions WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM moved)`,
+      [session.id, next.id, session.mediaServer],
+    )) as { media_server: string }[];
+    const from = session.mediaServer;
+    if (rows[0]) session.mediaServer = rows[0].media_server;
+    this.#logger.warn({
+      msg: 'room moved off a media node that stopped reporting',
+      roomId: session.roomId,
+      from,
+      to: session.mediaServer,
+    });
   }
 
   /**
