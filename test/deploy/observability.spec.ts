@@ -55,12 +55,41 @@ describe('the OpenTelemetry Collector configuration', () => {
   });
 });
 
+/** The metric names a PromQL expression reads: label matchers, ranges and groupings dropped. */
+function metricsIn(expr: string): string[] {
+  const bare = expr
+    .replace(/\b(by|without)\s*\([^)]*\)/g, ' ')
+    .replace(/\{[^}]*\}/g, ' ')
+    .replace(/\[[^\]]*\]/g, ' ')
+    .replace(/\b\d+(\.\d+)?\b/g, ' ');
+  const functions = new Set([
+    'sum',
+    'max',
+    'min',
+    'avg',
+    'count',
+    'rate',
+    'increase',
+    'irate',
+    'histogram_quantile',
+  ]);
+  return [...bare.matchAll(/\b[a-z_][a-z0-9_]*\b/g)].map((m) => m[0]).filter((name) => !functions.has(name));
+}
+
+// Metrics that come from outside Confer's own registrations: Prometheus itself, the NATS
+// exporter, the kubelet and kube-state-metrics, and OpenTelemetry's HTTP instrumentation.
+const EXTERNAL =
+  /^(up|jetstream_\w+|container_\w+|kube_\w+|http_server_request_duration(_bucket|_count|_sum)?)$/;
+
+/** Whether a Prometheus metric name is one Confer registers (counters gain `_total`). */
+function registered(ours: Set<string>, metric: string): boolean {
+  return ours.has(metric) || ours.has(metric.replace(/_(total|bucket|count|sum)$/, ''));
+}
+
 describe('the Prometheus alert rules', () => {
   const rules = parse(read('deploy', 'prometheus', 'confer-alerts.yaml'));
   const alerts = rules.groups.flatMap((g: any) => g.rules);
   const ours = metricsConferRegisters();
-  // Metrics that come from outside Confer: Prometheus itself, the NATS exporter, the kubelet.
-  const external = /^(up|jetstream_\w+|container_\w+|kube_\w+)$/;
 
   it('gives every alert a severity, a summary and a description', () => {
     expect(alerts.length).toBeGreaterThan(3);
@@ -74,28 +103,14 @@ describe('the Prometheus alert rules', () => {
 
   it('only watches metrics that exist: registered by Confer or by the exporters it names', () => {
     for (const alert of alerts) {
-      // Drop label matchers, ranges and grouping clauses; what is left are functions and metrics.
-      const bare = String(alert.expr)
-        .replace(/\b(by|without)\s*\([^)]*\)/g, ' ')
-        .replace(/\{[^}]*\}/g, ' ')
-        .replace(/\[[^\]]*\]/g, ' ');
-      const functions = new Set([
-        'sum',
-        'max',
-        'min',
-        'avg',
-        'count',
-        'rate',
-        'increase',
-        'irate',
-        'histogram_quantile',
-      ]);
-      const metrics = [...bare.matchAll(/\b[a-z_][a-z0-9_]*\b/g)]
-        .map((m) => m[0])
-        .filter((name) => !functions.has(name));
+      const metrics = metricsIn(String(alert.expr));
       expect(metrics.length).toBeGreaterThan(0);
       for (const metric of metrics)
-        expect({ alert: alert.alert, metric, exists: external.test(metric) || ours.has(metric) }).toEqual({
+        expect({
+          alert: alert.alert,
+          metric,
+          exists: EXTERNAL.test(metric) || registered(ours, metric),
+        }).toEqual({
           alert: alert.alert,
           metric,
           exists: true,
@@ -114,5 +129,48 @@ describe('the Prometheus alert rules', () => {
     expect(read('apps', 'webhooks', 'src', 'config', 'webhooks.config.ts')).toContain(
       "WEBHOOKS_CONSUMER: Type.String({ default: 'webhooks'",
     );
+  });
+});
+
+describe('the Grafana dashboard', () => {
+  const dashboard = JSON.parse(read('deploy', 'grafana', 'confer-dashboard.json'));
+  const ours = metricsConferRegisters();
+  const panels = dashboard.panels.filter((p: any) => p.type !== 'row');
+
+  it('draws only metrics that exist, from the datasource the importer picks', () => {
+    expect(dashboard.templating.list.map((v: any) => v.name)).toContain('datasource');
+    expect(panels.length).toBeGreaterThan(8);
+    for (const panel of panels) {
+      expect(panel.datasource.uid).toBe('${datasource}');
+      expect(panel.targets.length).toBeGreaterThan(0);
+      for (const target of panel.targets)
+        for (const metric of metricsIn(target.expr))
+          expect({
+            panel: panel.title,
+            metric,
+            exists: EXTERNAL.test(metric) || registered(ours, metric),
+          }).toEqual({
+            panel: panel.title,
+            metric,
+            exists: true,
+          });
+    }
+  });
+
+  it('lays its panels out without overlaps and with distinct ids', () => {
+    const ids = dashboard.panels.map((p: any) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const cells = new Set<string>();
+    for (const { gridPos: g, title } of dashboard.panels)
+      for (let x = g.x; x < g.x + g.w; x += 1)
+        for (let y = g.y; y < g.y + g.h; y += 1) {
+          expect({ title, cell: `${x},${y}`, free: !cells.has(`${x},${y}`) }).toEqual({
+            title,
+            cell: `${x},${y}`,
+            free: true,
+          });
+          cells.add(`${x},${y}`);
+        }
+    for (const { gridPos: g } of dashboard.panels) expect(g.x + g.w).toBeLessThanOrEqual(24);
   });
 });
