@@ -1,5 +1,6 @@
 import {
   BeforeApplicationShutdown,
+  Inject,
   Injectable,
   OnApplicationBootstrap,
   OnModuleInit,
@@ -7,14 +8,16 @@ import {
 } from '@nestjs/common';
 import type { types } from 'mediasoup';
 import { ReadinessRegistry } from '@confer/telemetry';
+import { MEDIA_CONFIG, MediaConfig } from './config/media.config';
+import { NodeLoadAnnouncer } from './node-load/node-load.announcer';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { RoomRegistry } from './rooms/room-registry';
 import { RoomsEventsConsumer } from './rooms-events/rooms-events.consumer';
 import { WorkerPool } from './workers/worker-pool';
 
 /**
- * Starts presence and rooms' events once the app is up; when the service stops, stops
- * listening, closes rooms (their peers leave cleanly in the rooms service), then the
+ * Starts presence, rooms' events and (when configured) load reports once the app is up;
+ * when the service stops, says it is draining, stops listening, closes rooms (their peers leave cleanly in the rooms service), then the
  * workers. Reports the workers to /readyz.
  */
 @Injectable()
@@ -24,6 +27,8 @@ export class MediaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     private readonly rooms: RoomRegistry,
     private readonly presence: PresenceKeeper,
     private readonly roomsEvents: RoomsEventsConsumer,
+    private readonly nodeLoad: NodeLoadAnnouncer,
+    @Inject(MEDIA_CONFIG) private readonly config: MediaConfig,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
@@ -36,10 +41,12 @@ export class MediaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
   async onApplicationBootstrap(): Promise<void> {
     this.presence.start();
     await this.roomsEvents.start();
+    if (this.config.MEDIA_NODE_REPORT_SECONDS > 0) this.nodeLoad.start();
   }
 
   // Before the bus drains (on application shutdown), so the leaves still go out.
   async beforeApplicationShutdown(): Promise<void> {
+    if (this.config.MEDIA_NODE_REPORT_SECONDS > 0) await this.nodeLoad.drain();
     await this.roomsEvents.stop();
     this.presence.stop();
     await this.rooms.closeAll();

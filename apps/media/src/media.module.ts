@@ -1,9 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
-import { BUS_OPTIONS, BusModule, EventPublisherPort, NATS_CONNECTION, ResolvedBusOptions } from '@confer/bus';
+import {
+  Announcements,
+  BUS_OPTIONS,
+  BusModule,
+  EventPublisherPort,
+  NATS_CONNECTION,
+  ResolvedBusOptions,
+} from '@confer/bus';
 import { HttpLifecycleModule } from '@confer/http';
 import { TelemetryModule } from '@confer/telemetry';
-import { issuerOf, MEDIA_CONFIG, MediaConfig, workerBinOf } from './config/media.config';
+import { issuerOf, MEDIA_CONFIG, MediaConfig, nodeIdOf, workerBinOf } from './config/media.config';
 import { chatRequests } from './chat/send-chat-message.request';
 import { JoinGrantVerifier } from './grants/join-grant';
 import { RemoteJwksJoinGrantVerifier } from './grants/remote-jwks-join-grant.verifier';
@@ -11,6 +18,7 @@ import { consumerLayerRequests } from './simulcast/consumer-layers.requests';
 import { interpretationRequests } from './interpretation/set-interpretation.request';
 import { exitAfterLeaves, MediaLifecycle } from './media.lifecycle';
 import { MediaMetrics } from './media.metrics';
+import { NodeLoadAnnouncer } from './node-load/node-load.announcer';
 import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
@@ -95,6 +103,7 @@ export class MediaModule {
               jwksUrl: config.AUTH_JWKS_URL,
               issuer: issuerOf(config),
               mediaServerId: config.MEDIA_SERVER_ID,
+              nodeId: nodeIdOf(config),
             }),
         },
         {
@@ -113,6 +122,23 @@ export class MediaModule {
             joinRoom.onAdmitted(metrics);
             return joinRoom;
           },
+        },
+        {
+          provide: NodeLoadAnnouncer,
+          inject: [Announcements, RoomRegistry, WorkerPool],
+          useFactory: (announcements: Announcements, rooms: RoomRegistry, workers: WorkerPool) =>
+            new NodeLoadAnnouncer(
+              announcements,
+              rooms,
+              workers,
+              {
+                nodeId: nodeIdOf(config),
+                serverGroup: config.MEDIA_SERVER_ID,
+                url: (config.MEDIA_NODE_URL ?? config.PUBLIC_URL).replace(/\/+$/, ''),
+                maxConsumers: config.MEDIA_MAX_CONSUMERS || 500 * workers.size,
+              },
+              config.MEDIA_NODE_REPORT_SECONDS * 1000,
+            ),
         },
         {
           provide: MediaMetrics,

@@ -1,4 +1,4 @@
-import { homedir } from 'os';
+import { homedir, hostname } from 'os';
 import { join } from 'path';
 import { Static, Type } from '@sinclair/typebox';
 import { loadConfig } from '@confer/config';
@@ -39,6 +39,17 @@ export const MediaConfigSchema = Type.Object({
   MEDIA_ACTIVE_SPEAKER_MIN_INTERVAL_MS: Type.Integer({ default: 1000, minimum: 0 }),
   /** How long an interpretation language stays selectable after its last interpreter left. */
   MEDIA_INTERPRETER_LINGER_SECONDS: Type.Number({ default: 30, minimum: 0 }),
+  /**
+   * Announce this process's load every this many seconds (confer.sys.media.node-load.v1),
+   * for the rooms service to place rooms across several media processes; 0: do not.
+   */
+  MEDIA_NODE_REPORT_SECONDS: Type.Number({ default: 0, minimum: 0 }),
+  /** This process's node id in those reports (and in grants placed on it); defaults to <server id>-<host>-<pid>. */
+  MEDIA_NODE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' })),
+  /** Base URL clients reach this process's signaling at, in those reports; defaults to PUBLIC_URL. */
+  MEDIA_NODE_URL: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+  /** Consumers this process is meant to carry in all (placement avoids nodes near it); 0: 500 per worker. */
+  MEDIA_MAX_CONSUMERS: Type.Integer({ default: 0, minimum: 0 }),
   /** Public base URL: must equal the auth service's (the issuer of join grants). */
   PUBLIC_URL: Type.String({ default: 'http://localhost:8080' }),
   AUTH_JWKS_URL: Type.String({ default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
@@ -52,7 +63,19 @@ export function loadMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
   if (config.MEDIA_RTC_MIN_PORT > config.MEDIA_RTC_MAX_PORT) {
     throw new Error('MEDIA_RTC_MIN_PORT must not exceed MEDIA_RTC_MAX_PORT');
   }
+  if (config.MEDIA_NODE_REPORT_SECONDS > 0 && !/^serv[0-9]+$/.test(config.MEDIA_SERVER_ID)) {
+    throw new Error(
+      'MEDIA_SERVER_ID must be a server group id (servN) when MEDIA_NODE_REPORT_SECONDS is set',
+    );
+  }
   return config;
+}
+
+/** This process's node id: configured, or made from the server id, host and pid (unique per process). */
+export function nodeIdOf(config: MediaConfig, host = hostname(), pid = process.pid): string {
+  if (config.MEDIA_NODE_ID) return config.MEDIA_NODE_ID;
+  const safeHost = host.replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 80);
+  return `${config.MEDIA_SERVER_ID}-${safeHost}-${pid}`;
 }
 
 export const issuerOf = (config: MediaConfig) => config.PUBLIC_URL.replace(/\/+$/, '');

@@ -9,6 +9,8 @@ export interface RemoteJwksJoinGrantOptions {
   issuer: string;
   /** This server's id: a grant naming another media server is refused. */
   mediaServerId: string;
+  /** This process's node id, which a grant placed on this very node names instead. */
+  nodeId?: string;
 }
 
 const PERMISSIONS = ['publishAudio', 'publishVideo', 'shareScreen', 'subscribe'] as const;
@@ -102,7 +104,7 @@ export class RemoteJwksJoinGrantVerifier extends JoinGrantVerifier {
       throw MediaErrors.invalidGrant(undefined, { message: why(error), cause: error });
     }
     const grant = grantOf(payload);
-    if (grant.mediaServer !== this.options.mediaServerId) {
+    if (grant.mediaServer !== this.options.mediaServerId && grant.mediaServer !== this.options.nodeId) {
       throw MediaErrors.wrongMediaServer({
         mediaServer: grant.mediaServer,
         thisServer: this.options.mediaServerId,
