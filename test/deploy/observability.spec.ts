@@ -64,6 +64,7 @@ function metricsIn(expr: string): string[] {
     .replace(/\b\d+(\.\d+)?\b/g, ' ');
   const functions = new Set([
     'sum',
+    'deriv',
     'max',
     'min',
     'avg',
