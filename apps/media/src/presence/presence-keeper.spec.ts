@@ -72,3 +72,31 @@ describe('PresenceKeeper', () => {
     expect(told).toEqual([]);
   });
 });
+
+describe('PresenceKeeper on a slow rooms service', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('skips ticks while a round is still running, then beats again', async () => {
+    const rooms = new FakeRoomsPresence();
+    const keeper = new PresenceKeeper(rooms, 1000);
+    keeper.admitted(new Peer(grantOf('ana'), () => undefined));
+    const release = rooms.hold();
+    keeper.start();
+    try {
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(rooms.inFlight).toBe(1);
+      // Rooms answers nothing for ten intervals: no new round starts meanwhile.
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(rooms.maxInFlight).toBe(1);
+      release();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(rooms.heartbeats).toEqual(['c_ana']);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(rooms.heartbeats).toEqual(['c_ana', 'c_ana']);
+      expect(rooms.maxInFlight).toBe(1);
+    } finally {
+      keeper.stop();
+    }
+  });
+});

@@ -18,6 +18,8 @@ export class PresenceKeeper implements PeerAdmissionListener {
   readonly #peers = new Set<Peer>();
   readonly #leaving = new Set<Promise<void>>();
   #timer?: NodeJS.Timeout;
+  /** The round under way: a tick while one runs is skipped, so slow answers cannot pile rounds up. */
+  #round?: Promise<void>;
 
   constructor(
     private readonly presence: RoomsPresence,
@@ -25,7 +27,7 @@ export class PresenceKeeper implements PeerAdmissionListener {
   ) {}
 
   start(): void {
-    this.#timer = setInterval(() => void this.beat(), this.intervalMs);
+    this.#timer = setInterval(() => this.#tick(), this.intervalMs);
     this.#timer.unref();
   }
 
@@ -55,6 +57,18 @@ export class PresenceKeeper implements PeerAdmissionListener {
         .finally(() => this.#leaving.delete(leaving));
       this.#leaving.add(leaving);
     });
+  }
+
+  #tick(): void {
+    if (this.#round) {
+      this.#logger.warn({
+        msg: 'heartbeat round still running; tick skipped',
+        peers: this.#peers.size,
+        intervalMs: this.intervalMs,
+      });
+      return;
+    }
+    this.#round = this.beat().finally(() => (this.#round = undefined));
   }
 
   /** One round of heartbeats for every tracked peer. */
