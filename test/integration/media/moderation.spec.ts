@@ -6,6 +6,14 @@ import { MediaFixture, OPUS, startMediaFixture, VP8 } from './media-fixture';
 
 const SCREEN = { ...VP8, encodings: [{ ssrc: 33333333 }] };
 
+async function waitUntil(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** The rooms service decides (its HTTP API, its events on JetStream); the media service acts on the media. */
 describe("rooms' decisions carried out on the media", () => {
   let m: MediaFixture;
@@ -174,6 +182,72 @@ describe("rooms' decisions carried out on the media", () => {
         rtpParameters: { ...OPUS, encodings: [{ ssrc: 66666666 }] },
       }),
     ).resolves.toHaveProperty('producerId');
+  });
+
+  it('keeps a screen-share ban from before a rejoin when a role change follows', async () => {
+    const mod = await m.joined('boss', 'mod-8', { role: 'moderator' });
+    let ana = await m.joined('ana', 'mod-8');
+    const asBoss = (path: string, method: string, body: Record<string, unknown>) =>
+      asModerator(`/v1/rooms/mod-8/peers/ana${path}`, method, {
+        ...body,
+        connectionId: mod.join.connectionId,
+      });
+    expect((await asBoss('/moderation', 'POST', { action: 'forbid_screen_share' })).status).toBe(200);
+    await ana.c.next('permissionsChanged', (n) => n.permissions.shareScreen === false);
+    await ana.c.request('leave', {});
+    await ana.c.closed;
+    await waitUntil(() => !m.media.rooms.find(`${m.f.org.orgId}/mod-8`)?.peer('ana'));
+
+    // The rooms service keeps the ban: the new grant says so, and a promotion must not lift it.
+    ana = await m.joined('ana', 'mod-8');
+    expect(ana.reply.permissions).toMatchObject({ publishVideo: true, shareScreen: false });
+    expect((await asBoss('/role', 'PUT', { role: 'moderator' })).status).toBe(200);
+    expect(await ana.c.next('permissionsChanged', (n) => n.role === 'moderator')).toMatchObject({
+      permissions: { publishAudio: true, publishVideo: true, shareScreen: false },
+    });
+    const send = await ana.c.request('createTransport', { direction: 'send' });
+    await expect(
+      ana.c.request('produce', {
+        transportId: send.transportId,
+        kind: 'video',
+        source: 'screen',
+        rtpParameters: SCREEN,
+      }),
+    ).rejects.toMatchObject({ error: { code: 'not_allowed_to_publish' } });
+  });
+
+  it('closes a producer that moderation forbade while mediasoup was creating it', async () => {
+    const mod = await m.joined('boss', 'mod-9', { role: 'moderator' });
+    const ana = await m.joined('ana', 'mod-9');
+    const peer = m.media.rooms.find(`${m.f.org.orgId}/mod-9`)!.peer('ana')!;
+    const send = await ana.c.request('createTransport', { direction: 'send' });
+    const transport = peer.transport(send.transportId)!;
+    // The moderator's action lands between mediasoup making the producer and the handler going on.
+    const produce = transport.produce.bind(transport);
+    transport.produce = (async (options: Parameters<typeof produce>[0]) => {
+      const producer = await produce(options);
+      const forbid = await asModerator('/v1/rooms/mod-9/peers/ana/moderation', 'POST', {
+        action: 'forbid_screen_share',
+        connectionId: mod.join.connectionId,
+      });
+      expect(forbid.status).toBe(200);
+      await waitUntil(() => peer.permissions.shareScreen === false);
+      return producer;
+    }) as typeof transport.produce;
+
+    await expect(
+      ana.c.request('produce', {
+        transportId: send.transportId,
+        kind: 'video',
+        source: 'screen',
+        rtpParameters: SCREEN,
+      }),
+    ).rejects.toMatchObject({ error: { code: 'not_allowed_to_publish' } });
+    expect(peer.producers).toEqual([]);
+    expect(m.media.rooms.find(`${m.f.org.orgId}/mod-9`)!.peers.flatMap((p) => p.producers)).toEqual([]);
+    // The moderator was never told of a share that did not survive.
+    await mod.c.next('moderation', (n) => n.action === 'forbid_screen_share');
+    expect(mod.c.notifications.map((n) => n.notification)).not.toContain('producerAdded');
   });
 
   it('skips a malformed rooms event and goes on acting on the next', async () => {

@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import type { MediaSource, SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
 import { ChatRate } from '../chat/chat-rate';
 import type { GrantPermissions, JoinGrant } from '../grants/join-grant';
+import { grantForbidsScreenShare } from './produce-policy';
 
 /** Where a peer's notifications go: its signaling connection. */
 export type NotificationSink = <N extends SignalingNotification>(
@@ -75,8 +76,11 @@ export class Peer extends EventEmitter<{
   readonly chatRate = new ChatRate();
   /** produce requests under way (see maxBroadcasters). */
   pendingProduces = 0;
-  /** A moderator forbade screen sharing (until allowed again, or the peer leaves). */
-  screenShareForbidden = false;
+  /**
+   * A moderator forbade screen sharing (until allowed again, or the peer leaves); a ban
+   * from before this connection comes with the grant.
+   */
+  screenShareForbidden: boolean;
   /** The interpretation channel this peer listens to (null: the original audio). */
   listening: { language: string | null; muteOriginal: boolean } = { language: null, muteOriginal: false };
   #sink?: NotificationSink;
@@ -93,6 +97,7 @@ export class Peer extends EventEmitter<{
     this.role = grant.role;
     this.displayName = grant.displayName;
     this.permissions = { ...grant.perms };
+    this.screenShareForbidden = grantForbidsScreenShare(grant.role, grant.perms);
     this.#sink = sink;
   }
 

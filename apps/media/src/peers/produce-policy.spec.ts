@@ -1,4 +1,6 @@
-import { refuseToProduce } from './produce-policy';
+import type { GrantPermissions, JoinGrant } from '../grants/join-grant';
+import { Peer } from './peer';
+import { permissionsForRole, refuseToProduce } from './produce-policy';
 
 const all = { publishAudio: true, publishVideo: true, shareScreen: true, subscribe: true };
 const viewer = { publishAudio: false, publishVideo: false, shareScreen: false, subscribe: true };
@@ -27,5 +29,39 @@ describe('refuseToProduce', () => {
     expect(refuseToProduce({ ...viewer, publishAudio: true }, 'video', 'microphone')).toMatch(
       /carries audio/,
     );
+  });
+});
+
+describe('a screen-share ban carried by the grant', () => {
+  const grant = (role: string, perms: GrantPermissions): JoinGrant => ({
+    org: 'org_1',
+    room: 'room-1',
+    session: 'sess_1',
+    conferenceNumber: '12345678',
+    peer: 'ana',
+    connection: 'c_ana',
+    role,
+    perms,
+    mediaServer: 'serv0',
+    expiresAt: 0,
+  });
+  const promoted = (peer: Peer, role: string) =>
+    permissionsForRole(role, peer.permissions, peer.screenShareForbidden);
+
+  it('outlives a promotion when a sharing role was signed without shareScreen', () => {
+    const peer = new Peer(grant('participant', { ...all, shareScreen: false }), () => undefined);
+    expect(peer.screenShareForbidden).toBe(true);
+    expect(promoted(peer, 'moderator')).toMatchObject({ publishAudio: true, shareScreen: false });
+    expect(refuseToProduce(promoted(peer, 'moderator'), 'video', 'screen')).toMatch(/shareScreen/);
+  });
+
+  it('is not read into a role that shares nothing anyway', () => {
+    const peer = new Peer(grant('viewer', viewer), () => undefined);
+    expect(peer.screenShareForbidden).toBe(false);
+    expect(promoted(peer, 'speaker')).toMatchObject({ shareScreen: true });
+  });
+
+  it('is absent from a grant that allows sharing', () => {
+    expect(new Peer(grant('participant', all), () => undefined).screenShareForbidden).toBe(false);
   });
 });

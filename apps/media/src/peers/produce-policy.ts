@@ -60,3 +60,12 @@ export function permissionsForRole(
   };
   return next;
 }
+
+/**
+ * Whether a grant carries a moderator's ban on screen sharing: the rooms service signs a
+ * banned peer's later grants with `shareScreen: false`, and for a role that would share
+ * anyway only the ban explains it. Kept as such, so a later role change does not grant
+ * sharing again.
+ */
+export const grantForbidsScreenShare = (role: string, perms: GrantPermissions): boolean =>
+  perms.shareScreen === false && permissionsForRole(role, perms, false).shareScreen;

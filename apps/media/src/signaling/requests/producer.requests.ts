@@ -71,12 +71,23 @@ export const producerRequests: Pick<
     } finally {
       peer.pendingProduces--;
     }
+    // A kick, a moderator's action or a role change may have come while mediasoup made
+    // it: they closed the producers the peer had, not this one, so it answers to them here.
+    const refusedSince = peer.closed
+      ? 'the session ended while the producer was being created'
+      : refuseToProduce(peer.permissions, kind, source);
+    if (refusedSince) {
+      producer.close();
+      throw MediaErrors.notAllowedToPublish({ role: peer.role, kind, source }, { message: refusedSince });
+    }
     peer.addProducer(producer);
     if (language) {
       // An interpreter's voice is a channel, not a speaker of the meeting.
       room.languages.add(producer.id, language);
       producer.observer.once('close', () => room.languages.remove(producer.id));
     } else if (source === 'microphone') await room.observeSpeaker(producer);
+    // Closed meanwhile (it was the peer's, so the peer was told): the others never hear of it.
+    if (producer.closed) return { producerId: producer.id };
     producer.observer.once('close', () =>
       room.broadcast('producerClosed', { peerId: peer.id, producerId: producer.id }, peer),
     );
