@@ -5,6 +5,7 @@ import { AnyEventEnvelope, EVENTS_STREAM } from '@confer/contracts';
 export class EventTap {
   readonly events: AnyEventEnvelope[] = [];
   #stop: (() => void) | undefined;
+  #skipped = 0;
 
   private constructor(private readonly nc: NatsConnection) {}
 
@@ -23,9 +24,21 @@ export class EventTap {
     const codec = JSONCodec<AnyEventEnvelope>();
     tap.#stop = () => messages.stop();
     void (async () => {
-      for await (const message of messages) tap.events.push(codec.decode(message.data));
+      for await (const message of messages) {
+        try {
+          tap.events.push(codec.decode(message.data));
+        } catch {
+          // A test may publish garbage on purpose: the tap keeps reading, and counts it.
+          tap.#skipped++;
+        }
+      }
     })();
     return tap;
+  }
+
+  /** Messages on the filter that were not JSON, so not collected. */
+  get skipped(): number {
+    return this.#skipped;
   }
 
   /** Events of one type (`peer.left`), in arrival order. */

@@ -255,9 +255,9 @@ describe("rooms' decisions carried out on the media", () => {
     const nc = await connect({ servers: m.f.auth.natsUrl });
     try {
       const js = nc.jetstream();
-      // Not JSON (on another organisation's subject: the fixture's own event tap reads only JSON).
+      // Not JSON, where the media and the fixture's own event tap both read.
       await js.publish(
-        eventSubject({ orgId: 'org_garbage', roomId: 'mod-6', type: 'peer.left', version: 1 }),
+        eventSubject({ orgId: m.f.org.orgId, roomId: 'mod-6', type: 'peer.left', version: 1 }),
         new TextEncoder().encode('{not json'),
       );
       // JSON naming ana's room, but not a peer.left its contract accepts: it must not remove her.
@@ -282,6 +282,9 @@ describe("rooms' decisions carried out on the media", () => {
 
     expect((await m.f.api('/v1/rooms/mod-6/peers/ana', { method: 'DELETE' })).status).toBe(204);
     expect(await ana.c.next('sessionClosed')).toEqual({ reason: 'kicked' });
+    // The tap skipped the garbage and went on reading.
+    await m.f.tap.waitFor(() => m.f.tap.of('peer.left').some((e) => e.roomid === 'mod-6'));
+    expect(m.f.tap.skipped).toBeGreaterThanOrEqual(1);
   });
 
   it("reaches every media process with the rooms service's decisions, not one of them", async () => {
