@@ -18,7 +18,7 @@ import { WorkerPool } from './workers/worker-pool';
 /**
  * Starts presence, rooms' events and (when configured) load reports once the app is up;
  * when the service stops, says it is draining, stops listening, closes rooms (their peers leave cleanly in the rooms service), then the
- * workers. Reports the workers to /readyz.
+ * workers. Reports the workers, and whether rooms' events are being read, to /readyz.
  */
 @Injectable()
 export class MediaLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,6 +36,8 @@ export class MediaLifecycle implements OnModuleInit, OnApplicationBootstrap, Bef
     this.readiness?.register('mediasoup', async () => {
       if (this.workers.size === 0) throw new Error('no mediasoup workers');
     });
+    // Without the rooms service's decisions, kicks and moderation would not reach the media.
+    this.readiness?.register('rooms-events', async () => this.roomsEvents.assertFollowing());
   }
 
   async onApplicationBootstrap(): Promise<void> {

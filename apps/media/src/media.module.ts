@@ -24,7 +24,9 @@ import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { RoomsPresence } from './presence/rooms-presence.port';
 import { Room } from './rooms/room';
+import { JetStreamRoomsEventsSource } from './rooms-events/jetstream-rooms-events.source';
 import { RoomsEventsConsumer } from './rooms-events/rooms-events.consumer';
+import { RoomsEventsSource } from './rooms-events/rooms-events.source.port';
 import { RoomRegistry } from './rooms/room-registry';
 import { consumerRequests } from './signaling/requests/consumer.requests';
 import { JoinRoom } from './signaling/requests/join-room';
@@ -152,10 +154,16 @@ export class MediaModule {
             new MediaEventsPublisher(publisher, config.MEDIA_SERVER_ID),
         },
         {
+          provide: RoomsEventsSource,
+          inject: [NATS_CONNECTION, BUS_OPTIONS],
+          useFactory: (nc: NatsConnection, bus: ResolvedBusOptions) =>
+            new JetStreamRoomsEventsSource(nc, bus.streams.events.name),
+        },
+        {
           provide: RoomsEventsConsumer,
-          inject: [NATS_CONNECTION, BUS_OPTIONS, RoomRegistry],
-          useFactory: (nc: NatsConnection, bus: ResolvedBusOptions, rooms: RoomRegistry) =>
-            new RoomsEventsConsumer(nc, bus.streams.events.name, rooms),
+          inject: [RoomsEventsSource, RoomRegistry],
+          useFactory: (source: RoomsEventsSource, rooms: RoomRegistry) =>
+            new RoomsEventsConsumer(source, rooms),
         },
         { provide: JOINED_HANDLERS, useValue: handlersFor(config) },
         SignalingServer,

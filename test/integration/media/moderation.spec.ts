@@ -1,5 +1,5 @@
 import { connect } from 'nats';
-import { eventSubject } from '@confer/contracts';
+import { EVENTS_STREAM, eventSubject } from '@confer/contracts';
 import { startMediaService } from '../../support/media-service.harness';
 import { SignalingTestClient } from '../../support/media-signaling.client';
 import { MediaFixture, OPUS, startMediaFixture, VP8 } from './media-fixture';
@@ -285,6 +285,49 @@ describe("rooms' decisions carried out on the media", () => {
     // The tap skipped the garbage and went on reading.
     await m.f.tap.waitFor(() => m.f.tap.of('peer.left').some((e) => e.roomid === 'mod-6'));
     expect(m.f.tap.skipped).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reads the rooms service's decisions again after its consumers are deleted from under it", async () => {
+    const ana = await m.joined('ana', 'mod-10');
+    const readiness = async () =>
+      (await (await fetch(`${m.media.baseUrl}/readyz`)).json()) as { checks: Record<string, string> };
+    expect((await readiness()).checks['rooms-events']).toBe('ok');
+    const nc = await connect({ servers: m.f.auth.natsUrl });
+    try {
+      const jsm = await nc.jetstreamManager();
+      const names = (await jsm.consumers.list(EVENTS_STREAM).next())
+        .map((c) => c.name)
+        .filter((name) => name.startsWith('media'));
+      // One per decision type, each on its own filter subject.
+      expect(names.length).toBe(3);
+      for (const name of names) await jsm.consumers.delete(EVENTS_STREAM, name);
+    } finally {
+      await nc.close();
+    }
+    // Removed right away, perhaps while nobody reads: carried out once the reading is back,
+    // well before the presence heartbeat (10 s) would have found it out.
+    expect((await m.f.api('/v1/rooms/mod-10/peers/ana', { method: 'DELETE' })).status).toBe(204);
+    expect(await ana.c.next('sessionClosed', () => true, 4000)).toEqual({ reason: 'kicked' });
+    const deadline = Date.now() + 4000;
+    while ((await readiness()).checks['rooms-events'] !== 'ok' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    expect((await readiness()).checks['rooms-events']).toBe('ok');
+    const again = await connect({ servers: m.f.auth.natsUrl });
+    try {
+      const consumers = await (await again.jetstreamManager()).consumers.list(EVENTS_STREAM).next();
+      expect(
+        consumers
+          .filter((c) => c.name.startsWith('media'))
+          .map((c) => c.config.filter_subject)
+          .sort(),
+      ).toEqual([
+        'confer.evt.*.*.moderation.applied.v1',
+        'confer.evt.*.*.peer.left.v1',
+        'confer.evt.*.*.peer.role-changed.v1',
+      ]);
+    } finally {
+      await again.close();
+    }
   });
 
   it("reaches every media process with the rooms service's decisions, not one of them", async () => {
