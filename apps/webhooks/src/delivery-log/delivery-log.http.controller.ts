@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { ApiErrors } from '@confer/http';
 import { AccessTokenGuard, assertOrgAccess, CurrentPrincipal, Principal } from '@confer/auth-client';
@@ -22,6 +23,16 @@ interface DeliveryRow {
   last_error: string | null;
   created_at: Date;
   delivered_at: Date | null;
+}
+
+/** What a delivery's status can be: held until numbered, then pending until settled. */
+const DELIVERY_STATUSES = ['held', 'pending', 'delivered', 'failed', 'expired'];
+
+export class DeliveryLogQueryDto {
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES, description: 'Only deliveries in this status' })
+  @IsOptional()
+  @IsIn(DELIVERY_STATUSES)
+  status?: string;
 }
 
 const deliveryDto = (r: DeliveryRow) => ({
@@ -60,8 +71,9 @@ export class DeliveryLogHttpController {
     @CurrentPrincipal() principal: Principal,
     @Param('orgId') orgId: string,
     @Param('subscriptionId') id: string,
-    @Query('status') status?: string,
+    @Query() query: DeliveryLogQueryDto,
   ) {
+    const status = query.status;
     await this.owned(principal, orgId, id);
     const rows = (await this.db.query(
       `SELECT * FROM deliveries WHERE $1 = ANY(subscription_ids) AND ($2::text IS NULL OR status = $2)
