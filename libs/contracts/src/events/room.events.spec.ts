@@ -1,5 +1,5 @@
 import { buildEvent, parseEvent, subjectOf } from './define-event';
-import { PeerJoined, PeerLeft } from './room.events';
+import { PeerJoined, PeerJoinRefused, PeerLeft, PeerRoleChanged } from './room.events';
 import { SchemaViolation } from '../schema';
 
 const joined = {
@@ -42,5 +42,44 @@ describe('room event contracts', () => {
     const event = buildEvent(PeerJoined, { source: '/confer/rooms', orgId: 'org_1', data: joined });
     const newer = { ...event, data: { ...event.data, network: 'wifi' }, extension: 1 };
     expect(parseEvent(PeerJoined, newer).data).toMatchObject(joined);
+  });
+
+  it('carry a join refusal with its stable reason, and refuse a reason that is not a code', () => {
+    const refusal = {
+      roomId: 'r1',
+      peerId: 'p1',
+      reason: 'room_full',
+      face: 'call' as const,
+      at: joined.joinedAt,
+    };
+    const event = buildEvent(PeerJoinRefused, {
+      source: '/confer/rooms',
+      orgId: 'org_1',
+      roomId: 'r1',
+      data: refusal,
+    });
+    expect(subjectOf(PeerJoinRefused, event)).toBe('confer.evt.org_1.r1.peer.join-refused.v1');
+    expect(parseEvent(PeerJoinRefused, JSON.parse(JSON.stringify(event))).data).toEqual(refusal);
+    expect(() =>
+      buildEvent(PeerJoinRefused, {
+        source: '/confer/rooms',
+        orgId: 'org_1',
+        data: { ...refusal, reason: 'Room Full!' },
+      }),
+    ).toThrow(SchemaViolation);
+  });
+
+  it('accept a role change with or without its connection id', () => {
+    const change = {
+      roomId: 'r1',
+      conferenceNumber: '12345678',
+      peerId: 'p1',
+      from: 'viewer' as const,
+      to: 'speaker' as const,
+    };
+    for (const data of [change, { ...change, connectionId: 'c_1' }]) {
+      const event = buildEvent(PeerRoleChanged, { source: '/confer/rooms', orgId: 'org_1', data });
+      expect(parseEvent(PeerRoleChanged, JSON.parse(JSON.stringify(event))).data).toEqual(data);
+    }
   });
 });

@@ -95,9 +95,27 @@ export const PeerRoleChanged = defineEvent({
   data: Type.Object({
     ...RoomRef,
     peerId: Type.String(),
+    /** The connection whose role changed (added later: older events lack it). */
+    connectionId: Type.Optional(Type.String()),
     from: Role,
     to: Role,
     by: Type.Optional(Type.String()),
+  }),
+});
+
+export const PeerJoinRefused = defineEvent({
+  type: 'peer.join-refused',
+  version: 1,
+  summary:
+    'A join was refused (room full, locked, token required, …). Announces an answer, not a change: nothing in the room moved.',
+  data: Type.Object({
+    roomId: Type.String(),
+    /** Known when the token or the request named the peer. */
+    peerId: Type.Optional(Type.String()),
+    /** The stable error code the joiner was answered, e.g. `room_full`, `room_locked`, `token_required`. */
+    reason: Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 }),
+    face: Face,
+    at: Time,
   }),
 });
 
