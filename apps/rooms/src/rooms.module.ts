@@ -24,6 +24,7 @@ import { DecideJoin } from './joins/decide-join.service';
 import { JoinHttpController } from './joins/join.http.controller';
 import { ParticipantTokensClient } from './joins/participant-tokens.client';
 import { JoinGrantsClient } from './joins/join-grants.client';
+import { JoinRefusalsPublisher } from './joins/join-refusals.publisher';
 import { AccessCheckClient, OUTBOUND_GUARD } from './joins/access-check/access-check.client';
 import { OutboundGuard } from '@confer/outbound';
 import { JOIN_HOOKS, JoinHook } from './joins/join-hooks';
@@ -74,6 +75,7 @@ const httpControllers = [
 ];
 const useCases = [
   DecideJoin,
+  JoinRefusalsPublisher,
   PrepareRoom,
   GetRoom,
   Presence,

@@ -52,13 +52,41 @@ describe('joining a room', () => {
       org: f.org.orgId,
       connection: grant.connectionId,
       role: 'moderator',
+      displayName: 'Dr Who',
     });
+    // Nothing the join did not know: no language, no limit.
+    expect(payload).not.toHaveProperty('intLang');
+    expect(payload).not.toHaveProperty('maxBroadcasters');
 
     await f.tap.waitFor(() =>
       f.tap.of('peer.joined').some((e) => (e.data as { peerId: string }).peerId === 'dr-who'),
     );
     const started = f.tap.of('room.started').find((e) => e.roomid === 'consult-1');
     expect(started?.data).toMatchObject({ roomId: 'consult-1', conferenceNumber: grant.conferenceNumber });
+  });
+
+  it("signs into the grant what the media service reads: the interpreter's language and the room's limit", async () => {
+    const token = await f.mint('interp-de', 'consult-interp', {
+      role: 'interpreter',
+      displayName: 'Dolmetscherin',
+      attributes: { intLang: 'de' },
+    });
+    const prepared = await f.api('/v1/rooms/consult-interp', {
+      method: 'PUT',
+      body: JSON.stringify({ maxBroadcasters: 3 }),
+    });
+    expect(prepared.status).toBe(201);
+    const response = await f.join('consult-interp', { token });
+    expect(response.status).toBe(201);
+    const grant = (await response.json()) as Grant;
+    const jwks = createRemoteJWKSet(new URL(`${f.auth.baseUrl}/.well-known/jwks.json`));
+    const { payload } = await jwtVerify(grant.grant.token, jwks, { audience: 'confer:join-grant' });
+    expect(payload).toMatchObject({
+      role: 'interpreter',
+      displayName: 'Dolmetscherin',
+      intLang: 'de',
+      maxBroadcasters: 3,
+    });
   });
 
   it('replaces an older connection of the same peer id, and tells it why', async () => {
@@ -159,6 +187,12 @@ describe('joining a room', () => {
   });
 
   describe('refusals', () => {
+    const refusalsOf = (roomId: string) =>
+      f.tap
+        .of('peer.join-refused')
+        .filter((e) => e.roomid === roomId)
+        .map((e) => e.data);
+
     it.each([
       [
         'a JWT-only attribute in the link',
@@ -209,6 +243,11 @@ describe('joining a room', () => {
       expect(await third.json()).toMatchObject({
         error: { code: 'room_full', details: { limit: 2, kind: 'watchers' } },
       });
+      // Announced on the bus with its reason, after the answer.
+      await f.tap.waitFor(() => refusalsOf('webinar-1').length > 0);
+      expect(refusalsOf('webinar-1')).toEqual([
+        expect.objectContaining({ roomId: 'webinar-1', peerId: 'v3', face: 'webinar', reason: 'room_full' }),
+      ]);
       // A speaker is counted apart from the watchers.
       const speaker = await f.join('webinar-1', {
         orgId: f.org.orgId,
@@ -217,6 +256,36 @@ describe('joining a room', () => {
         itisparticipant: true,
       });
       expect(await speaker.json()).toMatchObject({ role: 'speaker' });
+    });
+
+    it('a locked room and a room that needs a token, each announced on the bus with its reason', async () => {
+      for (const [roomId, settings] of [
+        ['locked-1', { locked: true }],
+        ['token-only-1', { requireToken: true }],
+      ] as const) {
+        const prepared = await f.api(`/v1/rooms/${roomId}`, {
+          method: 'PUT',
+          body: JSON.stringify(settings),
+        });
+        expect(prepared.status).toBe(201);
+      }
+      // A malformed room id is no refusal of a room: nothing is announced for it.
+      expect((await f.join('bad%20room', { orgId: f.org.orgId, peerId: 'nobody' })).status).toBe(400);
+      const locked = await f.join('locked-1', { orgId: f.org.orgId, peerId: 'late' });
+      expect(locked.status).toBe(423);
+      const anonymous = await f.join('token-only-1', { orgId: f.org.orgId });
+      expect(anonymous.status).toBe(401);
+
+      await f.tap.waitFor(() => refusalsOf('locked-1').length > 0 && refusalsOf('token-only-1').length > 0);
+      expect(refusalsOf('locked-1')).toEqual([
+        expect.objectContaining({ peerId: 'late', face: 'call', reason: 'room_locked' }),
+      ]);
+      // The joiner named no peer id, so the refusal names none (a generated one means nothing).
+      expect(refusalsOf('token-only-1')).toEqual([expect.objectContaining({ reason: 'token_required' })]);
+      expect(refusalsOf('token-only-1')[0]).not.toHaveProperty('peerId');
+      expect(
+        f.tap.of('peer.join-refused').some((e) => (e.data as { peerId?: string }).peerId === 'nobody'),
+      ).toBe(false);
     });
 
     it('a link that may only be opened once its token lifetime allows', async () => {

@@ -327,7 +327,8 @@ describe('waiting room, roles and moderation', () => {
       ).toBe(201);
       const host = await withToken('web-mod', 'host-1', { role: 'moderator' });
       const viewer = { orgId: f.org.orgId, face: 'webinar' };
-      expect(await admitted('web-mod', { ...viewer, peerId: 'v-1' })).toMatchObject({ role: 'viewer' });
+      const v1 = await admitted('web-mod', { ...viewer, peerId: 'v-1' });
+      expect(v1).toMatchObject({ role: 'viewer' });
       await admitted('web-mod', { ...viewer, peerId: 'v-2' });
 
       const promote = await asPeer('PUT', '/v1/rooms/web-mod/peers/v-1/role', {
@@ -340,7 +341,15 @@ describe('waiting room, roles and moderation', () => {
         role: 'speaker',
         permissions: { publishAudio: true },
       });
-      await seen('peer.role-changed', (d) => d.peerId === 'v-1' && d.from === 'viewer' && d.to === 'speaker');
+      // The change names the exact connection it applies to.
+      await seen(
+        'peer.role-changed',
+        (d) =>
+          d.peerId === 'v-1' &&
+          d.connectionId === v1.connectionId &&
+          d.from === 'viewer' &&
+          d.to === 'speaker',
+      );
       const peers = (await (await f.api('/v1/rooms/web-mod/peers')).json()) as { peers: Data[] };
       expect(peers.peers.find((p) => p.peerId === 'v-1')).toMatchObject({ role: 'speaker' });
       // A reconnection comes back in the role it was given, not the one its link implies.

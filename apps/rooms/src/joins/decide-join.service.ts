@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createHash, randomBytes } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { PeerJoined, PeerLeft, RoomStarted, VerifiedParticipant } from '@confer/contracts';
+import { AppError } from '@confer/http';
 import { OutboxWriter } from '@confer/outbox';
 import { ROOMS_CONFIG, RoomsConfig } from '../config/rooms.config';
 import { RoomErrors } from '../rooms.errors';
@@ -18,8 +19,9 @@ import { peerJoinedEvent, peerLeftEvent } from '../presence/peer-events';
 import { JoinState, JoinStateStore } from './join-state/join-state.store';
 import { AccessCheckClient } from './access-check/access-check.client';
 import { EffectiveAttributes, effectiveAttributes } from './effective-attributes';
-import { JoinGrantsClient } from './join-grants.client';
+import { JoinGrantClaims, JoinGrantsClient } from './join-grants.client';
 import { JoinRequestDto } from './join.request.dto';
+import { JoinRefusal, JoinRefusalsPublisher } from './join-refusals.publisher';
 import { ParticipantTokensClient } from './participant-tokens.client';
 import { isBroadcaster, Permissions, permissionsOf, resolveRole } from './roles';
 import { JOIN_HOOKS, JoinContext, JoinDeferral, JoinHook } from './join-hooks';
@@ -62,12 +64,37 @@ export class DecideJoin {
     private readonly placement: MediaPlacementService,
     private readonly outbox: OutboxWriter,
     private readonly states: JoinStateStore,
+    private readonly refusals: JoinRefusalsPublisher,
     @Inject(ROOMS_CONFIG) private readonly config: RoomsConfig,
     @Inject(JOIN_HOOKS) private readonly hooks: readonly JoinHook[],
   ) {}
 
   async execute(roomId: string, request: JoinRequestDto): Promise<JoinGrant | JoinDeferral> {
+    // A request that never named a valid room is malformed, not refused: nothing to announce.
     assertRoomId(roomId);
+    // What is known of the joiner so far; the decision fills it in as it learns more.
+    const known: Partial<JoinRefusal> = {
+      roomId,
+      face: request.face ?? 'call',
+      orgId: request.orgId ?? this.config.DEFAULT_ORG_ID,
+      peerId: request.peerId,
+    };
+    try {
+      return await this.decide(roomId, request, known);
+    } catch (error) {
+      // Catalogued refusals only (a bug is no refusal), and only for a known organisation:
+      // an event's subject names it. Announced without waiting, so the answer is not slowed.
+      if (error instanceof AppError && known.orgId)
+        this.refusals.announce({ ...(known as JoinRefusal), reason: error.code });
+      throw error;
+    }
+  }
+
+  private async decide(
+    roomId: string,
+    request: JoinRequestDto,
+    known: Partial<JoinRefusal>,
+  ): Promise<JoinGrant | JoinDeferral> {
     const participant = request.token
       ? await this.tokens.verify({
           token: request.token,
@@ -78,6 +105,7 @@ export class DecideJoin {
       : undefined;
     const orgId = this.organisationOf(participant, request);
     const face = request.face ?? 'call';
+    if (participant) Object.assign(known, { orgId, peerId: participant.identity });
     const peerId = participant?.identity ?? request.peerId ?? `peer_${randomBytes(9).toString('base64url')}`;
 
     const state = await this.states.read(orgId, roomId, peerId);
@@ -239,6 +267,7 @@ export class DecideJoin {
         role: context.role,
         perms: context.permissions,
         mediaServer: this.serverOf(session).id,
+        ...mediaClaimsOf(connection.displayName, context.attributes),
       },
       this.config.JOIN_GRANT_TTL_SECONDS,
     );
@@ -386,6 +415,29 @@ const ACCESS_DENIED_MESSAGES: Record<number, string> = {
   401: 'Access to the room was declined',
   403: 'The access token is invalid',
 };
+
+/**
+ * The optional claims the media service reads from a grant, only when known and only in the
+ * form it accepts: it refuses a whole grant whose optional claim is malformed, so a token
+ * attribute it would refuse (an `intLang` that is no language tag) is left out rather than
+ * making the grant unusable.
+ */
+export function mediaClaimsOf(
+  displayName: string | null,
+  attributes: EffectiveAttributes,
+): Pick<JoinGrantClaims, 'displayName' | 'intLang' | 'maxBroadcasters'> {
+  const { intLang, maxBroadcasters } = attributes;
+  return {
+    ...(displayName && displayName.length <= 256 ? { displayName } : {}),
+    ...(typeof intLang === 'string' && LANGUAGE_TAG.test(intLang) ? { intLang } : {}),
+    ...(Number.isInteger(maxBroadcasters) && (maxBroadcasters as number) >= 0
+      ? { maxBroadcasters: maxBroadcasters as number }
+      : {}),
+  };
+}
+
+/** The language tags the media service takes as an interpreter's channel (`de`, `pt-BR`). */
+const LANGUAGE_TAG = /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/;
 
 /** Credentials among the attributes (headers for callbacks) never leave in answers or events. */
 function withoutSecrets(attributes: EffectiveAttributes): EffectiveAttributes {

@@ -14,6 +14,12 @@ export interface JoinGrantClaims {
   role: string;
   perms: Permissions;
   mediaServer: string;
+  /** What the media service shows and enforces, put in only when known. */
+  displayName?: string;
+  /** An interpreter's language channel (Gcore's intLang). */
+  intLang?: string;
+  /** The room's limit on peers sending media at once. */
+  maxBroadcasters?: number;
 }
 
 /**

@@ -57,9 +57,11 @@ export function peerRoleChangedEvent(
   from: ParticipantRole,
   to: ParticipantRole,
   by: string,
+  connectionId: string,
 ) {
   return buildEvent(PeerRoleChanged, {
     ...envelope(session, `rooms/${session.roomId}/peers/${peerId}`),
-    data: { ...roomRef(session), peerId, from, to, by },
+    // The connection lets readers place the change in its exact session, not by peer and time.
+    data: { ...roomRef(session), peerId, connectionId, from, to, by },
   });
 }

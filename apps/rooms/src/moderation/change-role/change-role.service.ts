@@ -53,7 +53,7 @@ export class ChangeRole {
         await this.outbox.add(
           tx,
           PeerRoleChanged,
-          peerRoleChangedEvent(session, peerId, from, role, actor.by),
+          peerRoleChangedEvent(session, peerId, from, role, actor.by, connection.connectionId),
         );
       }
       const attributes = connection.attributes as EffectiveAttributes;
