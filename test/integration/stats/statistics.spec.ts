@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { buildEvent, PeerLeft, PeerRoleChanged } from '@confer/contracts';
 import { shutdownTelemetry, startTelemetry } from '@confer/telemetry';
 import { startAuthService, RunningAuthService } from '../../support/auth-service.harness';
 import { createOrganisation } from '../../support/confer-cli';
@@ -517,5 +518,47 @@ describe('stats service (crafted event streams, real PostgreSQL and NATS)', () =
     expect(text).toMatch(/stats_peer_leaves\S*\{[^}]*reason="timed_out"/);
     expect(text).toMatch(/stats_rooms_live/);
     expect(text).toMatch(/stats_peers_present/);
+  });
+
+  it('places a role change naming its connection in that session only, not in every session of the peer open then', async () => {
+    // A quick reconnect: the old connection was still open when the new one's role changed.
+    const orgC = await accessToken(auth, 'Stats C');
+    const room = 'serv0room-reconnect';
+    const base = { source: '/confer/rooms', orgId: orgC.orgId, roomId: room };
+    const peer = { roomId: room, conferenceNumber: '12345678', peerId: 'v1', face: 'webinar' as const };
+    const left = (connectionId: string, role: 'viewer' | 'speaker', joinedAt: string, leftAt: string) => ({
+      contract: PeerLeft,
+      event: buildEvent(PeerLeft, {
+        ...base,
+        data: { ...peer, connectionId, role, joinedAt, leftAt, reason: 'left' as const },
+      }),
+    });
+    await nats.publish([
+      left('c_old', 'viewer', '2021-06-25T10:00:00Z', '2021-06-25T10:01:00Z'),
+      left('c_new', 'speaker', '2021-06-25T10:00:50Z', '2021-06-25T10:02:00Z'),
+      {
+        contract: PeerRoleChanged,
+        event: buildEvent(PeerRoleChanged, {
+          ...base,
+          time: t('2021-06-25T10:00:55Z'),
+          data: { ...peer, connectionId: 'c_new', from: 'viewer', to: 'speaker', by: 'mod' },
+        }),
+      },
+    ]);
+    await nats.settled(stats.config.STATS_CONSUMER);
+    const r = await get(
+      stats.baseUrl,
+      `/v1/stats/rooms/${room}/buckets?from=2021-06-25T00:00:00Z&to=2021-06-26T00:00:00Z`,
+      orgC.token,
+    );
+    expect(r.status).toBe(200);
+    const body = (await r.json()) as { buckets: Array<{ start: string; speakers: number; viewers: number }> };
+    expect(body.buckets.map(({ start, speakers, viewers }) => ({ start, speakers, viewers }))).toEqual([
+      { start: '2021-06-25T10:00:00.000Z', speakers: 0, viewers: 1 },
+      // By peer and time, the old connection would have been promoted here too (2 speakers).
+      { start: '2021-06-25T10:00:30.000Z', speakers: 1, viewers: 1 },
+      { start: '2021-06-25T10:01:00.000Z', speakers: 1, viewers: 0 },
+      { start: '2021-06-25T10:01:30.000Z', speakers: 1, viewers: 0 },
+    ]);
   });
 });

@@ -1,3 +1,5 @@
+import { PeerJoinRefused } from '@confer/contracts';
+import { shutdownTelemetry, startTelemetry } from '@confer/telemetry';
 import { startRoomsFixture, RoomsFixture } from '../rooms/rooms-fixture';
 import { RunningStatsService, startStatsService } from '../../support/stats-service.harness';
 import { expectedBuckets, StreamPublisher } from './attendance-stream';
@@ -18,6 +20,8 @@ describe('stats service beside the real rooms service', () => {
   let nats: StreamPublisher;
 
   beforeAll(async () => {
+    // Before the services' modules are built: their meters come from the started provider.
+    startTelemetry({ serviceName: 'stats-with-rooms', env: {} });
     f = await startRoomsFixture({ PEER_HEARTBEAT_TIMEOUT_SECONDS: '2', PRESENCE_SWEEP_SECONDS: '0.3' });
     stats = await startStatsService(f.auth);
     nats = await StreamPublisher.open(f.auth.natsUrl);
@@ -27,6 +31,7 @@ describe('stats service beside the real rooms service', () => {
     await nats?.close();
     await stats?.close();
     await f?.close();
+    await shutdownTelemetry();
   });
 
   const sessions = async (roomId: string) => {
@@ -128,7 +133,12 @@ describe('stats service beside the real rooms service', () => {
     const of = (type: string) => f.tap.of(type).filter((e) => e.roomid === room);
     const changes = of('peer.role-changed');
     expect(changes.map((e) => e.data)).toEqual([
-      expect.objectContaining({ peerId: 'v-1', from: 'viewer', to: 'speaker' }),
+      expect.objectContaining({
+        peerId: 'v-1',
+        connectionId: viewer.connectionId,
+        from: 'viewer',
+        to: 'speaker',
+      }),
     ]);
     const sessions = of('peer.left').map((e) => {
       const d = e.data as { peerId: string; joinedAt: string; leftAt: string; role: string };
@@ -157,5 +167,31 @@ describe('stats service beside the real rooms service', () => {
     // The bucket of the change already counts the promoted viewer as a speaker.
     const changeBucket = new Date(Math.floor(Date.parse(changes[0].time) / 30_000) * 30_000).toISOString();
     expect(body.buckets.find((b) => b.start === changeBucket)).toMatchObject({ speakers: 2, viewers: 0 });
+  });
+
+  it('counts refused joins by reason on /metrics, a redelivered refusal once', async () => {
+    const room = 'stats-locked-1';
+    const prepared = await fetch(`${f.rooms.baseUrl}/v1/rooms/${room}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${f.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ locked: true }),
+    });
+    expect(prepared.status).toBe(201);
+    for (const peerId of ['late-1', 'late-2'])
+      expect((await f.join(room, { orgId: f.org.orgId, peerId })).status).toBe(423);
+    const refusals = () => f.tap.of('peer.join-refused').filter((e) => e.roomid === room);
+    await f.tap.waitFor(() => refusals().length === 2);
+    await nats.settled(stats.config.STATS_CONSUMER);
+    const counted = async () => {
+      const text = await (await fetch(`${stats.baseUrl}/metrics`)).text();
+      const line = text.split('\n').find((l) => /^stats_join_refusals\S*\{[^}]*reason="room_locked"/.test(l));
+      return line ? Number(line.split(' ').at(-1)) : undefined;
+    };
+    expect(await counted()).toBe(2);
+
+    // The same two events again, as a redelivery would bring them: recorded by id, not counted.
+    await nats.publish(refusals().map((event) => ({ contract: PeerJoinRefused, event })));
+    await nats.settled(stats.config.STATS_CONSUMER);
+    expect(await counted()).toBe(2);
   });
 });

@@ -34,13 +34,15 @@ export class RoomBuckets {
            FROM peer_sessions
            WHERE org_id = $1 AND room_id = $2 AND leave_time IS NOT NULL AND leave_time > $3 AND join_time <= $4
          ), changes AS (
-           -- The changes of a session's peer made while that session was open, in order.
+           -- The changes of each session, in order: those naming its connection, and those of
+           -- older events, which name only the peer, made while that session was open.
            SELECT s.connection_id, c.change_bucket, c.from_role, c.to_role,
                   row_number() OVER w AS n, lead(c.change_bucket) OVER w AS next_bucket
            FROM s JOIN peer_role_changes c
              ON c.org_id = $1 AND c.room_id = $2 AND c.peer_id = s.peer_id
             AND c.conference_number = s.conference_number
-            AND c.changed_at >= s.joined_at AND c.changed_at <= s.left_at
+            AND CASE WHEN c.connection_id IS NOT NULL THEN c.connection_id = s.connection_id
+                     ELSE c.changed_at >= s.joined_at AND c.changed_at <= s.left_at END
            WINDOW w AS (PARTITION BY s.connection_id ORDER BY c.changed_at, c.event_id)
          ), segments AS (
            -- Before the first change the session held the role that change left (or, with

@@ -4,6 +4,7 @@ import { StatsSchema1764300000000 } from './migrations/1764300000000-stats-schem
 import { SessionsInWholeBuckets1764400000000 } from './migrations/1764400000000-sessions-in-whole-buckets';
 import { RoomVersions1764500000000 } from './migrations/1764500000000-room-versions';
 import { SessionPersonJson1764600000000 } from './migrations/1764600000000-session-person-json';
+import { RoleChangeConnection1764700000000 } from './migrations/1764700000000-role-change-connection';
 
 // The aggregation is set-based SQL (see ingestion/attendance-store.ts); only the outbox has entities.
 export const statsEntities = [...outboxEntities];
@@ -12,6 +13,7 @@ export const statsMigrations = [
   SessionsInWholeBuckets1764400000000,
   RoomVersions1764500000000,
   SessionPersonJson1764600000000,
+  RoleChangeConnection1764700000000,
   ...outboxMigrations,
 ];
 

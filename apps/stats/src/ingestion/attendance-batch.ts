@@ -33,6 +33,8 @@ export interface RoleChange {
   roomId: string;
   conferenceNumber: string;
   peerId: string;
+  /** The session the change belongs to, when the event names it; else placed by peer and time. */
+  connectionId: string | null;
   changedAt: Date;
   from: string;
   to: string;
@@ -44,6 +46,8 @@ export interface AttendanceBatch {
   roleChanges: RoleChange[];
   joins: number;
   leavesByReason: Map<string, number>;
+  /** Refused joins by their reason code: counted, not stored (a refusal changes no attendance). */
+  refusalsByReason: Map<string, number>;
 }
 
 const key = (...parts: string[]) => parts.join('\u0000');
@@ -57,6 +61,7 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
   const sessions = new Map<string, SessionChange>();
   const rooms = new Map<string, RoomLifeChange>();
   const leavesByReason = new Map<string, number>();
+  const refusalsByReason = new Map<string, number>();
   const roleChanges: RoleChange[] = [];
   let joins = 0;
   for (const event of events) {
@@ -94,11 +99,17 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
           roomId: d.roomId,
           conferenceNumber: d.conferenceNumber,
           peerId: d.peerId,
+          connectionId: d.connectionId ?? null,
           // The event carries no time of its own: it is written in the change's transaction.
           changedAt: new Date(event.time),
           from: d.from,
           to: d.to,
         });
+        break;
+      }
+      case 'io.confer.peer.join-refused': {
+        const { reason } = event.data;
+        refusalsByReason.set(reason, (refusalsByReason.get(reason) ?? 0) + 1);
         break;
       }
       case 'io.confer.room.started':
@@ -126,5 +137,6 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
     roleChanges,
     joins,
     leavesByReason,
+    refusalsByReason,
   };
 }

@@ -1,6 +1,7 @@
 import {
   EventOf,
   PeerJoined,
+  PeerJoinRefused,
   PeerLeft,
   PeerRoleChanged,
   RoomEnded,
@@ -17,6 +18,7 @@ export const aggregatedTypes = new Set([
   'io.confer.peer.joined',
   'io.confer.peer.left',
   'io.confer.peer.role-changed',
+  'io.confer.peer.join-refused',
   'io.confer.room.started',
   'io.confer.room.ended',
 ]);
@@ -25,6 +27,7 @@ export type AttendanceEvent =
   | EventOf<typeof PeerJoined>
   | EventOf<typeof PeerLeft>
   | EventOf<typeof PeerRoleChanged>
+  | EventOf<typeof PeerJoinRefused>
   | EventOf<typeof RoomStarted>
   | EventOf<typeof RoomEnded>;
 

@@ -115,15 +115,19 @@ export class AttendanceStore {
     );
   }
 
-  /** Kept as they come; the buckets query places each in the session of its peer that held its instant. */
+  /**
+   * Kept as they come; the buckets query places each in the session it names, or (older events
+   * without a connection id) in the session of its peer that held its instant.
+   */
   private async insertRoleChanges(tx: EntityManager, changes: RoleChange[]): Promise<void> {
     if (changes.length === 0) return;
     changes.sort((a, b) => compareKeys([a.eventId], [b.eventId]));
     await tx.query(
       `INSERT INTO peer_role_changes
-         (event_id, org_id, room_id, conference_number, peer_id, changed_at, change_bucket, from_role, to_role)
+         (event_id, org_id, room_id, conference_number, peer_id, changed_at, change_bucket, from_role, to_role,
+          connection_id)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                            $7::bigint[], $8::text[], $9::text[])
+                            $7::bigint[], $8::text[], $9::text[], $10::text[])
        ON CONFLICT (event_id) DO NOTHING`,
       [
         changes.map((c) => c.eventId),
@@ -135,6 +139,7 @@ export class AttendanceStore {
         changes.map((c) => changeBucket(c.changedAt)),
         changes.map((c) => c.from),
         changes.map((c) => c.to),
+        changes.map((c) => c.connectionId),
       ],
     );
   }

@@ -7,7 +7,6 @@ import { AppliedBatch } from './attendance-store';
 /**
  * The service's instruments on /metrics. Counters move when a batch commits; the gauges are
  * read from the tables when a scrape collects, so every replica reports the same truth.
- * There is no join-refusal event on the bus yet, so refusals by reason are not counted here.
  */
 @Injectable()
 export class StatsMetrics implements OnModuleDestroy {
@@ -21,6 +20,9 @@ export class StatsMetrics implements OnModuleDestroy {
   });
   readonly #roleChanges: Counter = this.#meter.createCounter('stats.role_changes', {
     description: 'peer.role-changed events applied',
+  });
+  readonly #refusals: Counter = this.#meter.createCounter('stats.join_refusals', {
+    description: 'peer.join-refused events applied, by reason code',
   });
   readonly #applied: Counter = this.#meter.createCounter('stats.events_applied', {
     description: 'Events applied for the first time',
@@ -58,6 +60,7 @@ export class StatsMetrics implements OnModuleDestroy {
     if (applied.batch.joins > 0) this.#joins.add(applied.batch.joins);
     if (applied.batch.roleChanges.length > 0) this.#roleChanges.add(applied.batch.roleChanges.length);
     for (const [reason, n] of applied.batch.leavesByReason) this.#leaves.add(n, { reason });
+    for (const [reason, n] of applied.batch.refusalsByReason) this.#refusals.add(n, { reason });
   }
 
   onModuleDestroy(): void {
