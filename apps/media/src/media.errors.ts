@@ -27,4 +27,8 @@ export const MediaErrors = defineErrors({
   CONSUMER_NOT_FOUND: { status: 404, message: 'No such consumer on this connection' },
   CANNOT_CONSUME: { status: 400, message: 'This device cannot receive that producer' },
   MEDIA_FAILED: { status: 500, message: 'The media server could not do that' },
+  DRAINING: {
+    status: 503,
+    message: 'This media server is shutting down and takes no new room; join again to be placed on another',
+  },
 });

@@ -19,6 +19,7 @@ import { interpretationRequests } from './interpretation/set-interpretation.requ
 import { exitAfterLeaves, MediaLifecycle } from './media.lifecycle';
 import { MediaMetrics } from './media.metrics';
 import { NodeLoadAnnouncer } from './node-load/node-load.announcer';
+import { CallDrain } from './drain/call-drain';
 import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
@@ -141,6 +142,15 @@ export class MediaModule {
               },
               config.MEDIA_NODE_REPORT_SECONDS * 1000,
             ),
+        },
+        {
+          provide: CallDrain,
+          inject: [RoomRegistry, NodeLoadAnnouncer],
+          useFactory: (rooms: RoomRegistry, nodeLoad: NodeLoadAnnouncer) =>
+            new CallDrain(rooms, nodeLoad, {
+              graceSeconds: config.MEDIA_DRAIN_GRACE_SECONDS,
+              announce: config.MEDIA_NODE_REPORT_SECONDS > 0,
+            }),
         },
         {
           provide: MediaMetrics,

@@ -10,6 +10,11 @@ export interface HttpServiceOptions extends HttpAppOptions {
   port: number;
   /** Defaults to HOST, else 0.0.0.0 so the container's port mapping reaches it. */
   host?: string;
+  /**
+   * Work that must finish before shutdown begins, once SIGTERM or SIGINT arrives (a media
+   * server letting its calls end). Until it resolves the app runs as usual: ready, serving.
+   */
+  beforeShutdown?: (app: NestExpressApplication) => Promise<unknown>;
 }
 
 type ModuleClass = Parameters<typeof NestFactory.create>[0];
@@ -34,7 +39,8 @@ export async function bootstrapHttpService(
     bodyParser: false,
   });
   app.useLogger(logger);
-  app.enableShutdownHooks();
+  if (options.beforeShutdown) closeAfter(app, options.beforeShutdown);
+  else app.enableShutdownHooks();
   configureHttpApp(app, options);
   const host = options.host ?? process.env.HOST ?? '0.0.0.0';
   await app.listen(options.port, host);
@@ -46,4 +52,26 @@ export async function bootstrapHttpService(
     port,
   });
   return app;
+}
+
+/**
+ * Nest's shutdown hooks, with `before` awaited first: on the first SIGTERM or SIGINT, wait
+ * for it, close the app (every shutdown hook runs), then end as the signal would have.
+ */
+function closeAfter(
+  app: NestExpressApplication,
+  before: (app: NestExpressApplication) => Promise<unknown>,
+): void {
+  const logger = new Logger('Shutdown');
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.removeListener('SIGTERM', onSignal);
+    process.removeListener('SIGINT', onSignal);
+    logger.log({ msg: `${signal}: finishing before shutdown` });
+    void before(app)
+      .catch((error: unknown) => logger.error({ msg: 'before-shutdown work failed', error: String(error) }))
+      .then(() => app.close())
+      .finally(() => process.kill(process.pid, signal));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

@@ -285,7 +285,10 @@ describe('the Helm chart', () => {
     const media = deployment(renderChart(), 'media').spec.template.spec;
     const env = containerEnv(media.containers[0]);
     expect(env.MEDIA_ANNOUNCED_IP).toEqual({ fieldRef: { fieldPath: 'status.hostIP' } });
-    expect(media.terminationGracePeriodSeconds).toBe(5 * 3600);
+    expect(env.MEDIA_DRAIN_GRACE_SECONDS).toBe(String(5 * 3600));
+    expect(env.MEDIA_NODE_REPORT_SECONDS).toBe('2');
+    // The grace, then a minute to close what is left.
+    expect(media.terminationGracePeriodSeconds).toBe(5 * 3600 + 60);
   });
 
   it('installs the same alert rules as deploy/prometheus, and a ServiceMonitor for every service', () => {

@@ -44,6 +44,11 @@ export const MediaConfigSchema = Type.Object({
    * for the rooms service to place rooms across several media processes; 0: do not.
    */
   MEDIA_NODE_REPORT_SECONDS: Type.Number({ default: 0, minimum: 0 }),
+  /**
+   * On SIGTERM, how long to let the calls on this server go on before closing them: it takes
+   * no new room meanwhile (and says `draining` in its load reports). 0: close at once.
+   */
+  MEDIA_DRAIN_GRACE_SECONDS: Type.Number({ default: 0, minimum: 0 }),
   /** This process's node id in those reports (and in grants placed on it); defaults to <server id>-<host>-<pid>. */
   MEDIA_NODE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' })),
   /** Base URL clients reach this process's signaling at, in those reports; defaults to PUBLIC_URL. */

@@ -39,6 +39,12 @@ export class NodeLoadAnnouncer {
     this.#timer.unref();
   }
 
+  /** Says `draining` from now on, in every report: rooms here go on, new ones go elsewhere. */
+  async markDraining(): Promise<void> {
+    this.#state = 'draining';
+    await this.report();
+  }
+
   async drain(): Promise<void> {
     clearInterval(this.#timer);
     this.#state = 'draining';

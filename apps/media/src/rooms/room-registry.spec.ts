@@ -29,6 +29,14 @@ describe('RoomRegistry', () => {
     expect([a.worker.pid, b.worker.pid]).toEqual([1, 2]);
   });
 
+  it('while draining, lets latecomers into its live rooms and starts no new one', async () => {
+    const live = await registry.getOrCreate('org/a');
+    registry.refuseNewRooms();
+    expect(await registry.getOrCreate('org/a')).toBe(live);
+    await expect(registry.getOrCreate('org/b')).rejects.toMatchObject({ code: 'draining' });
+    expect(created).toBe(1);
+  });
+
   it('forgets a closed room, so the next joiner gets a fresh one', async () => {
     const first = await registry.getOrCreate('org/a');
     first.close();

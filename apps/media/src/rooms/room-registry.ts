@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import { MediaErrors } from '../media.errors';
 import type { Room } from './room';
 
 /** Picks the worker a new room's router goes on (the WorkerPool). */
@@ -23,6 +24,7 @@ export class RoomRegistry<R extends RegisteredRoom = Room> {
   readonly #rooms = new Map<string, Promise<R>>();
   /** The rooms whose creation finished, for synchronous lookups (events about a room). */
   readonly #ready = new Map<string, R>();
+  #refusingNewRooms = false;
 
   constructor(
     private readonly workers: WorkerChooser,
@@ -47,6 +49,9 @@ export class RoomRegistry<R extends RegisteredRoom = Room> {
       if (this.#rooms.get(key) === pending) this.#rooms.delete(key);
       return this.getOrCreate(key);
     }
+    // A draining server keeps the calls it has and starts none: the rooms service places
+    // new rooms elsewhere, and a latecomer to one of its rooms still gets in.
+    if (this.#refusingNewRooms) throw MediaErrors.draining();
     const creating = this.createRoom(key, this.workers.leastLoaded());
     this.#rooms.set(key, creating);
     try {
@@ -61,6 +66,11 @@ export class RoomRegistry<R extends RegisteredRoom = Room> {
       if (this.#rooms.get(key) === creating) this.#rooms.delete(key);
       throw error;
     }
+  }
+
+  /** From now on, only rooms already live here may be joined. */
+  refuseNewRooms(): void {
+    this.#refusingNewRooms = true;
   }
 
   /** The live room of that key on this server, if any. */
