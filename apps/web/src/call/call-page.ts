@@ -2,6 +2,7 @@ import type { MediaSource } from '@confer/contracts';
 import type { BridgeEvent } from '../bridge/bridge-protocol';
 import type { Translator } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
+import { choose, ORIGINAL_OPTION } from '../interpretation/interpretation-choice';
 import { ChatLine, MediaSession } from '../media/media-session';
 import { joinBody, RoomLink } from '../room-link/url-attributes';
 import { Admitted, ApiRefusal, RoomsApiClient, Waiting } from '../rooms-api/rooms-api.client';
@@ -19,6 +20,8 @@ type CallEvents = {
   chat: [ChatLine];
   notice: [string];
   speaker: [peerId: string];
+  /** The live interpretation languages, or what we listen to, changed. */
+  interpretation: [];
 };
 
 /** Why a session ended, as the page tells the person. */
@@ -210,6 +213,7 @@ export class CallPage extends Emitter<CallEvents> {
         this.emit('media');
       }
     });
+    session.on('interpretation', () => this.emit('interpretation'));
     session.on('chat', (line) => {
       this.chatLines.push(line);
       this.emit('chat', line);
@@ -304,6 +308,16 @@ export class CallPage extends Emitter<CallEvents> {
     const line = await this.session.sendChat(text);
     this.chatLines.push(line);
     this.emit('chat', line);
+  }
+
+  /** Listens to a picker option (a language, or the original) with the mute toggle's state. */
+  async listenTo(option: string, muteOriginal: boolean): Promise<void> {
+    await this.session?.setInterpretation(choose(option, muteOriginal));
+  }
+
+  /** The picker option we listen to now. */
+  get listeningOption(): string {
+    return this.session?.listening.language ?? ORIGINAL_OPTION;
   }
 
   async toggleHand(): Promise<void> {

@@ -71,6 +71,10 @@ export const en = {
   refusedWrongRoom: 'This invitation is for another room',
   refusedExpired: 'This link has expired',
   playAudio: 'Click to play the sound',
+  interpretation: 'Interpretation language',
+  originalAudio: 'Original',
+  muteOriginal: 'Mute original',
+  unmuteOriginal: 'Hear original too',
 };
 
 export type MessageKey = keyof typeof en;
@@ -148,6 +152,10 @@ const fr: Messages = {
   refusedWrongRoom: 'Cette invitation est pour une autre salle',
   refusedExpired: 'Ce lien a expiré',
   playAudio: 'Cliquez pour entendre le son',
+  interpretation: "Langue d'interprétation",
+  originalAudio: 'Original',
+  muteOriginal: "Couper l'original",
+  unmuteOriginal: "Entendre aussi l'original",
 };
 
 const de: Messages = {
@@ -222,6 +230,10 @@ const de: Messages = {
   refusedWrongRoom: 'Diese Einladung gilt für einen anderen Raum',
   refusedExpired: 'Dieser Link ist abgelaufen',
   playAudio: 'Klicken, um den Ton abzuspielen',
+  interpretation: 'Dolmetschsprache',
+  originalAudio: 'Originalton',
+  muteOriginal: 'Originalton stumm',
+  unmuteOriginal: 'Originalton auch hören',
 };
 
 const lb: Messages = {
@@ -296,6 +308,10 @@ const lb: Messages = {
   refusedWrongRoom: 'Dës Invitatioun ass fir en anere Raum',
   refusedExpired: 'Dëse Link ass ofgelaf',
   playAudio: 'Klickt fir den Toun',
+  interpretation: 'Dolmetschsprooch',
+  originalAudio: 'Originaltoun',
+  muteOriginal: 'Originaltoun stomm',
+  unmuteOriginal: 'Originaltoun och héieren',
 };
 
 const ru: Messages = {
@@ -370,6 +386,10 @@ const ru: Messages = {
   refusedWrongRoom: 'Это приглашение в другую комнату',
   refusedExpired: 'Срок действия ссылки истёк',
   playAudio: 'Нажмите, чтобы включить звук',
+  interpretation: 'Язык перевода',
+  originalAudio: 'Оригинал',
+  muteOriginal: 'Выключить оригинал',
+  unmuteOriginal: 'Слышать и оригинал',
 };
 
 export const catalogues = { en, fr, de, lb, ru } as const;

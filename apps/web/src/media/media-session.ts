@@ -1,6 +1,12 @@
 import { Device, types } from 'mediasoup-client';
 import type { MediaSource, SignalingNotification, SignalingNotificationOf } from '@confer/contracts';
 import { Emitter } from '../call/emitter';
+import {
+  choiceAfterResume,
+  InterpretationChoice,
+  interpretationRequest,
+  ORIGINAL,
+} from '../interpretation/interpretation-choice';
 import type { Admitted } from '../rooms-api/rooms-api.client';
 import { SignalingConnection, signalingUrl } from './signaling.connection';
 
@@ -49,6 +55,8 @@ type MediaSessionEvents = {
   /** A moderator acted on someone (or everyone, without a target). */
   moderation: [action: string, targetPeerId: string | undefined, by: string];
   chat: [ChatLine];
+  /** The live interpretation languages, or what we listen to, changed. */
+  interpretation: [];
   /** The server ends the session (replaced, removed, room closed), or the socket closed. */
   ended: [reason: string, code: number];
 };
@@ -71,6 +79,9 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   #markRecvReady: () => void = () => undefined;
   readonly #consumed = new Set<string>();
   #resumeToken?: string;
+  /** Interpretation channels one can listen to now (an interpreter's language each). */
+  #languages: string[] = [];
+  #listening: InterpretationChoice = ORIGINAL;
 
   private constructor(
     readonly admitted: Admitted,
@@ -136,6 +147,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         });
         if (reply.resumeToken) this.#resumeToken = reply.resumeToken;
         this.#catchUp(reply.peers, reply.producers);
+        await this.#keepListening(reply.languages ?? []);
         this.emit('reconnected');
         return;
       } catch (error) {
@@ -174,6 +186,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
       ...(name ? { displayName: name } : {}),
     });
     this.#resumeToken = reply.resumeToken;
+    this.#languages = reply.languages ?? [];
     await this.device.load({ routerRtpCapabilities: reply.routerRtpCapabilities as types.RtpCapabilities });
     for (const peer of reply.peers) this.peers.set(peer.peerId, withName(peer));
     if (this.canPublish) this.#sendTransport = await this.#createTransport('send');
@@ -271,6 +284,36 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     await this.signaling
       .request('setConsumerTileSize', { consumerId, width: w, height: h, visible: w > 0 && h > 0 })
       .catch((error) => console.warn('tile size', error));
+  }
+
+  /** Interpretation channels one can listen to now. */
+  get languages(): readonly string[] {
+    return this.#languages;
+  }
+
+  get listening(): InterpretationChoice {
+    return this.#listening;
+  }
+
+  /** Listens to a language channel (or the original): the server holds back the rest. */
+  async setInterpretation(choice: InterpretationChoice): Promise<void> {
+    const reply = await this.signaling.request('setInterpretation', interpretationRequest(choice));
+    this.#listening = { language: reply.language, muteOriginal: reply.muteOriginal };
+    this.#languages = reply.languages;
+    this.emit('interpretation');
+  }
+
+  /** After a resume: the missed notifications may have changed the channels; say our choice again. */
+  async #keepListening(live: string[]): Promise<void> {
+    this.#languages = live;
+    const choice = choiceAfterResume(this.#listening, live);
+    this.#listening = choice;
+    if (choice.language !== null)
+      await this.setInterpretation(choice).catch((error) => {
+        console.warn('interpretation', error);
+        this.#listening = ORIGINAL;
+      });
+    this.emit('interpretation');
   }
 
   /** The tracks we receive now, by peer and source. */
@@ -403,6 +446,16 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           if (remote.producerId === d.producerId)
             this.emit('trackPaused', remote, notification === 'producerPaused');
         break;
+      case 'interpretationLanguages':
+        this.#languages = (data as unknown as { languages: string[] }).languages;
+        this.emit('interpretation');
+        break;
+      case 'interpretationChanged': {
+        const changed = data as unknown as InterpretationChoice;
+        this.#listening = { language: changed.language, muteOriginal: changed.muteOriginal };
+        this.emit('interpretation');
+        break;
+      }
       case 'chatMessage':
         this.emit('chat', data as unknown as ChatLine);
         break;

@@ -1,4 +1,5 @@
 import type { CallPage } from '../call/call-page';
+import { interpretationOptions, ORIGINAL_OPTION } from '../interpretation/interpretation-choice';
 import { h } from './dom';
 
 /** Microphone, camera, screen, hand, chat, moderator, fullscreen and leave buttons. */
@@ -10,6 +11,7 @@ export class ControlsBar {
     private readonly toggles: { chat(): void; moderator(): void; fullscreen(): void },
   ) {
     call.on('media', () => this.render());
+    call.on('interpretation', () => this.render());
     call.t.onChange(() => this.render());
   }
 
@@ -67,10 +69,66 @@ export class ControlsBar {
         !call.link.page.disableChat &&
           p?.chat !== false &&
           button('chat', t('chat'), () => this.toggles.chat()),
+        ...this.#interpretation(),
         p?.moderate && button('moderator', t('moderator'), () => this.toggles.moderator()),
         button('fullscreen', t('fullscreen'), () => this.toggles.fullscreen()),
         button('leave', t('leave'), () => call.leave()),
-      ].filter((b): b is HTMLButtonElement => !!b),
+      ].filter((b): b is HTMLElement => !!b),
     );
+  }
+
+  /** The language picker and the mute-original toggle, while an interpreter's channel is live. */
+  #interpretation(): HTMLElement[] {
+    const { call } = this;
+    const session = call.session;
+    if (!session) return [];
+    const current = call.listeningOption;
+    const options = interpretationOptions(session.languages, session.listening.language);
+    if (options.length === 0) return [];
+    const names = languageNames(call.t.locale);
+    const act = (option: string, muteOriginal: boolean) =>
+      void call.listenTo(option, muteOriginal).catch((e) => console.warn('interpretation', e));
+    const picker = h(
+      'select',
+      {
+        'data-control': 'interpretation',
+        'aria-label': call.t.t('interpretation'),
+        title: call.t.t('interpretation'),
+        onchange: () => act(picker.value, session.listening.muteOriginal),
+      },
+      ...options.map((option) =>
+        h(
+          'option',
+          { value: option, selected: option === current },
+          option === ORIGINAL_OPTION ? call.t.t('originalAudio') : names(option),
+        ),
+      ),
+    );
+    picker.value = current;
+    const muted = session.listening.muteOriginal;
+    const mute = h(
+      'button',
+      {
+        'data-control': 'mute-original',
+        'aria-pressed': String(muted),
+        disabled: current === ORIGINAL_OPTION,
+        onclick: () => act(current, !muted),
+      },
+      muted ? call.t.t('unmuteOriginal') : call.t.t('muteOriginal'),
+    );
+    return [picker, mute];
+  }
+}
+
+/** A language's name in the page's language (the code itself when the browser cannot name it). */
+function languageNames(locale: string): (code: string) => string {
+  try {
+    const names = new Intl.DisplayNames([locale], { type: 'language' });
+    return (code) => {
+      const name = names.of(code);
+      return name && name !== code ? `${name} (${code})` : code;
+    };
+  } catch {
+    return (code) => code;
   }
 }
