@@ -148,6 +148,80 @@ describe('the call controls in Chromium: chat, microphone, hand, pin, language',
     );
   });
 
+  it("offers an interpreter's language once it is live, and listens to it with the original muted", async () => {
+    const listener = await browser.open(
+      room.url('ctl-int', {
+        token: await room.mint('lisa', 'ctl-int'),
+        displayName: 'Lisa',
+        nameScreenDisabled: true,
+      }),
+    );
+    await eventually(
+      () => phaseOf(listener),
+      (p) => p.phase === 'in-call',
+      { what: 'lisa in the call' },
+    );
+    // No interpreter yet: no picker.
+    expect(await listener.locator('[data-control=interpretation]').count()).toBe(0);
+
+    const interpreter = await browser.open(
+      room.url('ctl-int', {
+        token: await room.mint('ingo', 'ctl-int', {
+          role: 'interpreter',
+          displayName: 'Ingo',
+          attributes: { intLang: 'de' },
+        }),
+        nameScreenDisabled: true,
+      }),
+    );
+    await eventually(
+      () => publishing(interpreter, 'microphone'),
+      (on) => on,
+      { what: "the interpreter's microphone" },
+    );
+    await eventually(
+      () =>
+        listener
+          .locator('[data-control=interpretation] option')
+          .evaluateAll((os) => os.map((o) => (o as unknown as { value: string }).value)),
+      (values) => values.join(',') === ',de',
+      { what: 'the picker offering the original and German' },
+    );
+    expect(await listener.getAttribute('[data-control=mute-original]', 'disabled')).not.toBeNull();
+
+    const listening = () => listener.evaluate('window.conferCall.session.listening');
+    await listener.selectOption('[data-control=interpretation]', 'de');
+    await eventually(listening, (l) => JSON.stringify(l) === '{"language":"de","muteOriginal":false}', {
+      what: 'listening to German',
+    });
+    await listener.click('[data-control=mute-original]');
+    await eventually(listening, (l) => JSON.stringify(l) === '{"language":"de","muteOriginal":true}', {
+      what: 'the original muted',
+    });
+    expect(await listener.getAttribute('[data-control=mute-original]', 'aria-pressed')).toBe('true');
+    await eventually(
+      () => reception(listener),
+      (r) => r.tracks.some((t) => t.startsWith('ingo:microphone:live')),
+      { what: "the interpreter's voice at lisa" },
+    );
+
+    // The choice survives a signaling resume: the page says it again, and the server's answer agrees.
+    await listener.evaluate("window.conferCall.session.on('reconnected', () => { window.resumed = true; })");
+    await room.restartGateway();
+    await eventually(
+      () => listener.evaluate('window.resumed === true'),
+      (resumed) => resumed === true,
+      { what: 'lisa resumed' },
+    );
+    expect(await listening()).toEqual({ language: 'de', muteOriginal: true });
+    expect(await listener.inputValue('[data-control=interpretation]')).toBe('de');
+
+    await listener.selectOption('[data-control=interpretation]', '');
+    await eventually(listening, (l) => JSON.stringify(l) === '{"language":null,"muteOriginal":false}', {
+      what: 'back to the original',
+    });
+  });
+
   it('hides the chat when the link disables it, and the controls when asked', async () => {
     const page = await browser.open(
       room.url('ctl-2', {
