@@ -299,7 +299,7 @@ describe("rooms' decisions carried out on the media", () => {
         .map((c) => c.name)
         .filter((name) => name.startsWith('media'));
       // One per decision type, each on its own filter subject.
-      expect(names.length).toBe(3);
+      expect(names.length).toBe(5);
       for (const name of names) await jsm.consumers.delete(EVENTS_STREAM, name);
     } finally {
       await nc.close();
@@ -321,6 +321,8 @@ describe("rooms' decisions carried out on the media", () => {
           .map((c) => c.config.filter_subject)
           .sort(),
       ).toEqual([
+        'confer.evt.*.*.hand.lowered.v1',
+        'confer.evt.*.*.hand.raised.v1',
         'confer.evt.*.*.moderation.applied.v1',
         'confer.evt.*.*.peer.left.v1',
         'confer.evt.*.*.peer.role-changed.v1',
@@ -382,5 +384,27 @@ describe("rooms' decisions carried out on the media", () => {
     await expect(produce3()).rejects.toMatchObject({ error: { code: 'too_many_broadcasters' } });
     await p1.request('closeProducer', { producerId: one.camera });
     await expect(produce3()).resolves.toHaveProperty('producerId');
+  });
+
+  it("relays a raised hand to the room's other peers, and shows it to later joiners", async () => {
+    const withHands = { body: { handEnabled: true } };
+    const ana = await m.joined('ana', 'hand-1', withHands);
+    const ben = await m.joined('ben', 'hand-1', withHands);
+    const hand = (action: 'raise' | 'lower') =>
+      asModerator(`/v1/rooms/hand-1/peers/ana/hand/${action}`, 'POST', {
+        connectionId: ana.join.connectionId,
+      });
+
+    expect((await hand('raise')).status).toBe(200);
+    expect(await ben.c.next('handRaised', (d) => d.peerId === 'ana')).toEqual({ peerId: 'ana' });
+    await ana.c.next('handRaised', (d) => d.peerId === 'ana');
+
+    const cleo = await m.joined('cleo', 'hand-1', withHands);
+    expect(cleo.reply.peers.find((p) => p.peerId === 'ana')).toMatchObject({ handRaised: true });
+    expect(cleo.reply.peers.find((p) => p.peerId === 'ben')).not.toHaveProperty('handRaised');
+
+    expect((await hand('lower')).status).toBe(200);
+    for (const c of [ben.c, cleo.c])
+      expect(await c.next('handLowered', (d) => d.peerId === 'ana')).toEqual({ peerId: 'ana', by: 'ana' });
   });
 });

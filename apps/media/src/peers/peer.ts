@@ -82,6 +82,8 @@ export class Peer extends EventEmitter<{
    */
   screenShareForbidden: boolean;
   /** The interpretation channel this peer listens to (null: the original audio). */
+  /** As the rooms service last announced (hand.raised / hand.lowered), so late joiners see it too. */
+  handRaised = false;
   listening: { language: string | null; muteOriginal: boolean } = { language: null, muteOriginal: false };
   #sink?: NotificationSink;
   #graceTimer?: NodeJS.Timeout;
@@ -102,11 +104,12 @@ export class Peer extends EventEmitter<{
   }
 
   /** How others see this peer (peers lists, peerJoined). */
-  get info(): { peerId: string; role: string; displayName?: string } {
+  get info(): { peerId: string; role: string; displayName?: string; handRaised?: boolean } {
     return {
       peerId: this.id,
       role: this.role,
       ...(this.displayName ? { displayName: this.displayName } : {}),
+      ...(this.handRaised ? { handRaised: true } : {}),
     };
   }
 

@@ -2,11 +2,14 @@ import { Logger } from '@nestjs/common';
 import {
   EventContract,
   eventFilter,
+  HandLowered,
+  HandRaised,
   ModerationApplied,
   parseEvent,
   PeerLeft,
   PeerRoleChanged,
 } from '@confer/contracts';
+import { applyHandLowered, applyHandRaised } from '../moderation/apply-hand';
 import { applyModeration, applyRoleChange } from '../moderation/apply-moderation';
 import { applyPeerLeft } from '../presence/apply-peer-left';
 import type { Room } from '../rooms/room';
@@ -24,6 +27,8 @@ const HANDLED = [
     applyModeration(room, parseEvent(ModerationApplied, event).data),
   ),
   handled(PeerRoleChanged, (room, event) => applyRoleChange(room, parseEvent(PeerRoleChanged, event).data)),
+  handled(HandRaised, (room, event) => applyHandRaised(room, parseEvent(HandRaised, event).data)),
+  handled(HandLowered, (room, event) => applyHandLowered(room, parseEvent(HandLowered, event).data)),
 ];
 const APPLY_BY_TYPE = new Map<string, Apply>(
   HANDLED.map(({ contract, apply }) => [`io.confer.${contract.type}`, apply]),
@@ -36,13 +41,14 @@ export interface RestartDelays {
 const DEFAULT_RESTART: RestartDelays = { minMs: 250, maxMs: 10_000 };
 
 /**
- * The rooms service's decisions (peer.left, moderation.applied, peer.role-changed),
- * from the events stream, carried out on this server's media.
+ * The rooms service's decisions (peer.left, moderation.applied, peer.role-changed, and
+ * hand.raised / hand.lowered, relayed to the room), from the events stream, carried out
+ * on this server's media.
  *
  * One reading per event type, each on its own subject filter: NATS 2.9 gives a consumer
  * one filter subject, and reading `confer.evt.>` would bring every organisation's every
  * event, this server's own track and speaker events included, to be parsed and dropped.
- * An ordered consumer costs the server little, so three per process are cheap. Order is
+ * An ordered consumer costs the server little, so five per process are cheap. Order is
  * kept within a type (two role changes apply in turn); across types the effects commute
  * (a decision about a peer that has left is nothing to do; a role change and a screen
  * ban give the same permissions in either order).

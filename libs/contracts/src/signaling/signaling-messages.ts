@@ -47,6 +47,8 @@ const PeerInfo = Type.Object({
   role: Type.String(),
   /** The name shown for the peer: the grant's, else the one its client gave at join. */
   displayName: Type.Optional(Type.String()),
+  /** True while the peer's hand is raised (absent otherwise). */
+  handRaised: Type.Optional(Type.Boolean()),
 });
 const Empty = Type.Object({});
 
@@ -320,6 +322,10 @@ export const SignalingNotifications = {
     muteOriginal: Type.Boolean(),
     reason: Type.String(),
   }),
+  /** A peer of the room raised its hand (the rooms service's hand.raised); sent to every peer. */
+  handRaised: Type.Object({ peerId: Type.String() }),
+  /** A raised hand was lowered, by its owner or a moderator (`by`); sent to every peer. */
+  handLowered: Type.Object({ peerId: Type.String(), by: Type.String() }),
   /** A chat message from another peer (never echoed to its writer, who has the reply). */
   chatMessage: ChatMessage,
   /** The server ends this peer's session (grant expired, replaced, room closed); the socket closes next. */
