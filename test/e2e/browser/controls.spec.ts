@@ -105,6 +105,19 @@ describe('the call controls in Chromium: chat, microphone, hand, pin, language',
       },
     );
 
+    // Everyone sees the hand on Eva's tile, through the media service.
+    await eventually(
+      () => leo.locator('.tile[data-peer-id=eva].hand-raised').count(),
+      (n) => n === 1,
+      { what: "the hand on eva's tile at leo" },
+    );
+    await eva.click('[data-control=hand]');
+    await eventually(
+      () => leo.locator('.tile[data-peer-id=eva].hand-raised').count(),
+      (n) => n === 0,
+      { what: "eva's hand down at leo" },
+    );
+
     // Screen sharing is its own producer: Léo receives it beside Eva's camera.
     await eva.click('[data-control=share]');
     await eventually(

@@ -214,6 +214,11 @@ export class CallPage extends Emitter<CallEvents> {
       }
     });
     session.on('interpretation', () => this.emit('interpretation'));
+    session.on('hand', (peerId, raised) => {
+      // Ours too: a moderator may have lowered it.
+      if (peerId === this.admitted?.peerId) this.handRaised = raised;
+      this.emit('media');
+    });
     session.on('chat', (line) => {
       this.chatLines.push(line);
       this.emit('chat', line);

@@ -57,6 +57,8 @@ type MediaSessionEvents = {
   chat: [ChatLine];
   /** The live interpretation languages, or what we listen to, changed. */
   interpretation: [];
+  /** Someone's hand (ours too) went up or down. */
+  hand: [peerId: string, raised: boolean];
   /** The server ends the session (replaced, removed, room closed), or the socket closed. */
   ended: [reason: string, code: number];
 };
@@ -68,7 +70,7 @@ type MediaSessionEvents = {
  */
 export class MediaSession extends Emitter<MediaSessionEvents> {
   /** Others in the room; `displayName` when the media service passes it on (a later protocol field). */
-  readonly peers = new Map<string, { role: string; displayName?: string }>();
+  readonly peers = new Map<string, { role: string; displayName?: string; handRaised?: boolean }>();
   readonly #producers = new Map<MediaSource, types.Producer>();
   readonly #consumers = new Map<string, RemoteTrack & { consumer: types.Consumer }>();
   #sendTransport?: types.Transport;
@@ -446,6 +448,14 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           if (remote.producerId === d.producerId)
             this.emit('trackPaused', remote, notification === 'producerPaused');
         break;
+      case 'handRaised':
+      case 'handLowered': {
+        const raised = notification === 'handRaised';
+        const peer = this.peers.get(d.peerId);
+        if (peer) this.peers.set(d.peerId, { ...peer, handRaised: raised });
+        this.emit('hand', d.peerId, raised);
+        break;
+      }
       case 'interpretationLanguages':
         this.#languages = (data as unknown as { languages: string[] }).languages;
         this.emit('interpretation');
@@ -478,7 +488,11 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
 }
 
 /** A peer as the protocol describes it; readers keep fields they know, such as a display name. */
-function withName(peer: { role: string }): { role: string; displayName?: string } {
-  const name = (peer as { displayName?: unknown }).displayName;
-  return typeof name === 'string' && name ? { role: peer.role, displayName: name } : { role: peer.role };
+function withName(peer: { role: string }): { role: string; displayName?: string; handRaised?: boolean } {
+  const { displayName: name, handRaised } = peer as { displayName?: unknown; handRaised?: unknown };
+  return {
+    role: peer.role,
+    ...(typeof name === 'string' && name ? { displayName: name } : {}),
+    ...(handRaised === true ? { handRaised: true } : {}),
+  };
 }

@@ -125,6 +125,7 @@ export class CallView {
           source,
           remote.find((r) => r.peerId === peerId && r.source === source)?.track ?? null,
         );
+      this.tiles.setHand(peerId, session.peers.get(peerId)?.handRaised === true);
     }
     for (const tile of this.tiles.element.querySelectorAll<HTMLElement>('.tile:not(.local)'))
       if (
