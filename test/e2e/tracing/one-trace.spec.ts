@@ -140,5 +140,10 @@ describe('one trace from a join to its webhook and its statistics', () => {
     // The integrator's receiver sees the same trace in the delivery's own headers.
     const delivery = received.find((r) => r.body.includes('peer.joined'));
     expect(delivery?.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+
+    // And operators count the attempt by its outcome (the failure-rate alert reads this).
+    const metrics = await (await fetch(`${webhooks.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/webhooks_delivery_attempts_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/webhooks_delivery_duration\w*_bucket\{/);
   });
 });

@@ -8,6 +8,7 @@ import { GroupCommit } from '@confer/database';
 import { outcomeOf, parseRetryAfter, RetryPolicy } from './retry-schedule';
 import { standardWebhookHeaders } from './standard-webhooks';
 import { WebhookSender } from './webhook-sender';
+import { DeliveryMetrics } from './delivery.metrics';
 
 export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
 
@@ -32,6 +33,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   readonly #logger = new Logger(DeliveryWorker.name);
   readonly #inFlight = new Map<string, number>();
   readonly #policy: RetryPolicy;
+  readonly #metrics = new DeliveryMetrics();
   #running = false;
   #timer?: NodeJS.Timeout;
   #ticking = false;
@@ -251,6 +253,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
             delivery.secrets,
           ),
         );
+      const sentAt = process.hrtime.bigint();
       const result = await this.sender.send({
         url: delivery.target,
         body: delivery.body,
@@ -265,6 +268,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         status,
         'status' in result ? parseRetryAfter(result.retryAfter) : undefined,
       );
+      this.#metrics.attempted(outcome.kind, Number(process.hrtime.bigint() - sentAt) / 1e9);
       switch (outcome.kind) {
         case 'delivered':
           return status ?? 200;
@@ -284,6 +288,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       if (delivery.kind === 'event') await this.endpoints.failed(delivery.target);
     } catch (error) {
       // Signing or the database failed: the lease lapses and the attempt is made again.
+      this.#metrics.attempted('aborted');
       this.#logger.warn({ msg: 'delivery attempt aborted', ...context, error: String(error) });
     }
     return undefined;
