@@ -18,6 +18,7 @@
 // (workerCpu in cores, so 300 consumers at 0.5 core is 600 per core). docs/benchmarks.md
 // explains the method and its limits.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
@@ -74,41 +75,9 @@ function workerBin() {
   }).trim();
 }
 
-// Copied from apps/media/src/rooms/media-codecs.ts (MEDIA_CODECS), which every room's
-// router is created with; copied rather than imported so that the bench runs without a
-// build of the media service. Keep the two in step.
-const MEDIA_CODECS = [
-  { kind: 'audio', mimeType: 'audio/opus', clockRate: 48000, channels: 2 },
-  { kind: 'video', mimeType: 'video/VP8', clockRate: 90000, parameters: { 'x-google-start-bitrate': 1000 } },
-  {
-    kind: 'video',
-    mimeType: 'video/VP9',
-    clockRate: 90000,
-    parameters: { 'profile-id': 2, 'x-google-start-bitrate': 1000 },
-  },
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90000,
-    parameters: {
-      'packetization-mode': 1,
-      'profile-level-id': '4d0032',
-      'level-asymmetry-allowed': 1,
-      'x-google-start-bitrate': 1000,
-    },
-  },
-  {
-    kind: 'video',
-    mimeType: 'video/H264',
-    clockRate: 90000,
-    parameters: {
-      'packetization-mode': 1,
-      'profile-level-id': '42e01f',
-      'level-asymmetry-allowed': 1,
-      'x-google-start-bitrate': 1000,
-    },
-  },
-];
+// The codecs every room's router is created with, from the media service's own build
+// (`npx nx build media`), so that the bench measures what the service offers.
+const { MEDIA_CODECS } = createRequire(import.meta.url)(join(root, 'apps/media/dist/rooms/media-codecs.js'));
 
 const log = (message) => process.stderr.write(`[media-consumers] ${message}\n`);
 const round = (x, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;

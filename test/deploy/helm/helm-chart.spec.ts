@@ -56,7 +56,7 @@ describe('the Helm chart', () => {
 
     it('runs every service: a Deployment and a Service for each, media on the host network', () => {
       for (const service of Object.keys(routes.services)) {
-        expect(deployment(objects, service)).toBeDefined();
+        expect(deployment(objects, service)?.metadata.name).toBe(`confer-${service}`);
         const svc = byKind(objects, 'Service').find(
           (s) => s.metadata.labels?.['app.kubernetes.io/component'] === service,
         );
@@ -155,7 +155,10 @@ describe('the Helm chart', () => {
       }
       for (const hpa of byKind(objects, 'HorizontalPodAutoscaler')) {
         const target = deployments.find((d) => d.metadata.name === hpa.spec.scaleTargetRef.name);
-        expect(target).toBeDefined();
+        // Each service's autoscaler scales that service's own Deployment.
+        expect(target?.metadata.labels?.['app.kubernetes.io/component']).toBe(
+          hpa.metadata.labels?.['app.kubernetes.io/component'],
+        );
         expect(target!.spec.replicas).toBeUndefined(); // the autoscaler owns the count
       }
       for (const service of byKind(objects, 'Service')) {
