@@ -18,6 +18,7 @@ import { extractTraceContext } from './trace-headers';
 import { MessagingAttr, busTracer } from './tracing';
 
 const logger = new Logger('CommandServer');
+const NOT_HELD = Symbol('not held here');
 
 export interface CommandContext {
   subject: string;
@@ -27,6 +28,22 @@ export type CommandHandler<C extends CommandContract> = (
   request: RequestOf<C>,
   ctx: CommandContext,
 ) => Promise<ReplyOf<C>>;
+
+export interface HandleOptions {
+  /**
+   * Every replica receives each request instead of one of a queue group: for commands
+   * about something only one replica holds (a media process's rooms). A replica that does
+   * not hold it throws `NotHeldHere` and stays silent; the holder's answer is the reply.
+   */
+  everyReplica?: boolean;
+}
+
+/** Thrown by an `everyReplica` handler that does not hold what the request is about: no answer is sent. */
+export class NotHeldHere extends Error {
+  constructor(what: string) {
+    super(`${what} is not held by this replica`);
+  }
+}
 
 export interface CommandRegistration {
   readonly subject: string;
@@ -53,11 +70,15 @@ export class CommandServer implements BeforeApplicationShutdown {
    * Subscribes at once. The server has the subscription after the next round trip on this
    * connection, which BusHealth.check() makes; so a replica reports ready only once it serves.
    */
-  handle<C extends CommandContract>(contract: C, handler: CommandHandler<C>): CommandRegistration {
+  handle<C extends CommandContract>(
+    contract: C,
+    handler: CommandHandler<C>,
+    options: HandleOptions = {},
+  ): CommandRegistration {
     const subject = contract.subject;
     const ctx: CommandContext = { subject };
     const sub = this.nc.subscribe(subject, {
-      queue: this.options.service,
+      ...(options.everyReplica ? {} : { queue: this.options.service }),
       callback: (err: NatsError | null, msg: Msg) => {
         if (err) {
           logger.error({ message: 'command subscription error', subject, error: describe(err) });
@@ -101,7 +122,7 @@ export class CommandServer implements BeforeApplicationShutdown {
       const result = await context.with(trace.setSpan(parent, span), () =>
         this.run(contract, handler, ctx, msg, span),
       );
-      if (msg.reply) msg.respond(encodeJson(result));
+      if (result !== NOT_HELD && msg.reply) msg.respond(encodeJson(result));
     } catch (err) {
       // Only encoding or a closed connection gets here; the caller will time out.
       logger.error({ message: 'could not answer a command', subject: ctx.subject, error: describe(err) });
@@ -116,7 +137,7 @@ export class CommandServer implements BeforeApplicationShutdown {
     ctx: CommandContext,
     msg: Msg,
     span: Span,
-  ): Promise<CommandResult<ReplyOf<C>>> {
+  ): Promise<CommandResult<ReplyOf<C>> | typeof NOT_HELD> {
     let request: RequestOf<C>;
     try {
       request = parseWith(contract.request, decodeJson(msg.data), `${ctx.subject} request`) as RequestOf<C>;
@@ -131,6 +152,10 @@ export class CommandServer implements BeforeApplicationShutdown {
     try {
       return { ok: true, reply: await handler(request, ctx) };
     } catch (err) {
+      if (err instanceof NotHeldHere) {
+        span.setAttribute('confer.command.not_held', true);
+        return NOT_HELD;
+      }
       const failure = toCommandFailure(err);
       span.setAttribute('confer.command.error_code', failure.error.code);
       if (!failure.expected) {

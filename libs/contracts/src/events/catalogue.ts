@@ -1,6 +1,7 @@
 import { EventContract } from './define-event';
 import * as auth from './auth.events';
 import * as media from './media.events';
+import * as recording from './recording.events';
 import * as room from './room.events';
 import * as stats from './stats.events';
 import * as webhook from './webhook.events';
@@ -18,4 +19,5 @@ export const eventCatalogue: readonly EventContract[] = [
   ...contractsOf(media),
   ...contractsOf(stats),
   ...contractsOf(webhook),
+  ...contractsOf(recording),
 ];

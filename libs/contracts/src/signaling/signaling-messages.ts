@@ -87,6 +87,8 @@ const JoinReply = Type.Object({
   resumeToken: Type.Optional(Type.String()),
   /** Interpretation channels one can listen to now (ISO 639-1 codes). */
   languages: Type.Optional(Type.Array(Type.String())),
+  /** True while the room is being recorded (then `recordingChanged` tells of each change). */
+  recording: Type.Optional(Type.Boolean()),
   own: Type.Optional(
     Type.Object({
       transportIds: Type.Array(Type.String()),
@@ -124,12 +126,26 @@ export const SignalingRequests = {
   createTransport: {
     request: Type.Object({
       direction: Type.Union([Type.Literal('send'), Type.Literal('recv')]),
+      /**
+       * A plain RTP transport instead of WebRTC (send only, where the server's
+       * MEDIA_PLAIN_INGEST allows it): for synthetic peers and SIP or hardware gateways.
+       */
+      plain: Type.Optional(Type.Boolean()),
     }),
+    /** A WebRTC transport's ICE and DTLS parameters, or a plain transport's address. */
     reply: Type.Object({
       transportId: Type.String(),
-      iceParameters: Opaque('mediasoup IceParameters'),
-      iceCandidates: Type.Array(Opaque('mediasoup IceCandidate')),
-      dtlsParameters: Opaque('mediasoup DtlsParameters'),
+      /** WebRTC transports only (always there unless `plain` was asked for). */
+      iceParameters: Type.Optional(Opaque('mediasoup IceParameters')),
+      iceCandidates: Type.Optional(Type.Array(Opaque('mediasoup IceCandidate'))),
+      dtlsParameters: Type.Optional(Opaque('mediasoup DtlsParameters')),
+      /**
+       * Plain transports only: where to send RTP and, on its own port, RTCP. The first
+       * sender to reach each port is the one it takes media from (comedia).
+       */
+      ip: Type.Optional(Type.String()),
+      port: Type.Optional(Type.Integer()),
+      rtcpPort: Type.Optional(Type.Integer()),
     }),
   },
   connectTransport: {
@@ -250,6 +266,19 @@ export const SignalingRequests = {
     }),
     reply: Type.Object({ messageId: Type.String(), sentAt: Type.String({ format: 'date-time' }) }),
   },
+  /**
+   * Start recording the room. Needs the `record` permission (a moderator whose token
+   * carries canRecord: true); refused `already_recording` while one runs.
+   */
+  startRecording: {
+    request: Empty,
+    reply: Type.Object({ recordingId: Type.String() }),
+  },
+  /** Stop the room's recording (same permission); refused `not_recording` when none runs. */
+  stopRecording: {
+    request: Empty,
+    reply: Type.Object({ recordingId: Type.String() }),
+  },
 } satisfies Record<string, { request: TSchema; reply: TSchema }>;
 
 /** Notifications the server pushes; they carry no id and expect no answer. */
@@ -328,6 +357,8 @@ export const SignalingNotifications = {
   handLowered: Type.Object({ peerId: Type.String(), by: Type.String() }),
   /** A chat message from another peer (never echoed to its writer, who has the reply). */
   chatMessage: ChatMessage,
+  /** The room started or stopped being recorded; sent to every peer (also in the join reply). */
+  recordingChanged: Type.Object({ recording: Type.Boolean() }),
   /** The server ends this peer's session (grant expired, replaced, room closed); the socket closes next. */
   sessionClosed: Type.Object({ reason: Type.String() }),
 } satisfies Record<string, TSchema>;
