@@ -1,4 +1,4 @@
-import { buildEvent, PeerJoinRefused, PeerRoleChanged } from '@confer/contracts';
+import { buildEvent, PeerJoinRefused, PeerRoleChanged, RecordingPartCompleted } from '@confer/contracts';
 import { foldAttendance } from './attendance-batch';
 
 const refused = (reason: string) =>
@@ -25,6 +25,23 @@ const roleChange = (connectionId?: string) =>
     },
   });
 
+const partCompleted = (partId: string, durationSeconds: number, startedAt = '2026-11-24T23:50:00.000Z') =>
+  buildEvent(RecordingPartCompleted, {
+    source: '/confer/recording',
+    orgId: 'org_1',
+    roomId: 'r1',
+    data: {
+      recordingId: 'rec_1',
+      roomId: 'r1',
+      partId,
+      partNumber: 1,
+      startedAt,
+      endedAt: new Date(new Date(startedAt).getTime() + durationSeconds * 1000).toISOString(),
+      durationSeconds,
+      interrupted: false,
+    },
+  });
+
 describe('foldAttendance', () => {
   it('counts refused joins by reason and makes no session of them', () => {
     const batch = foldAttendance([refused('room_full'), refused('room_full'), refused('room_locked')]);
@@ -40,5 +57,17 @@ describe('foldAttendance', () => {
     const batch = foldAttendance([roleChange('c_1'), roleChange()]);
     expect(batch.roleChanges.map((c) => c.connectionId)).toEqual(['c_1', null]);
     expect(batch.roleChanges[0].changedAt.toISOString()).toBe('2026-11-24T17:00:10.000Z');
+  });
+
+  it('keeps one recorded part per part id, in whole seconds on the day it started', () => {
+    const first = partCompleted('part_1', 1199.4);
+    // The same part again under another event id (a producer's republication): still one part.
+    const again = partCompleted('part_1', 1199.4);
+    const batch = foldAttendance([first, again, partCompleted('part_2', 30)]);
+    expect(batch.recordedParts.map((p) => [p.partId, p.seconds, p.day])).toEqual([
+      ['part_1', 1200, '2026-11-24'],
+      ['part_2', 30, '2026-11-24'],
+    ]);
+    expect(batch.sessions).toEqual([]);
   });
 });

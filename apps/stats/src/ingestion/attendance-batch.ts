@@ -1,4 +1,5 @@
 import { AttendanceEvent } from './attendance-events';
+import { recordedSecondsOf, recordingDayOf } from './recorded-time-rules';
 
 /** What a batch of new events says about one connection; a leave alone describes the whole session. */
 export interface SessionChange {
@@ -40,10 +41,27 @@ export interface RoleChange {
   to: string;
 }
 
+/** One completed part of a recording, counted in whole seconds on the day it started. */
+export interface RecordedPart {
+  orgId: string;
+  roomId: string;
+  partId: string;
+  recordingId: string;
+  partNumber: number;
+  startedAt: Date;
+  endedAt: Date;
+  /** UTC day (YYYY-MM-DD) the part counts on. */
+  day: string;
+  seconds: number;
+  interrupted: boolean;
+}
+
 export interface AttendanceBatch {
   sessions: SessionChange[];
   rooms: RoomLifeChange[];
   roleChanges: RoleChange[];
+  /** At most one per part: a part reported twice under two event ids is one part. */
+  recordedParts: RecordedPart[];
   joins: number;
   leavesByReason: Map<string, number>;
   /** Refused joins by their reason code: counted, not stored (a refusal changes no attendance). */
@@ -63,6 +81,7 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
   const leavesByReason = new Map<string, number>();
   const refusalsByReason = new Map<string, number>();
   const roleChanges: RoleChange[] = [];
+  const recordedParts = new Map<string, RecordedPart>();
   let joins = 0;
   for (const event of events) {
     const orgId = event.orgid;
@@ -112,6 +131,26 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
         refusalsByReason.set(reason, (refusalsByReason.get(reason) ?? 0) + 1);
         break;
       }
+      case 'io.confer.recording.part-completed': {
+        const d = event.data;
+        const k = key(orgId, d.partId);
+        // The first report of a part is kept, here as in the table.
+        if (recordedParts.has(k)) break;
+        const startedAt = new Date(d.startedAt);
+        recordedParts.set(k, {
+          orgId,
+          roomId: d.roomId,
+          partId: d.partId,
+          recordingId: d.recordingId,
+          partNumber: d.partNumber,
+          startedAt,
+          endedAt: new Date(d.endedAt),
+          day: recordingDayOf(startedAt),
+          seconds: recordedSecondsOf(d.durationSeconds),
+          interrupted: d.interrupted,
+        });
+        break;
+      }
       case 'io.confer.room.started':
       case 'io.confer.room.ended': {
         const d = event.data;
@@ -135,6 +174,7 @@ export function foldAttendance(events: readonly AttendanceEvent[]): AttendanceBa
     sessions: [...sessions.values()],
     rooms: [...rooms.values()],
     roleChanges,
+    recordedParts: [...recordedParts.values()],
     joins,
     leavesByReason,
     refusalsByReason,

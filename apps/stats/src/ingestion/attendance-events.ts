@@ -4,6 +4,7 @@ import {
   PeerJoinRefused,
   PeerLeft,
   PeerRoleChanged,
+  RecordingPartCompleted,
   RoomEnded,
   RoomStarted,
   eventCatalogue,
@@ -21,6 +22,8 @@ export const aggregatedTypes = new Set([
   'io.confer.peer.join-refused',
   'io.confer.room.started',
   'io.confer.room.ended',
+  // Recorded time belongs to the organisation's usage beside its participant time.
+  'io.confer.recording.part-completed',
 ]);
 
 export type AttendanceEvent =
@@ -29,7 +32,8 @@ export type AttendanceEvent =
   | EventOf<typeof PeerRoleChanged>
   | EventOf<typeof PeerJoinRefused>
   | EventOf<typeof RoomStarted>
-  | EventOf<typeof RoomEnded>;
+  | EventOf<typeof RoomEnded>
+  | EventOf<typeof RecordingPartCompleted>;
 
 export function isAttendanceEvent(event: { type: string }): event is AttendanceEvent {
   return aggregatedTypes.has(event.type);

@@ -7,6 +7,7 @@ import { AttendanceEvent, isAttendanceEvent } from './attendance-events';
 import {
   AttendanceBatch,
   foldAttendance,
+  RecordedPart,
   RoleChange,
   RoomLifeChange,
   SessionChange,
@@ -18,6 +19,8 @@ export interface AppliedBatch {
   fresh: number;
   duplicates: number;
   batch: AttendanceBatch;
+  /** Seconds of the recorded parts stored now: a part already known adds nothing. */
+  recordedSeconds: number;
 }
 
 interface EndedRoomRow {
@@ -29,10 +32,10 @@ interface EndedRoomRow {
 }
 
 /**
- * Applies events to sessions, role changes and room lives with a few set-based statements in
- * one transaction, together with the record of their ids. Every statement is written so that
- * the result does not depend on the order events arrive in, and is idempotent by its own key
- * (connection, role-change event, room life): the id record decides what the counters count,
+ * Applies events to sessions, role changes, room lives and recorded parts with a few set-based
+ * statements in one transaction, together with the record of their ids. Every statement is
+ * written so that the result does not depend on the order events arrive in, and is idempotent by
+ * its own key (connection, role-change event, room life, part): the id record decides what the counters count,
  * and skips the work of a redelivery. Buckets are derived from the sessions when read.
  */
 @Injectable()
@@ -63,7 +66,8 @@ export class AttendanceStore {
       await this.upsertSessions(tx, batch.sessions);
       await this.insertRoleChanges(tx, batch.roleChanges);
       await this.upsertRoomLives(tx, batch.rooms);
-      return { fresh: fresh.size, duplicates: events.length - fresh.size, batch };
+      const recordedSeconds = await this.insertRecordedParts(tx, batch.recordedParts);
+      return { fresh: fresh.size, duplicates: events.length - fresh.size, batch, recordedSeconds };
     });
   }
 
@@ -142,6 +146,36 @@ export class AttendanceStore {
         changes.map((c) => c.connectionId),
       ],
     );
+  }
+
+  /**
+   * Kept by part id, first report wins: the same part under another event id (a producer's
+   * republication) is not counted again. Returns the seconds of the parts inserted now.
+   */
+  private async insertRecordedParts(tx: EntityManager, parts: RecordedPart[]): Promise<number> {
+    if (parts.length === 0) return 0;
+    parts.sort((a, b) => compareKeys([a.orgId, a.partId], [b.orgId, b.partId]));
+    const inserted: { seconds: number }[] = await tx.query(
+      `INSERT INTO recorded_parts
+         (org_id, part_id, room_id, recording_id, part_number, started_at, ended_at, day, seconds, interrupted)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[],
+                            $7::timestamptz[], $8::date[], $9::int[], $10::boolean[])
+       ON CONFLICT (org_id, part_id) DO NOTHING
+       RETURNING seconds`,
+      [
+        parts.map((p) => p.orgId),
+        parts.map((p) => p.partId),
+        parts.map((p) => p.roomId),
+        parts.map((p) => p.recordingId),
+        parts.map((p) => p.partNumber),
+        parts.map((p) => p.startedAt.toISOString()),
+        parts.map((p) => p.endedAt.toISOString()),
+        parts.map((p) => p.day),
+        parts.map((p) => p.seconds),
+        parts.map((p) => p.interrupted),
+      ],
+    );
+    return inserted.reduce((sum, r) => sum + r.seconds, 0);
   }
 
   private async upsertRoomLives(tx: EntityManager, rooms: RoomLifeChange[]): Promise<void> {

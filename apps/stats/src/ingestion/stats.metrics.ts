@@ -24,6 +24,10 @@ export class StatsMetrics implements OnModuleDestroy {
   readonly #refusals: Counter = this.#meter.createCounter('stats.join_refusals', {
     description: 'peer.join-refused events applied, by reason code',
   });
+  // No labels: an organisation or room label would grow with every customer.
+  readonly #recordedSeconds: Counter = this.#meter.createCounter('stats.recorded_seconds', {
+    description: 'Seconds of completed recording parts counted in usage (each part once)',
+  });
   readonly #applied: Counter = this.#meter.createCounter('stats.events_applied', {
     description: 'Events applied for the first time',
   });
@@ -61,6 +65,7 @@ export class StatsMetrics implements OnModuleDestroy {
     if (applied.batch.roleChanges.length > 0) this.#roleChanges.add(applied.batch.roleChanges.length);
     for (const [reason, n] of applied.batch.leavesByReason) this.#leaves.add(n, { reason });
     for (const [reason, n] of applied.batch.refusalsByReason) this.#refusals.add(n, { reason });
+    if (applied.recordedSeconds > 0) this.#recordedSeconds.add(applied.recordedSeconds);
   }
 
   onModuleDestroy(): void {
