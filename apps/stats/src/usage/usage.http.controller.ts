@@ -1,16 +1,17 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentPrincipal, Principal } from '@confer/auth-client';
 import { ApiErrors, halPage, HalPage } from '@confer/http';
 import { StatsErrors } from '../stats.errors';
 import { parseInstant, parsePeriod } from '../statistics/statistics-period';
 import { OrganisationUsage, UsageRow } from './usage.service';
 import { UsageQueryDto } from './usage.request.dto';
+import { UsagePage } from './usage.response.dto';
 
 const DEFAULT_SPAN_MS = 30 * 24 * 3600 * 1000;
 export const USAGE_PATH = '/v1/stats/usage';
 
-/** The organisation's participant time per UTC day and room, for billing. */
+/** The organisation's participant and recorded time per UTC day and room, for billing. */
 @ApiTags('usage')
 @ApiBearerAuth()
 @Controller('v1/stats/usage')
@@ -20,7 +21,8 @@ export class UsageHttpController {
   constructor(private readonly usage: OrganisationUsage) {}
 
   @Get()
-  @ApiOperation({ summary: 'Participant-minutes per day and per room, paged' })
+  @ApiOperation({ summary: 'Participant-minutes and recorded seconds per day and per room, paged' })
+  @ApiOkResponse({ type: UsagePage })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: UsageQueryDto,
