@@ -27,6 +27,17 @@ export const MediaErrors = defineErrors({
   CONSUMER_NOT_FOUND: { status: 404, message: 'No such consumer on this connection' },
   CANNOT_CONSUME: { status: 400, message: 'This device cannot receive that producer' },
   MEDIA_FAILED: { status: 500, message: 'The media server could not do that' },
+  NOT_ALLOWED_TO_RECORD: { status: 403, message: 'Your role does not allow recording this room' },
+  ALREADY_RECORDING: { status: 409, message: 'This room is already being recorded' },
+  NOT_RECORDING: { status: 409, message: 'This room is not being recorded' },
+  ROOM_NOT_LIVE: {
+    status: 409,
+    message: 'The recorder could not find this room live on a media server yet; try again in a moment',
+  },
+  RECORDING_UNAVAILABLE: {
+    status: 503,
+    message: 'The recording service did not answer; try again in a moment',
+  },
   DRAINING: {
     status: 503,
     message: 'This media server is shutting down and takes no new room; join again to be placed on another',

@@ -4,6 +4,7 @@ import {
   Announcements,
   BUS_OPTIONS,
   BusModule,
+  CommandClient,
   EventPublisherPort,
   NATS_CONNECTION,
   ResolvedBusOptions,
@@ -24,6 +25,7 @@ import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { RoomsPresence } from './presence/rooms-presence.port';
+import { recordingRequests } from './recorders/recording.requests';
 import { Room } from './rooms/room';
 import { JetStreamRoomsEventsSource } from './rooms-events/jetstream-rooms-events.source';
 import { RoomsEventsConsumer } from './rooms-events/rooms-events.consumer';
@@ -39,7 +41,7 @@ import { SignalingServer } from './signaling/signaling.server';
 import { JOINED_HANDLERS } from './signaling/signaling.tokens';
 import { WorkerPool } from './workers/worker-pool';
 
-function handlersFor(config: MediaConfig): JoinedHandlers {
+function handlersFor(config: MediaConfig, commands: CommandClient): JoinedHandlers {
   return {
     ...transportRequests({
       listenIp: config.MEDIA_LISTEN_IP,
@@ -52,6 +54,7 @@ function handlersFor(config: MediaConfig): JoinedHandlers {
     ...chatRequests,
     ...consumerLayerRequests,
     ...interpretationRequests,
+    ...recordingRequests(commands),
   };
 }
 
@@ -175,7 +178,11 @@ export class MediaModule {
           useFactory: (source: RoomsEventsSource, rooms: RoomRegistry) =>
             new RoomsEventsConsumer(source, rooms),
         },
-        { provide: JOINED_HANDLERS, useValue: handlersFor(config) },
+        {
+          provide: JOINED_HANDLERS,
+          inject: [CommandClient],
+          useFactory: (commands: CommandClient) => handlersFor(config, commands),
+        },
         SignalingServer,
         MediaLifecycle,
       ],

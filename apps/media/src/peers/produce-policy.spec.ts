@@ -32,22 +32,22 @@ describe('refuseToProduce', () => {
   });
 });
 
-describe('a screen-share ban carried by the grant', () => {
-  const grant = (role: string, perms: GrantPermissions): JoinGrant => ({
-    org: 'org_1',
-    room: 'room-1',
-    session: 'sess_1',
-    conferenceNumber: '12345678',
-    peer: 'ana',
-    connection: 'c_ana',
-    role,
-    perms,
-    mediaServer: 'serv0',
-    expiresAt: 0,
-  });
-  const promoted = (peer: Peer, role: string) =>
-    permissionsForRole(role, peer.permissions, peer.screenShareForbidden);
+const grant = (role: string, perms: GrantPermissions): JoinGrant => ({
+  org: 'org_1',
+  room: 'room-1',
+  session: 'sess_1',
+  conferenceNumber: '12345678',
+  peer: 'ana',
+  connection: 'c_ana',
+  role,
+  perms,
+  mediaServer: 'serv0',
+  expiresAt: 0,
+});
+const promoted = (peer: Peer, role: string) =>
+  permissionsForRole(role, peer.permissions, peer.screenShareForbidden);
 
+describe('a screen-share ban carried by the grant', () => {
   it('outlives a promotion when a sharing role was signed without shareScreen', () => {
     const peer = new Peer(grant('participant', { ...all, shareScreen: false }), () => undefined);
     expect(peer.screenShareForbidden).toBe(true);
@@ -63,5 +63,15 @@ describe('a screen-share ban carried by the grant', () => {
 
   it('is absent from a grant that allows sharing', () => {
     expect(new Peer(grant('participant', all), () => undefined).screenShareForbidden).toBe(false);
+  });
+});
+
+describe('the record permission across role changes', () => {
+  it('is taken from a moderator no longer moderating, and given to nobody', () => {
+    const recording = new Peer(grant('moderator', { ...all, record: true }), () => undefined);
+    expect(promoted(recording, 'moderator')).toMatchObject({ record: true });
+    expect(promoted(recording, 'participant')).toMatchObject({ record: false });
+    const participant = new Peer(grant('participant', { ...all, record: false }), () => undefined);
+    expect(promoted(participant, 'moderator')).toMatchObject({ record: false });
   });
 });

@@ -57,6 +57,9 @@ export function permissionsForRole(
     publishAudio: sends,
     publishVideo: sends && role !== 'interpreter',
     shareScreen: sends && !screenShareForbidden,
+    // Recording is a moderator's (with canRecord, which only the grant knows): a peer no
+    // longer moderating loses it, and one made moderator does not gain it here.
+    ...(current.record !== undefined ? { record: current.record && role === 'moderator' } : {}),
   };
   return next;
 }
