@@ -38,6 +38,10 @@ export const MediaErrors = defineErrors({
     status: 503,
     message: 'The recording service did not answer; try again in a moment',
   },
+  PLAIN_INGEST_DISABLED: {
+    status: 403,
+    message: 'This media server does not take plain RTP (MEDIA_PLAIN_INGEST is off); use a WebRTC transport',
+  },
   DRAINING: {
     status: 503,
     message: 'This media server is shutting down and takes no new room; join again to be placed on another',

@@ -47,6 +47,7 @@ function handlersFor(config: MediaConfig, commands: CommandClient): JoinedHandle
       listenIp: config.MEDIA_LISTEN_IP,
       announcedIp: config.MEDIA_ANNOUNCED_IP,
       initialAvailableOutgoingBitrate: config.MEDIA_INITIAL_OUTGOING_BITRATE,
+      plainIngest: config.MEDIA_PLAIN_INGEST,
     }),
     ...producerRequests,
     ...consumerRequests,

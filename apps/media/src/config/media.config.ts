@@ -55,6 +55,12 @@ export const MediaConfigSchema = Type.Object({
   MEDIA_NODE_URL: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
   /** Consumers this process is meant to carry in all (placement avoids nodes near it); 0: 500 per worker. */
   MEDIA_MAX_CONSUMERS: Type.Integer({ default: 0, minimum: 0 }),
+  /**
+   * Let peers publish over plain RTP (`createTransport { plain: true }`): synthetic peers, SIP or
+   * hardware gateways on a trusted network. Off by default, since a plain (comedia) port takes
+   * its media from the first sender that reaches it, with no ICE or DTLS to prove who that is.
+   */
+  MEDIA_PLAIN_INGEST: Type.Boolean({ default: false }),
   /** Public base URL: must equal the auth service's (the issuer of join grants). */
   PUBLIC_URL: Type.String({ default: 'http://localhost:8080' }),
   AUTH_JWKS_URL: Type.String({ default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),

@@ -32,7 +32,11 @@ export interface ConsumerAppData extends types.AppData {
 }
 export interface TransportAppData extends types.AppData {
   direction: 'send' | 'recv';
+  /** A plain RTP transport (MEDIA_PLAIN_INGEST), not WebRTC: nothing to connect, send only. */
+  plain?: boolean;
 }
+/** A peer's transports: WebRTC, or plain RTP for a trusted gateway or synthetic peer. */
+export type PeerTransport = types.WebRtcTransport<TransportAppData> | types.PlainTransport<TransportAppData>;
 
 /**
  * Why a peer closed. The rooms service's leave reasons (`kicked`, `replaced`,
@@ -87,7 +91,7 @@ export class Peer extends EventEmitter<{
   listening: { language: string | null; muteOriginal: boolean } = { language: null, muteOriginal: false };
   #sink?: NotificationSink;
   #graceTimer?: NodeJS.Timeout;
-  readonly #transports = new Map<string, types.WebRtcTransport<TransportAppData>>();
+  readonly #transports = new Map<string, PeerTransport>();
   readonly #producers = new Map<string, types.Producer<ProducerAppData>>();
   readonly #consumers = new Map<string, types.Consumer<ConsumerAppData>>();
   #closed = false;
@@ -139,7 +143,7 @@ export class Peer extends EventEmitter<{
     return [...this.#consumers.values()];
   }
 
-  get transports(): types.WebRtcTransport<TransportAppData>[] {
+  get transports(): PeerTransport[] {
     return [...this.#transports.values()];
   }
 
@@ -172,12 +176,13 @@ export class Peer extends EventEmitter<{
     }
   }
 
-  addTransport(transport: types.WebRtcTransport<TransportAppData>): void {
+  addTransport(transport: PeerTransport): void {
     this.#transports.set(transport.id, transport);
-    transport.observer.once('close', () => this.#transports.delete(transport.id));
+    // Either kind closes alike; the union's observers merely type their other events apart.
+    (transport as types.Transport).observer.once('close', () => this.#transports.delete(transport.id));
   }
 
-  transport(id: string): types.WebRtcTransport<TransportAppData> | undefined {
+  transport(id: string): PeerTransport | undefined {
     return this.#transports.get(id);
   }
 
