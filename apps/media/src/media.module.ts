@@ -25,6 +25,8 @@ import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { RoomsPresence } from './presence/rooms-presence.port';
+import { RecorderCommandsMessageController } from './recorders/recorder-commands.message.controller';
+import { RecorderSessions } from './recorders/recorder-sessions';
 import { recordingRequests } from './recorders/recording.requests';
 import { Room } from './rooms/room';
 import { JetStreamRoomsEventsSource } from './rooms-events/jetstream-rooms-events.source';
@@ -40,6 +42,9 @@ import { transportRequests } from './signaling/requests/transport.requests';
 import { SignalingServer } from './signaling/signaling.server';
 import { JOINED_HANDLERS } from './signaling/signaling.tokens';
 import { WorkerPool } from './workers/worker-pool';
+
+/** A recorder is sent the room's roster this often even when nothing changed. */
+const RECORDER_ROSTER_HEARTBEAT_MS = 2000;
 
 function handlersFor(config: MediaConfig, commands: CommandClient): JoinedHandlers {
   return {
@@ -179,6 +184,21 @@ export class MediaModule {
           useFactory: (source: RoomsEventsSource, rooms: RoomRegistry) =>
             new RoomsEventsConsumer(source, rooms),
         },
+        {
+          provide: RecorderSessions,
+          inject: [NATS_CONNECTION, RoomRegistry],
+          useFactory: (nc: NatsConnection, rooms: RoomRegistry) =>
+            new RecorderSessions(
+              rooms,
+              (subject, roster) => nc.publish(subject, new TextEncoder().encode(JSON.stringify(roster))),
+              {
+                listenIp: config.MEDIA_LISTEN_IP,
+                leaseMs: config.MEDIA_RECORDER_LEASE_SECONDS * 1000,
+                heartbeatMs: RECORDER_ROSTER_HEARTBEAT_MS,
+              },
+            ),
+        },
+        RecorderCommandsMessageController,
         {
           provide: JOINED_HANDLERS,
           inject: [CommandClient],

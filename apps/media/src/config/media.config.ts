@@ -56,6 +56,11 @@ export const MediaConfigSchema = Type.Object({
   /** Consumers this process is meant to carry in all (placement avoids nodes near it); 0: 500 per worker. */
   MEDIA_MAX_CONSUMERS: Type.Integer({ default: 0, minimum: 0 }),
   /**
+   * A recorder session not renewed (recorder.renew) for this many seconds is closed with
+   * everything it sends: its recorder is presumed dead, and the room no longer shows as recorded.
+   */
+  MEDIA_RECORDER_LEASE_SECONDS: Type.Number({ default: 10, exclusiveMinimum: 0 }),
+  /**
    * Let peers publish over plain RTP (`createTransport { plain: true }`): synthetic peers, SIP or
    * hardware gateways on a trusted network. Off by default, since a plain (comedia) port takes
    * its media from the first sender that reaches it, with no ICE or DTLS to prove who that is.

@@ -24,7 +24,12 @@ export interface RoomOptions {
  * Made by `Room.create()`; closes once (its router closing, or the last peer leaving)
  * and then emits `close`.
  */
-export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: ActiveSpeaker] }> {
+export class Room extends EventEmitter<{
+  close: [];
+  activeSpeaker: [speaker: ActiveSpeaker];
+  /** A notification went to the room's peers (whoever they are): what they see changed. */
+  told: [notification: SignalingNotification];
+}> {
   readonly key: string;
   readonly #router: types.Router;
   readonly #speakers: types.ActiveSpeakerObserver;
@@ -33,6 +38,9 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
   readonly #peers = new Map<string, Peer>();
   /** Interpretation channels: the languages interpreters speak here. */
   readonly languages: LanguageChannels;
+  /** True while a recorder records the room (set by the recorder sessions; peers are told). */
+  recording = false;
+  #activeSpeaker?: ActiveSpeaker;
   #closed = false;
 
   private constructor(
@@ -69,6 +77,7 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
       }
     });
     this.#speakerRate = new SpeakerRate(options.activeSpeakerMinIntervalMs ?? 1000, (speaker) => {
+      this.#activeSpeaker = speaker;
       this.broadcast('activeSpeaker', speaker);
       this.emit('activeSpeaker', speaker);
     });
@@ -106,6 +115,12 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
       this.#speakers.addProducer({ producerId: producer.id }),
       this.#levels.addProducer({ producerId: producer.id }),
     ]);
+  }
+
+  /** The latest dominant speaker announced, while that peer is still here. */
+  get activeSpeaker(): ActiveSpeaker | undefined {
+    const speaker = this.#activeSpeaker;
+    return speaker && this.#peers.has(speaker.peerId) ? speaker : undefined;
   }
 
   get router(): types.Router {
@@ -146,13 +161,17 @@ export class Room extends EventEmitter<{ close: []; activeSpeaker: [speaker: Act
     });
   }
 
-  /** Tells every peer but `except`. */
+  /**
+   * Tells every peer but `except`. Every change of the room that peers see goes through
+   * here, so it is also told (`told`) to those who follow the room without being peers.
+   */
   broadcast<N extends SignalingNotification>(
     notification: N,
     data: SignalingNotificationOf<N>,
     except?: Peer,
   ): void {
     for (const peer of this.#peers.values()) if (peer !== except) peer.notify(notification, data);
+    this.emit('told', notification);
   }
 
   close(): void {

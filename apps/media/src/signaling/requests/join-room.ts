@@ -87,6 +87,7 @@ export class JoinRoom {
         permissions: { ...peer.permissions },
         routerRtpCapabilities: asJson(room.router.rtpCapabilities),
         languages: room.languages.languages,
+        ...(room.recording ? { recording: true } : {}),
         peers: others.map((p) => p.info),
         producers: others.flatMap((p) =>
           p.producers.map((producer) => ({
