@@ -1,6 +1,7 @@
 import type { CallPage } from '../call/call-page';
 import type { DeviceSpec } from '../call/local-media';
 import { isLocale } from '../i18n/i18n';
+import { RecordingRefused } from '../recording/room-recording';
 import type { CallView } from '../ui/call-view';
 import {
   BRIDGE_CHANNEL,
@@ -150,7 +151,21 @@ export class BridgeHost {
       disableAllMics: () => call.api.moderateRoom(moderator(), 'disable_all_audio'),
       disableAllCameras: () => call.api.moderateRoom(moderator(), 'disable_all_video'),
       setHideIndicators: (hide) => view.tiles.setHideIndicators(hide !== false),
+      // Rejected with the refusal's code and message (e.g. `already_recording: …`), which the page also shows.
+      startRecording: () => recordingOf(call.setRecording(true)),
+      stopRecording: () => recordingOf(call.setRecording(false)),
+      isRecording: () => call.recording.recording,
     };
+  }
+}
+
+/** A Record or Stop press as the bridge answers it: `{ recordingId }`, or the refusal's code and message. */
+async function recordingOf(press: Promise<string>): Promise<{ recordingId: string }> {
+  try {
+    return { recordingId: await press };
+  } catch (error) {
+    if (error instanceof RecordingRefused) throw new Error(`${error.code}: ${error.message}`);
+    throw error;
   }
 }
 

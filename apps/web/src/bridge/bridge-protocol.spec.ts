@@ -26,6 +26,9 @@ describe('iframe bridge messages', () => {
         'disableAllCameras',
         'setHideIndicators',
         'setLocale',
+        'startRecording',
+        'stopRecording',
+        'isRecording',
       ]),
     );
     expect(BRIDGE_EVENTS).toEqual(
@@ -36,6 +39,7 @@ describe('iframe bridge messages', () => {
         'peerClosed',
         'switchOnPin',
         'playingAudioPrevent',
+        'recordingChanged',
       ]),
     );
   });

@@ -7,7 +7,7 @@
 export const BRIDGE_CHANNEL = 'confer-meet-bridge';
 export const BRIDGE_VERSION = 1;
 
-/** The methods of Gcore's Client API, under their documented names. */
+/** The methods of Gcore's Client API, under their documented names, and Confer's own after them. */
 export const BRIDGE_METHODS = [
   'join',
   'enableMic',
@@ -38,10 +38,14 @@ export const BRIDGE_METHODS = [
   'disableAllMics',
   'disableAllCameras',
   'setHideIndicators',
+  // Recording (a moderator whose token carries canRecord: true; isRecording for anyone).
+  'startRecording',
+  'stopRecording',
+  'isRecording',
 ] as const;
 export type BridgeMethod = (typeof BRIDGE_METHODS)[number];
 
-/** The events of Gcore's Client API. */
+/** The events of Gcore's Client API, and Confer's own after them. */
 export const BRIDGE_EVENTS = [
   'join',
   'ready',
@@ -65,6 +69,8 @@ export const BRIDGE_EVENTS = [
   'switchOnPin',
   'switchOffPin',
   'errorGetPin',
+  /** `{ recording }`: the room started or stopped being recorded (also at join when it already is). */
+  'recordingChanged',
 ] as const;
 export type BridgeEvent = (typeof BRIDGE_EVENTS)[number];
 

@@ -4,6 +4,8 @@ import type { Translator } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { choose, ORIGINAL_OPTION } from '../interpretation/interpretation-choice';
 import { ChatLine, MediaSession } from '../media/media-session';
+import { mayRecord, refusalMessageKey } from '../recording/recording-state';
+import { RecordingRefused, RoomRecording } from '../recording/room-recording';
 import { joinBody, RoomLink } from '../room-link/url-attributes';
 import { Admitted, ApiRefusal, RoomsApiClient, Waiting } from '../rooms-api/rooms-api.client';
 import { Emitter } from './emitter';
@@ -22,6 +24,8 @@ type CallEvents = {
   speaker: [peerId: string];
   /** The live interpretation languages, or what we listen to, changed. */
   interpretation: [];
+  /** The room's recording, or this page's Record / Stop request, changed. */
+  recording: [];
 };
 
 /** Why a session ended, as the page tells the person. */
@@ -77,6 +81,8 @@ export class CallPage extends Emitter<CallEvents> {
   readonly names = new Map<string, string>();
   readonly chatLines: ChatLine[] = [];
   handRaised = false;
+  /** Whether the room is recorded, and this page's Record / Stop presses. */
+  readonly recording: RoomRecording;
   #joinedAt = 0;
   /** Join to first remote video frame, for the bench and diagnostics. */
   firstRemoteFrameMs: number | null = null;
@@ -91,6 +97,14 @@ export class CallPage extends Emitter<CallEvents> {
     super();
     this.api = new RoomsApiClient(link.roomId);
     this.displayName = link.join.displayName;
+    this.recording = new RoomRecording((action) => {
+      if (!this.session) return Promise.reject(new Error('not in the call'));
+      return this.session.requestRecording(action);
+    });
+    this.recording.on('changed', () => this.emit('recording'));
+    this.recording.on('recordingChanged', (recording) =>
+      this.emit('bridge', 'recordingChanged', { recording }),
+    );
   }
 
   get peerId(): string | undefined {
@@ -145,6 +159,8 @@ export class CallPage extends Emitter<CallEvents> {
     this.#wire(this.session);
     this.#setPhase('in-call');
     this.emit('bridge', 'join', { peerId: admitted.peerId, displayName: this.displayName ?? null });
+    // The join reply says whether the room is already being recorded (then recordingChanged follows).
+    this.recording.observe(this.session.recording);
     if (this.session.canPublish) {
       if (devices.audio !== undefined && devices.audio !== false)
         await this.enable('microphone', devices.audio);
@@ -214,6 +230,7 @@ export class CallPage extends Emitter<CallEvents> {
       }
     });
     session.on('interpretation', () => this.emit('interpretation'));
+    session.on('recording', (recording) => this.recording.observe(recording));
     session.on('hand', (peerId, raised) => {
       // Ours too: a moderator may have lowered it.
       if (peerId === this.admitted?.peerId) this.handRaised = raised;
@@ -325,6 +342,30 @@ export class CallPage extends Emitter<CallEvents> {
     return this.session?.listening.language ?? ORIGINAL_OPTION;
   }
 
+  /** May this peer record now (its current permissions, following permissionsChanged)? */
+  get mayRecord(): boolean {
+    return mayRecord(this.admitted?.permissions as unknown as Record<string, unknown> | undefined);
+  }
+
+  /**
+   * Presses Record or Stop. Refused by the page itself without the `record` permission;
+   * a refusal of the media service is told in the person's language (the notice) and
+   * rejected with its code, for the bridge.
+   */
+  async setRecording(on: boolean): Promise<string> {
+    if (!this.mayRecord || !this.session)
+      throw new RecordingRefused('not_allowed_to_record', 'only a moderator allowed to record can do this');
+    try {
+      return await (on ? this.recording.start() : this.recording.stop());
+    } catch (error) {
+      if (error instanceof RecordingRefused) {
+        const key = refusalMessageKey(error.code);
+        this.emit('notice', key ? this.t.t(key) : error.message);
+      }
+      throw error;
+    }
+  }
+
   async toggleHand(): Promise<void> {
     if (!this.admitted) return;
     const { raised } = await this.api.raiseHand(this.admitted, !this.handRaised);
@@ -360,6 +401,7 @@ export class CallPage extends Emitter<CallEvents> {
     const key = ENDINGS[reason];
     this.#setPhase('ended', { reason, message: key ? this.t.t(key) : (message ?? reason) });
     this.emit('bridge', reason === 'left' ? 'connectionClosed' : 'disconnected', { reason });
+    this.recording.close();
     void this.session?.leave();
   }
 }

@@ -59,6 +59,8 @@ type MediaSessionEvents = {
   interpretation: [];
   /** Someone's hand (ours too) went up or down. */
   hand: [peerId: string, raised: boolean];
+  /** Whether the room is being recorded, as the media service says now (also after a resume). */
+  recording: [recording: boolean];
   /** The server ends the session (replaced, removed, room closed), or the socket closed. */
   ended: [reason: string, code: number];
 };
@@ -84,6 +86,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   /** Interpretation channels one can listen to now (an interpreter's language each). */
   #languages: string[] = [];
   #listening: InterpretationChoice = ORIGINAL;
+  /** The room is being recorded (the join or resume reply, then recordingChanged). */
+  #recording = false;
 
   private constructor(
     readonly admitted: Admitted,
@@ -148,7 +152,11 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           rtpCapabilities: this.device.rtpCapabilities as unknown as Record<string, unknown>,
         });
         if (reply.resumeToken) this.#resumeToken = reply.resumeToken;
+        // What we may do may have changed meanwhile (a missed permissionsChanged).
+        this.#permissionsNow(reply.role, reply.permissions);
         this.#catchUp(reply.peers, reply.producers);
+        // A recording may have started or stopped while we were away: the reply says how it is now.
+        this.#recordingNow(reply.recording === true);
         await this.#keepListening(reply.languages ?? []);
         this.emit('reconnected');
         return;
@@ -189,6 +197,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     });
     this.#resumeToken = reply.resumeToken;
     this.#languages = reply.languages ?? [];
+    this.#recording = reply.recording === true;
     await this.device.load({ routerRtpCapabilities: reply.routerRtpCapabilities as types.RtpCapabilities });
     for (const peer of reply.peers) this.peers.set(peer.peerId, withName(peer));
     if (this.canPublish) this.#sendTransport = await this.#createTransport('send');
@@ -318,6 +327,33 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
     this.emit('interpretation');
   }
 
+  /** Whether the room is being recorded now. */
+  get recording(): boolean {
+    return this.#recording;
+  }
+
+  /** Asks the media service to start or stop recording the room (the `record` permission). */
+  requestRecording(action: 'start' | 'stop'): Promise<{ recordingId: string }> {
+    return this.signaling.request(action === 'start' ? 'startRecording' : 'stopRecording', {});
+  }
+
+  #recordingNow(recording: boolean): void {
+    if (recording === this.#recording) return;
+    this.#recording = recording;
+    this.emit('recording', recording);
+  }
+
+  #permissionsNow(role: string, permissions: Record<string, unknown>): void {
+    const known = Object.entries(permissions).filter(([, v]) => typeof v === 'boolean');
+    const changed =
+      role !== this.admitted.role ||
+      known.some(([k, v]) => (this.admitted.permissions as unknown as Record<string, unknown>)[k] !== v);
+    if (!changed) return;
+    Object.assign(this.admitted.permissions, Object.fromEntries(known));
+    this.admitted.role = role;
+    this.emit('permissionsChanged', role, Object.fromEntries(known) as Record<string, boolean>);
+  }
+
   /** The tracks we receive now, by peer and source. */
   remoteTracks(): RemoteTrack[] {
     return [...this.#consumers.values()];
@@ -425,6 +461,9 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         this.emit('permissionsChanged', changed.role, changed.permissions);
         break;
       }
+      case 'recordingChanged':
+        this.#recordingNow((data as unknown as { recording: boolean }).recording === true);
+        break;
       case 'peerRoleChanged':
         this.peers.set(d.peerId, { ...this.peers.get(d.peerId), role: d.role });
         this.emit('peerRoleChanged', d.peerId, d.role);

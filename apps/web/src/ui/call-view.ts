@@ -3,6 +3,7 @@ import { ChatPanel } from './chat-panel';
 import { ControlsBar } from './controls-bar';
 import { h } from './dom';
 import { ModeratorPanel } from './moderator-panel';
+import { RecordingIndicator } from './recording-indicator';
 import { TileGrid } from './tile-grid';
 
 /** What the person sees once past the welcome screen: notices, the tiles, the controls and the panels. */
@@ -11,6 +12,7 @@ export class CallView {
   readonly controls: ControlsBar;
   readonly chat: ChatPanel;
   readonly moderator: ModeratorPanel;
+  readonly recording: RecordingIndicator;
   readonly #status = h('div', { class: 'status', 'data-testid': 'status', role: 'status' });
   readonly #notice = h('div', { class: 'notice', 'data-testid': 'notice', role: 'alert' });
   readonly #stage = h('main', { class: 'stage' });
@@ -36,6 +38,7 @@ export class CallView {
     });
     this.chat = new ChatPanel(call);
     this.moderator = new ModeratorPanel(call);
+    this.recording = new RecordingIndicator(call);
     this.#controlsVisible = !page.controlsDisabled;
 
     call.on('phase', (phase, detail) => this.#onPhase(phase, detail));
@@ -79,7 +82,7 @@ export class CallView {
       this.tiles.element,
     );
     this.root.replaceChildren(
-      h('div', { class: 'call' }, this.#notice, this.#stage, side),
+      h('div', { class: 'call' }, this.recording.element, this.#notice, this.#stage, side),
       this.controls.element,
     );
     this.controls.setVisible(this.#controlsVisible);

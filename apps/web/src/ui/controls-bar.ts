@@ -1,8 +1,9 @@
 import type { CallPage } from '../call/call-page';
 import { interpretationOptions, ORIGINAL_OPTION } from '../interpretation/interpretation-choice';
+import { recordingControl } from '../recording/recording-state';
 import { h } from './dom';
 
-/** Microphone, camera, screen, hand, chat, moderator, fullscreen and leave buttons. */
+/** Microphone, camera, screen, hand, chat, moderator, record, fullscreen and leave buttons. */
 export class ControlsBar {
   readonly element = h('nav', { class: 'controls', 'data-testid': 'controls' });
 
@@ -12,6 +13,7 @@ export class ControlsBar {
   ) {
     call.on('media', () => this.render());
     call.on('interpretation', () => this.render());
+    call.on('recording', () => this.render());
     call.t.onChange(() => this.render());
   }
 
@@ -71,9 +73,37 @@ export class ControlsBar {
           button('chat', t('chat'), () => this.toggles.chat()),
         ...this.#interpretation(),
         p?.moderate && button('moderator', t('moderator'), () => this.toggles.moderator()),
+        this.#record(),
         button('fullscreen', t('fullscreen'), () => this.toggles.fullscreen()),
         button('leave', t('leave'), () => call.leave()),
       ].filter((b): b is HTMLElement => !!b),
+    );
+  }
+
+  /**
+   * Record or Stop, beside the moderator's panel button, for a peer whose permissions now
+   * have `record`; busy (disabled) from the press until the room's state follows.
+   */
+  #record(): HTMLElement | null {
+    const { call } = this;
+    const control = recordingControl(call.recording.state, call.mayRecord);
+    if (!control) return null;
+    const { action } = control;
+    return h(
+      'button',
+      {
+        'data-control': 'record',
+        'data-action': action ?? undefined,
+        class: call.recording.recording ? 'recording' : undefined,
+        disabled: control.busy,
+        'aria-busy': control.busy ? 'true' : undefined,
+        onclick: () => {
+          if (action)
+            // A refusal is told in the notice by the call page; nothing more to do here.
+            void call.setRecording(action === 'start').catch((e) => console.warn('record', e));
+        },
+      },
+      call.t.t(control.label),
     );
   }
 
