@@ -30,7 +30,7 @@ export async function startHostPages(bridgeUrl: string): Promise<HostPages> {
   window.events = [];
   const names = ['join', 'ready', 'readyToJoin', 'switchOnCamera', 'switchOffCamera', 'errorGetCamera',
     'switchOnMic', 'switchOffMic', 'errorGetMic', 'newPeer', 'peerClosed', 'switchOnPin', 'switchOffPin',
-    'connectionClosed', 'disconnected', 'connectionError'];
+    'connectionClosed', 'disconnected', 'connectionError', 'recordingChanged'];
   const frame = document.getElementById('meetframe');
   frame.addEventListener('load', () => {
     window.bridge = new MeetIframeBridge.default({ element: frame, roomId: ${JSON.stringify(url.searchParams.get('roomId'))} });
