@@ -15,12 +15,38 @@ import {
   StartRoomRecording,
   StopRoomRecording,
 } from '@confer/contracts';
+import { RecorderSessions } from '../../../apps/media/src/recorders/recorder-sessions';
 import { RunningMediaService, startMediaService } from '../../support/media-service.harness';
 import { SignalingRefusal, SignalingTestClient } from '../../support/media-signaling.client';
-import { SyntheticPeer } from '../../support/synthetic-peer';
+import { SyntheticPeer, SyntheticPublish } from '../../support/synthetic-peer';
 import { MediaFixture, startMediaFixture } from './media-fixture';
 
 const LEASE_SECONDS = 2;
+
+/** Three simulcast encodings, lowest first, as mediasoup-client sends them (720p on top). */
+const SIMULCAST_VP8 = {
+  codecs: [{ mimeType: 'video/VP8', payloadType: 96, clockRate: 90000 }],
+  encodings: [
+    { ssrc: 1001, scaleResolutionDownBy: 4 },
+    { ssrc: 1002, scaleResolutionDownBy: 2 },
+    { ssrc: 1003, scaleResolutionDownBy: 1 },
+  ],
+};
+const VP9_SVC = {
+  codecs: [{ mimeType: 'video/VP9', payloadType: 98, clockRate: 90000, parameters: { 'profile-id': 0 } }],
+  encodings: [{ ssrc: 2001, scalabilityMode: 'L3T3' }],
+};
+const H264 = {
+  codecs: [
+    {
+      mimeType: 'video/H264',
+      payloadType: 102,
+      clockRate: 90000,
+      parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f', 'level-asymmetry-allowed': 1 },
+    },
+  ],
+  encodings: [{ ssrc: 3001 }],
+};
 const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
 const decode = (msg: Msg) => JSON.parse(new TextDecoder().decode(msg.data)) as unknown;
 
@@ -185,7 +211,7 @@ describe('recorder sessions', () => {
   async function synthetic(
     identity: string,
     roomId: string,
-    options: { displayName?: string; publish?: 'camera+microphone' | 'camera' | 'microphone' | 'none' } = {},
+    options: { displayName?: string; publish?: SyntheticPublish } = {},
     grantExtra: Record<string, unknown> = {},
   ): Promise<SyntheticPeer> {
     const join = await m.grantFor(identity, roomId, grantExtra);
@@ -353,14 +379,77 @@ describe('recorder sessions', () => {
     await expect(command(RenewRecorderSession, { sessionId }, 500)).rejects.toBeInstanceOf(NoAnswer);
   }, 60_000);
 
-  it('says the room closed in a last roster, and ends the session with it', async () => {
+  it('sends VP9 and H.264 as the router offers them, at the simulcast or SVC layer the tile needs', async () => {
+    const roomId = `rec-codecs-${randomUUID().slice(0, 8)}`;
+    const { c } = await m.joined('ana', roomId);
+    const send = await c.request('createTransport', { direction: 'send' });
+    const produce = async (rtpParameters: Record<string, unknown>) =>
+      (
+        await c.request('produce', {
+          transportId: send.transportId,
+          kind: 'video',
+          source: 'camera',
+          rtpParameters,
+        })
+      ).producerId;
+    const simulcast = await produce(SIMULCAST_VP8);
+    const svc = await produce(VP9_SVC);
+    const h264 = await produce(H264);
+    const { sessionId } = await openFor(roomId, feed());
+    const session = m.media.app.get(RecorderSessions).held(sessionId);
+    const sink = await rtpSink();
+    sinks.push(sink);
+    const consume = (producerId: string, tileHeight?: number) =>
+      command(RecorderConsume, {
+        sessionId,
+        producerId,
+        ip: '127.0.0.1',
+        port: sink.port,
+        rtcpPort: sink.rtcpPort,
+        ...(tileHeight ? { tileHeight } : {}),
+      });
+    const layerOf = (consumerId: string) =>
+      session.consumers.find((x) => x.id === consumerId)!.preferredLayers?.spatialLayer;
+
+    // 720p on top: a 180-pixel tile takes the lowest layer, a 360-pixel one the middle, none the top.
+    const small = await consume(simulcast, 180);
+    expect(small).toMatchObject({ mimeType: 'video/VP8', clockRate: 90000 });
+    expect(layerOf(small.consumerId)).toBe(0);
+    expect(layerOf((await consume(simulcast, 360)).consumerId)).toBe(1);
+    expect(layerOf((await consume(simulcast)).consumerId)).toBe(2);
+    const vp9 = await consume(svc, 360);
+    expect(vp9).toMatchObject({ mimeType: 'video/VP9', parameters: { 'profile-id': 0 } });
+    expect(layerOf(vp9.consumerId)).toBe(1);
+    const avc = await consume(h264, 720);
+    expect(avc).toMatchObject({
+      mimeType: 'video/H264',
+      parameters: { 'packetization-mode': 1, 'profile-level-id': '42e01f' },
+    });
+    expect(avc.payloadType).toBeGreaterThanOrEqual(96);
+    expect(new Set([small.ssrc, vp9.ssrc, avc.ssrc]).size).toBe(3);
+
+    // Each consumer has a transport of its own; the session's close takes them all.
+    expect(session.consumers).toHaveLength(5);
+    await command(CloseRecorderSession, { sessionId });
+    expect(session.consumers).toHaveLength(0);
+  }, 30_000);
+
+  it('lists a screen share, says the room closed in a last roster, and ends the session with it', async () => {
     const roomId = `rec-close-${randomUUID().slice(0, 8)}`;
     const ana = await synthetic('ana', roomId, { displayName: 'Ana', publish: 'microphone' });
+    const bea = await synthetic('bea', roomId, { displayName: 'Bea', publish: 'screen' });
     const f = feed();
-    const { sessionId } = await openFor(roomId, f);
+    const { sessionId, roster } = await openFor(roomId, f);
+    expect(peerIn(roster, 'ana')!.producers).toEqual([expect.objectContaining({ source: 'microphone' })]);
+    expect(peerIn(roster, 'bea')!.producers).toEqual([
+      { producerId: bea.producers.video!.producerId, kind: 'video', source: 'screen', paused: false },
+    ]);
+    await bea.leave();
+    await f.next((r) => r.open && peerIn(r, 'bea') === undefined, 1000);
     await ana.leave();
     const last = await f.next((r) => !r.open, 3000);
     expect(last).toMatchObject({ sessionId, open: false, peers: [] });
+    expect(f.rosters.filter((r) => !r.open)).toHaveLength(1);
     await expect(command(RenewRecorderSession, { sessionId }, 500)).rejects.toBeInstanceOf(NoAnswer);
   }, 30_000);
 

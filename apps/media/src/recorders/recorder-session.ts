@@ -164,6 +164,11 @@ export class RecorderSession extends EventEmitter<{ close: [reason: RecorderSess
     };
   }
 
+  /** What it sends now, one consumer per producer asked for. */
+  get consumers(): types.Consumer[] {
+    return [...this.#consumers.values()];
+  }
+
   async requestKeyFrame(consumerId: string): Promise<void> {
     await this.#consumer(consumerId).requestKeyFrame();
   }
