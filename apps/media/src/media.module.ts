@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Logger, Module } from '@nestjs/common';
 import type { NatsConnection } from 'nats';
 import {
   Announcements,
@@ -26,6 +26,7 @@ import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
 import { PresenceKeeper } from './presence/presence-keeper';
 import { RoomsPresence } from './presence/rooms-presence.port';
 import { RecorderCommandsMessageController } from './recorders/recorder-commands.message.controller';
+import type { RosterPublisher } from './recorders/recorder-session';
 import { RecorderSessions } from './recorders/recorder-sessions';
 import { recordingRequests } from './recorders/recording.requests';
 import { Room } from './rooms/room';
@@ -45,6 +46,18 @@ import { WorkerPool } from './workers/worker-pool';
 
 /** A recorder is sent the room's roster this often even when nothing changed. */
 const RECORDER_ROSTER_HEARTBEAT_MS = 2000;
+
+/** Rosters go out on core NATS: a lost one is healed by the next, so a failure is only logged. */
+function publishRosters(nc: NatsConnection): RosterPublisher {
+  const logger = new Logger('RecorderRosters');
+  return (subject, roster) => {
+    try {
+      nc.publish(subject, new TextEncoder().encode(JSON.stringify(roster)));
+    } catch (error) {
+      logger.warn({ msg: 'could not publish a recorder roster', subject, error: String(error) });
+    }
+  };
+}
 
 function handlersFor(config: MediaConfig, commands: CommandClient): JoinedHandlers {
   return {
@@ -188,15 +201,11 @@ export class MediaModule {
           provide: RecorderSessions,
           inject: [NATS_CONNECTION, RoomRegistry],
           useFactory: (nc: NatsConnection, rooms: RoomRegistry) =>
-            new RecorderSessions(
-              rooms,
-              (subject, roster) => nc.publish(subject, new TextEncoder().encode(JSON.stringify(roster))),
-              {
-                listenIp: config.MEDIA_LISTEN_IP,
-                leaseMs: config.MEDIA_RECORDER_LEASE_SECONDS * 1000,
-                heartbeatMs: RECORDER_ROSTER_HEARTBEAT_MS,
-              },
-            ),
+            new RecorderSessions(rooms, publishRosters(nc), {
+              listenIp: config.MEDIA_LISTEN_IP,
+              leaseMs: config.MEDIA_RECORDER_LEASE_SECONDS * 1000,
+              heartbeatMs: RECORDER_ROSTER_HEARTBEAT_MS,
+            }),
         },
         RecorderCommandsMessageController,
         {

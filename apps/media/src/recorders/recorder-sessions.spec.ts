@@ -85,6 +85,13 @@ describe('RecorderSessions', () => {
     expect(() => sessions.held('rs_nope')).toThrow(NotHeldHere);
   });
 
+  it('refuses a feed subject rosters cannot be published to', () => {
+    expect(() =>
+      sessions.open({ orgId: 'org', roomId: 'r1', recordingId: 'rec', feedSubject: 'feed.>' }),
+    ).toThrow(expect.objectContaining({ code: 'invalid_feed_subject' }));
+    expect(sessions.size).toBe(0);
+  });
+
   it("answers the room's roster, without interpreters' language channels", () => {
     const { sessionId, roster } = open();
     expect(sessions.held(sessionId).id).toBe(sessionId);

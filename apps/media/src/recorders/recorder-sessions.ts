@@ -1,8 +1,11 @@
-import { NotHeldHere } from '@confer/bus';
+import { CommandRejection, NotHeldHere } from '@confer/bus';
 import type { OpenRecorderSession, ReplyOf, RequestOf } from '@confer/contracts';
 import type { Room } from '../rooms/room';
 import { RoomRegistry } from '../rooms/room-registry';
 import { RecorderSession, RecorderSessionOptions, RosterPublisher } from './recorder-session';
+
+/** A subject one may publish to: dot-separated tokens, no wildcards, no blanks. */
+const PUBLISHABLE_SUBJECT = /^[^.*>\s]+(\.[^.*>\s]+)*$/;
 
 /**
  * The recorder sessions of this process. Every media process hears every recorder
@@ -36,6 +39,9 @@ export class RecorderSessions {
     const key = RoomRegistry.keyOf(orgId, roomId);
     const room = this.rooms.find(key);
     if (!room) throw new NotHeldHere(`room ${key}`);
+    // Checked by the holder only, so the recorder hears of it once.
+    if (!PUBLISHABLE_SUBJECT.test(feedSubject))
+      throw new CommandRejection('invalid_feed_subject', `Rosters cannot be published to ${feedSubject}`);
     const session = new RecorderSession(room, recordingId, feedSubject, this.publish, this.options);
     this.#sessions.set(session.id, session);
     const following = this.#byRoom.get(room) ?? new Set();
