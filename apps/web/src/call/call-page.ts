@@ -353,7 +353,8 @@ export class CallPage extends Emitter<CallEvents> {
    * rejected with its code, for the bridge.
    */
   async setRecording(on: boolean): Promise<string> {
-    if (!this.mayRecord || !this.session)
+    if (!this.session) throw new RecordingRefused('not_joined', 'not in the call');
+    if (!this.mayRecord)
       throw new RecordingRefused('not_allowed_to_record', 'only a moderator allowed to record can do this');
     try {
       return await (on ? this.recording.start() : this.recording.stop());

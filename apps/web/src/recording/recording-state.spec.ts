@@ -80,6 +80,7 @@ describe('recording state', () => {
     expect(refusalMessageKey('not_recording')).toBe('recordingAlreadyOff');
     expect(refusalMessageKey('room_not_live')).toBe('recordingRoomNotLive');
     expect(refusalMessageKey('recording_unavailable')).toBe('recordingUnavailable');
+    expect(refusalMessageKey('unreachable')).toBe('recordingUnavailable');
     expect(refusalMessageKey('media_failed')).toBeUndefined();
     expect(refusalMessageKey('toString')).toBeUndefined();
   });

@@ -90,6 +90,8 @@ const REFUSALS: Record<string, MessageKey> = {
   not_recording: 'recordingAlreadyOff',
   room_not_live: 'recordingRoomNotLive',
   recording_unavailable: 'recordingUnavailable',
+  // Ours: the signaling connection went before the answer came (a resume follows).
+  unreachable: 'recordingUnavailable',
 };
 
 export function refusalMessageKey(code: string): MessageKey | undefined {
