@@ -56,6 +56,11 @@ export class DeliveryTokenCache {
     }
     return (await pending).token;
   }
+
+  /** Has the token signed now, for a delivery to be sent soon; a failure is retried when it is sent. */
+  prefetch(eventId: string, bodySha256: string): void {
+    this.tokenFor(eventId, bodySha256).catch(() => undefined);
+  }
 }
 
 /** The cache, signing through auth (`platform-token.sign`, purpose `confer:webhook`). */

@@ -1,15 +1,28 @@
 import { Injectable } from '@nestjs/common';
 
-/** Lets the intake wake this process's delivery worker at once instead of at its next poll. */
+/** One endpoint's deliveries of one room (or of no room, `_`): sent in order, one at a time. */
+export interface LaneRef {
+  target: string;
+  lane: string;
+}
+
+export const laneKey = (l: LaneRef) => `${l.target}\n${l.lane}`;
+
+/**
+ * Lets the intake wake this process's delivery worker at once instead of at its next poll,
+ * naming the lanes that got deliveries when it knows them (a lane already running here
+ * takes them itself).
+ */
 @Injectable()
 export class DeliveryWakeup {
-  #listener?: () => void;
+  #listener?: (lanes?: readonly LaneRef[]) => void;
 
-  onWake(listener: () => void): void {
+  onWake(listener: (lanes?: readonly LaneRef[]) => void): void {
     this.#listener = listener;
   }
 
-  wake(): void {
-    this.#listener?.();
+  /** New due deliveries: in these lanes, or anywhere when not said. */
+  wake(lanes?: readonly LaneRef[]): void {
+    this.#listener?.(lanes);
   }
 }

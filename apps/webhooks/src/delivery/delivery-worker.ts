@@ -4,6 +4,7 @@ import { DeliveriesStore, ClaimedDelivery } from './deliveries.store';
 import { DeliveryTokens } from './delivery-tokens';
 import { EndpointDisabler } from '../subscriptions/endpoint-disabling/endpoint-disabler';
 import { DeliveryWakeup } from './delivery-wakeup';
+import { LaneSignals } from './lane-signals';
 import { GroupCommit } from '@confer/database';
 import { outcomeOf, parseRetryAfter, RetryPolicy } from './retry-schedule';
 import { standardWebhookHeaders } from './standard-webhooks';
@@ -14,8 +15,18 @@ export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
 
 /** Lanes (target and room) claimed in one query. */
 const LANES_PER_CLAIM = 500;
-/** Claims one lane may make while it runs before it goes back to the queue. */
+/**
+ * Claims one lane may make while it runs before it goes back to the queue, when its
+ * endpoint's slots are all taken (other rooms of the endpoint may be waiting for one).
+ */
 const MAX_ROUNDS = 50;
+/**
+ * How long a lane that has sent everything stays open for what the next release brings,
+ * holding its slot and its last delivery's lease (its success unwritten). A room with
+ * steady traffic then keeps one running lane, woken by each release, instead of closing
+ * and being claimed again from the queue between two events.
+ */
+const LINGER_MS = 100;
 /**
  * Least time between two claims of due lanes: the intake's releases come every few
  * milliseconds under load, and a lane already running takes what follows it by itself.
@@ -40,6 +51,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   #again = false;
   #lastClaimAt = 0;
   #active = new Set<Promise<void>>();
+  /** Releases into the lanes running here. */
+  readonly #signals = new LaneSignals();
   /** Successes, written as they come, many lanes to a statement. */
   readonly #delivered: GroupCommit<{ id: string; status: number }>;
 
@@ -62,13 +75,17 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     this.#running = true;
-    this.wakeup.onWake(() => this.kick());
+    this.wakeup.onWake((lanes) => {
+      // Lanes running here take their deliveries themselves; others are claimed.
+      if (!this.#signals.released(lanes)) this.kick();
+    });
     this.schedule();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
+    this.#signals.released();
     await Promise.allSettled([...this.#active]);
     this.sender.close();
   }
@@ -81,6 +98,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     void this.tick();
+  }
+
+  /** Whether this process uses every slot of the endpoint: a lane of it should not keep one idle. */
+  private saturated(target: string): boolean {
+    return (this.#inFlight.get(target) ?? 0) >= this.config.WEBHOOK_CONCURRENCY_PER_ENDPOINT;
   }
 
   private schedule(): void {
@@ -140,11 +162,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
    * A success is written while the next delivery is sent, so a crash repeats at most the
    * delivery being sent and the one being recorded; after a failure, the rest go back.
    *
-   * What follows in the lane is claimed while the lane is being sent (claimFollowing), so
-   * claim round trips overlap sends. That is safe while one of this lane's claimed
-   * deliveries is still pending here, holding the lane: so the success of the last one in
-   * hand is written only once no claim is in flight. After MAX_ROUNDS claims the lane goes
-   * back to the queue, so that other rooms of the endpoint get their turn.
+   * What follows in the lane is claimed while the lane is being sent (claimFollowing), once
+   * half a batch or less is left in hand, so claim round trips overlap sends. That is safe
+   * while one of this lane's claimed deliveries is still pending here, holding the lane: so
+   * the success of the last one in hand is written only once no claim is in flight. When nothing follows, the lane lingers
+   * (LINGER_MS) for the next release rather than closing, unless its endpoint's slots are
+   * all taken. After MAX_ROUNDS claims the lane goes back to the queue if the endpoint's
+   * slots are all taken, so that its other rooms get their turn.
    */
   private async runLane(first: ClaimedDelivery[]): Promise<void> {
     const recorded: Array<Promise<void>> = [];
@@ -158,16 +182,19 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       }
     };
     sign(queue);
+    const target = first[0].target;
+    const signal = this.#signals.open(first[0]);
     let lastClaimed = queue[queue.length - 1];
     let rounds = 0;
     let dry = false;
     let claiming: Promise<void> | undefined;
     const claim = () => {
-      if (claiming || rounds >= MAX_ROUNDS || !this.#running) return;
+      if (claiming || !this.#running || (rounds >= MAX_ROUNDS && this.saturated(target))) return;
       rounds++;
+      signal.claiming();
       claiming = this.following(lastClaimed)
         .then((next) => {
-          // Found nothing: claim again only once what is in hand has been sent.
+          // Found nothing: claim again once what is in hand has been sent, or on a release.
           dry = next.length === 0;
           if (dry) return;
           sign(next);
@@ -176,24 +203,40 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         })
         .finally(() => (claiming = undefined));
     };
-    while (queue.length > 0) {
-      if (!dry) claim();
-      const delivery = queue.shift()!;
-      const status = await this.attempt(delivery, tokens.get(delivery.id)!);
-      tokens.delete(delivery.id);
-      if (status === undefined) break;
-      if (queue.length === 0) {
-        // This delivery alone holds the lane until its success is written: claim what
-        // follows (or let the claim in flight finish) first.
-        dry = false;
-        claim();
-        await claiming;
+    // Claim ahead once half of a batch is left in hand: a lane that keeps up claims
+    // every few deliveries, a saturated one once per half batch, not once per delivery.
+    const lowWater = Math.max(1, Math.floor(this.config.WEBHOOK_BATCH_PER_LANE / 2));
+    try {
+      while (queue.length > 0) {
+        if (queue.length <= lowWater && (!dry || signal.released)) claim();
+        const delivery = queue.shift()!;
+        const status = await this.attempt(delivery, tokens.get(delivery.id)!);
+        tokens.delete(delivery.id);
+        if (status === undefined) break;
+        if (queue.length === 0) {
+          // This delivery alone holds the lane until its success is written: claim what
+          // follows (or let the claim in flight finish) first, and while nothing does,
+          // linger for the next release.
+          const lingerUntil = Date.now() + LINGER_MS;
+          for (;;) {
+            await claiming;
+            if (queue.length > 0) break;
+            claim();
+            await claiming;
+            if (queue.length > 0 || !this.#running || this.saturated(target)) break;
+            const left = lingerUntil - Date.now();
+            if (left <= 0) break;
+            await signal.nextRelease(left);
+          }
+        }
+        const written = this.#delivered.add({ id: delivery.id, status });
+        written.catch(() => undefined);
+        recorded.push(written);
       }
-      const written = this.#delivered.add({ id: delivery.id, status });
-      written.catch(() => undefined);
-      recorded.push(written);
+      await claiming;
+    } finally {
+      signal.close();
     }
-    await claiming;
     const unsent = queue.splice(0);
     try {
       await Promise.all(recorded);

@@ -6,6 +6,7 @@ import { WEBHOOKS_CONFIG, WebhooksConfig } from '../config/webhooks.config';
 import { LiveConferences } from '../conferences/live-conferences';
 import { SubscriptionsStore } from '../subscriptions/subscriptions.store';
 import { bodySha256 } from '../delivery/body-hash';
+import { DeliveryTokens } from '../delivery/delivery-tokens';
 import { eventTypeOf, RoutableEvent, targetsFor } from './event-matching';
 import { gcoreCallbackFor } from './gcore-callbacks';
 import { IntakeBatcher } from './intake-batcher';
@@ -47,6 +48,7 @@ export class EventIntake implements OnApplicationBootstrap {
     private readonly subscriptions: SubscriptionsStore,
     private readonly conferences: LiveConferences,
     private readonly release: DeliveryRelease,
+    private readonly tokens: DeliveryTokens,
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
   ) {
     this.#batcher = new IntakeBatcher(
@@ -79,15 +81,19 @@ export class EventIntake implements OnApplicationBootstrap {
   /**
    * Records a batch: the common events (no projection, no Gcore callback) in one statement,
    * the others each in its transaction, in stream order. Then lets the release know how
-   * far the stream has been recorded; answers how many deliveries were recorded.
+   * far the stream has been recorded, and has the token of each event with deliveries
+   * signed now, while the release waits for the ack floor, rather than when its first
+   * delivery is about to be sent; answers how many deliveries were recorded.
    */
   async takeAll(batch: readonly TakenEvent[]): Promise<number> {
     const unique = [...new Map(batch.map((t) => [t.event.id, t])).values()].sort(
       (a, b) => a.streamSeq - b.streamSeq,
     );
     const plain = unique.filter((t) => !needsTransaction(t.event));
-    let recorded = plain.length > 0 ? await this.takeInOneStatement(plain) : 0;
+    const withDeliveries = plain.length > 0 ? await this.takeInOneStatement(plain) : [];
+    let recorded = withDeliveries.reduce((n, e) => n + e.deliveries, 0);
     for (const t of unique) if (needsTransaction(t.event)) recorded += await this.takeInTransaction(t);
+    for (const e of withDeliveries) this.tokens.prefetch(e.eventId, e.bodySha256);
     if (recorded > 0) {
       const last = unique[unique.length - 1].streamSeq;
       // After the handlers return, so the consumer's acks go out before the floor is asked.
@@ -101,9 +107,11 @@ export class EventIntake implements OnApplicationBootstrap {
    * round trips: mark the events taken, match the subscriptions (the rule of
    * `subscriptionMatches`, in SQL), store the bodies and record the deliveries, held.
    */
-  private async takeInOneStatement(batch: readonly TakenEvent[]): Promise<number> {
+  private async takeInOneStatement(
+    batch: readonly TakenEvent[],
+  ): Promise<Array<{ eventId: string; bodySha256: string; deliveries: number }>> {
     const bodies = batch.map((t) => JSON.stringify(t.event));
-    const [row] = (await this.db.query(
+    const rows = (await this.db.query(
       `WITH ev AS (
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
                   AS e(event_id, org_id, room_id, type, body, body_sha256, stream_seq)),
@@ -127,8 +135,9 @@ export class EventIntake implements OnApplicationBootstrap {
          INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, subscription_ids)
          SELECT t.event_id, e.type, t.endpoint, 'event', e.org_id, coalesce(e.room_id, '_'), e.stream_seq, 'held', t.ids
            FROM targets t JOIN ev e ON e.event_id = t.event_id
-         ON CONFLICT (event_id, target) DO NOTHING RETURNING 1)
-       SELECT (SELECT count(*) FROM recorded)::int AS recorded`,
+         ON CONFLICT (event_id, target) DO NOTHING RETURNING event_id)
+       SELECT r.event_id, e.body_sha256, count(*)::int AS deliveries
+         FROM recorded r JOIN ev e ON e.event_id = r.event_id GROUP BY r.event_id, e.body_sha256`,
       [
         batch.map((t) => t.event.id),
         batch.map((t) => t.event.orgid),
@@ -138,9 +147,9 @@ export class EventIntake implements OnApplicationBootstrap {
         bodies.map((b) => bodySha256(b)),
         batch.map((t) => t.streamSeq),
       ],
-    )) as Array<{ recorded: number }>;
-    this.#logger.debug({ msg: 'events recorded', events: batch.length, deliveries: row?.recorded });
-    return row?.recorded ?? 0;
+    )) as Array<{ event_id: string; body_sha256: string; deliveries: number }>;
+    this.#logger.debug({ msg: 'events recorded', events: batch.length, withDeliveries: rows.length });
+    return rows.map((r) => ({ eventId: r.event_id, bodySha256: r.body_sha256, deliveries: r.deliveries }));
   }
 
   private async takeInTransaction({ event, streamSeq }: TakenEvent): Promise<number> {

@@ -1,13 +1,14 @@
-import { DeliveryWakeup } from '../../delivery/delivery-wakeup';
+import { DeliveryWakeup, LaneRef } from '../../delivery/delivery-wakeup';
 import { FakeConsumerProgress } from './consumer-progress.fake';
+import { ConsumerProgress } from './consumer-progress.port';
 import { DeliveryRelease } from './delivery-release';
 import { HeldDeliveries } from './held-deliveries.port';
 
 class RecordingHeldDeliveries implements HeldDeliveries {
   readonly floors: number[] = [];
-  async releaseUpTo(floor: number): Promise<number> {
+  async releaseUpTo(floor: number): Promise<LaneRef[]> {
     this.floors.push(floor);
-    return 1;
+    return [{ target: 'https://hooks.example.com', lane: 'room-1' }];
   }
 }
 
@@ -58,7 +59,7 @@ describe('DeliveryRelease', () => {
   });
 
   it('keeps going after a failed look at the floor', async () => {
-    const failing = { ackFloor: async () => Promise.reject(new Error('nats down')) };
+    const failing: ConsumerProgress = { ackFloor: async () => Promise.reject(new Error('nats down')) };
     const wakeup = new DeliveryWakeup();
     const r = new DeliveryRelease(failing, held, wakeup, {
       WEBHOOK_POLL_MS: 10,

@@ -83,9 +83,9 @@ export class DeliveryRelease implements OnApplicationBootstrap, OnApplicationShu
         this.#again = false;
         const floor = await this.progress.ackFloor();
         if (floor > this.#releasedTo) {
-          const released = await this.held.releaseUpTo(floor);
+          const lanes = await this.held.releaseUpTo(floor);
           this.#releasedTo = floor;
-          if (released > 0) this.wakeup.wake();
+          if (lanes.length > 0) this.wakeup.wake(lanes);
         }
         if (this.#wanted > floor) {
           // Our acks have not reached the server yet, or an earlier event is still held

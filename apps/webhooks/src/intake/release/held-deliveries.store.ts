@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { LaneRef } from '../../delivery/delivery-wakeup';
 import { HeldDeliveries } from './held-deliveries.port';
 
 @Injectable()
@@ -14,13 +15,13 @@ export class HeldDeliveriesStore implements HeldDeliveries {
    * the lane's next numbers in stream order and become pending. The floor is a checked
    * integer: the simple protocol has no parameters.
    */
-  async releaseUpTo(floor: number): Promise<number> {
+  async releaseUpTo(floor: number): Promise<LaneRef[]> {
     if (!Number.isSafeInteger(floor) || floor < 0) throw new Error(`not a stream sequence: ${floor}`);
     // The driver's own client: TypeORM's query() keeps one statement's result only.
     const runner = this.db.createQueryRunner();
     try {
       const client = (await runner.connect()) as { query(sql: string): Promise<unknown> };
-      return releasedCount(
+      return releasedLanes(
         await client.query(
           `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.release'));
        WITH held AS (
@@ -38,8 +39,8 @@ export class HeldDeliveriesStore implements HeldDeliveries {
            JOIN counts c ON c.target = h.target AND c.lane = h.lane
            JOIN seqs s ON s.target = h.target AND s.lane = h.lane
           WHERE d.id = h.id
-         RETURNING 1)
-       SELECT count(*)::int AS released FROM released`,
+         RETURNING d.target, d.lane)
+       SELECT DISTINCT target, lane FROM released`,
         ),
       );
     } finally {
@@ -48,9 +49,9 @@ export class HeldDeliveriesStore implements HeldDeliveries {
   }
 }
 
-/** The count the second statement answered, however the driver shapes a multi-statement result. */
-function releasedCount(results: unknown): number {
+/** The lanes the second statement answered, however the driver shapes a multi-statement result. */
+function releasedLanes(results: unknown): LaneRef[] {
   const last = (Array.isArray(results) ? results[results.length - 1] : results) as
-    { rows?: Array<{ released?: number }> } | undefined;
-  return last?.rows?.[0]?.released ?? 0;
+    { rows?: LaneRef[] } | undefined;
+  return (last?.rows ?? []).map((r) => ({ target: r.target, lane: r.lane }));
 }
