@@ -1,5 +1,6 @@
 // Starts the built webhooks service as its own process beside a bench auth service, allowed
-// to deliver to http://127.0.0.1 (the bench's receiver).
+// to deliver to http://127.0.0.1 (the bench's receiver). BENCH_WEBHOOKS_DIST names another
+// build of the service (e.g. of an earlier commit) to compare back to back.
 import { spawn, execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,14 +28,15 @@ export async function startWebhooksService(auth, { port = 18084, env: extra = {}
     LOG_LEVEL: 'warn',
     ...extra,
   };
-  execFileSync(process.execPath, [join(root, 'apps/webhooks/dist/database/migrate.js')], {
+  const dist = process.env.BENCH_WEBHOOKS_DIST ?? join(root, 'apps/webhooks/dist');
+  execFileSync(process.execPath, [join(dist, 'database/migrate.js')], {
     env,
     stdio: 'ignore',
   });
   const nodeArgs = process.env.BENCH_WEBHOOKS_NODE_ARGS
     ? process.env.BENCH_WEBHOOKS_NODE_ARGS.split(' ')
     : [];
-  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/webhooks/dist/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(dist, 'main.js')], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
