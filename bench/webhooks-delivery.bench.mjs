@@ -50,7 +50,10 @@ const receiver = http.createServer((req, res) => {
       received.last = performance.now();
       received.byPath.set(req.url, (received.byPath.get(req.url) ?? 0) + 1);
       const t0 = publishedAt.get(event.id);
-      if (t0 !== undefined && req.url === '/latency') received.latencies.push(performance.now() - t0);
+      if (t0 !== undefined && req.url === '/latency') {
+        received.latencies.push(performance.now() - t0);
+        received.firstLatency ??= performance.now();
+      }
       res.statusCode = 200;
     } catch (error) {
       received.rejected++;
@@ -156,6 +159,10 @@ try {
       p90: +lat.p90.toFixed(2),
       p99: +lat.p99.toFixed(2),
       max: +lat.max.toFixed(2),
+      // Below the rate offered, the room's deliveries queue up: latency then grows through the run.
+      deliveredPerSecond: Math.round(
+        (received.latencies.length - 1) / ((received.last - received.firstLatency) / 1000),
+      ),
     }),
   );
 } finally {
