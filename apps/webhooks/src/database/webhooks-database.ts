@@ -4,6 +4,7 @@ import { WebhooksSchema1764300000000 } from './migrations/1764300000000-webhooks
 import { EndpointHealth1764400000000 } from './migrations/1764400000000-endpoint-health';
 import { ExpiredDeliveries1764400000001 } from './migrations/1764400000001-expired-deliveries';
 import { StreamOrderedIntake1764500000000 } from './migrations/1764500000000-stream-ordered-intake';
+import { ConferenceEnds1764600000000 } from './migrations/1764600000000-conference-ends';
 
 // Every table of the service is reached through SQL in its store (deliveries are claimed
 // with conditional updates TypeORM's repositories cannot express); the outbox brings its own.
@@ -12,6 +13,7 @@ export const webhooksMigrations = [
   EndpointHealth1764400000000,
   ExpiredDeliveries1764400000001,
   StreamOrderedIntake1764500000000,
+  ConferenceEnds1764600000000,
   ...outboxMigrations,
 ];
 

@@ -22,6 +22,7 @@ interface RoomData {
   roomId?: string;
   conferenceNumber?: string;
   startedAt?: string;
+  endedAt?: string;
 }
 
 /** An event as the consumer handed it over, with its place in the stream. */
@@ -260,8 +261,8 @@ export class EventIntake implements OnApplicationBootstrap {
     const data = (event.data ?? {}) as RoomData;
     if (!data.roomId || !data.conferenceNumber) return;
     const conference = { orgId: event.orgid, roomId: data.roomId, conferenceNumber: data.conferenceNumber };
-    if (type === 'room.started')
-      await this.conferences.started(tx, conference, data.startedAt ?? new Date().toISOString());
-    else await this.conferences.ended(tx, conference);
+    const now = new Date().toISOString();
+    if (type === 'room.started') await this.conferences.started(tx, conference, data.startedAt ?? now);
+    else await this.conferences.ended(tx, conference, data.startedAt ?? now, data.endedAt ?? now);
   }
 }

@@ -10,6 +10,7 @@ export interface PruneResult {
   deliveries: number;
   bodies: number;
   intakeMarks: number;
+  endedConferences: number;
 }
 
 /**
@@ -20,7 +21,8 @@ export interface PruneResult {
  * - event bodies no delivery refers to any more;
  * - intake marks older than WEBHOOKS_INTAKE_RETENTION_SECONDS whose event the consumer's
  *   ack floor has passed: such an event cannot be handed out again, so its mark has done
- *   its work (a mark still needed for de-duplication is kept, however old).
+ *   its work (a mark still needed for de-duplication is kept, however old);
+ * - conferences that ended longer ago than that: no start of theirs can still arrive.
  * Safe on every replica at once: each chunk skips rows another replica is deleting.
  */
 @Injectable()
@@ -48,7 +50,7 @@ export class RetentionSweep implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async prune(): Promise<PruneResult> {
-    const result: PruneResult = { deliveries: 0, bodies: 0, intakeMarks: 0 };
+    const result: PruneResult = { deliveries: 0, bodies: 0, intakeMarks: 0, endedConferences: 0 };
     try {
       const log = String(this.config.WEBHOOK_LOG_RETENTION_SECONDS);
       result.deliveries = await this.inChunks(
@@ -76,7 +78,14 @@ export class RetentionSweep implements OnApplicationBootstrap, OnApplicationShut
             LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED)`,
         [String(this.config.WEBHOOKS_INTAKE_RETENTION_SECONDS), floor],
       );
-      if (result.deliveries + result.bodies + result.intakeMarks > 0)
+      result.endedConferences = await this.inChunks(
+        `DELETE FROM live_conferences WHERE (org_id, room_id) IN (
+           SELECT org_id, room_id FROM live_conferences
+            WHERE ended_at < now() - ($1 || ' seconds')::interval
+            LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED)`,
+        [String(this.config.WEBHOOKS_INTAKE_RETENTION_SECONDS)],
+      );
+      if (result.deliveries + result.bodies + result.intakeMarks + result.endedConferences > 0)
         this.#logger.log({ msg: 'pruned past retention', ...result });
     } catch (error) {
       this.#logger.error({ msg: 'pruning failed; will try again', error: String(error), ...result });
