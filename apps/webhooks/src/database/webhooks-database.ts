@@ -5,6 +5,7 @@ import { EndpointHealth1764400000000 } from './migrations/1764400000000-endpoint
 import { ExpiredDeliveries1764400000001 } from './migrations/1764400000001-expired-deliveries';
 import { StreamOrderedIntake1764500000000 } from './migrations/1764500000000-stream-ordered-intake';
 import { ConferenceEnds1764600000000 } from './migrations/1764600000000-conference-ends';
+import { UnnumberedSettled1764600000001 } from './migrations/1764600000001-unnumbered-settled';
 
 // Every table of the service is reached through SQL in its store (deliveries are claimed
 // with conditional updates TypeORM's repositories cannot express); the outbox brings its own.
@@ -14,6 +15,7 @@ export const webhooksMigrations = [
   ExpiredDeliveries1764400000001,
   StreamOrderedIntake1764500000000,
   ConferenceEnds1764600000000,
+  UnnumberedSettled1764600000001,
   ...outboxMigrations,
 ];
 

@@ -8,6 +8,7 @@ import { WebhookErrors } from '../webhooks.errors';
 import { SubscriptionsStore } from '../subscriptions/subscriptions.store';
 import { RedeliverSinceRequestDto } from '../subscriptions/native/subscription.dto';
 import { DeliveryWakeup } from '../delivery/delivery-wakeup';
+import { DeliveryRelease } from '../intake/release/delivery-release';
 
 interface DeliveryRow {
   id: string;
@@ -24,6 +25,9 @@ interface DeliveryRow {
   created_at: Date;
   delivered_at: Date | null;
 }
+
+/** A delivery sent again keeps its number; one settled before it had any waits for the next. */
+const AGAIN_STATUS = `CASE WHEN seq IS NULL THEN 'held' ELSE 'pending' END`;
 
 /** What a delivery's status can be: held until numbered, then pending until settled. */
 const DELIVERY_STATUSES = ['held', 'pending', 'delivered', 'failed', 'expired'];
@@ -63,6 +67,7 @@ export class DeliveryLogHttpController {
     private readonly db: DataSource,
     private readonly subscriptions: SubscriptionsStore,
     private readonly wakeup: DeliveryWakeup,
+    private readonly release: DeliveryRelease,
   ) {}
 
   @Get('deliveries')
@@ -96,7 +101,7 @@ export class DeliveryLogHttpController {
     await this.owned(principal, orgId, id);
     if (!/^\d{1,18}$/.test(deliveryId)) throw WebhookErrors.deliveryNotFound({ deliveryId });
     const [rows] = (await this.db.query(
-      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), leased_until = NULL,
+      `UPDATE deliveries SET status = ${AGAIN_STATUS}, attempts = 0, next_attempt_at = now(), leased_until = NULL,
               updated_at = now()
         WHERE id = $1 AND $2 = ANY(subscription_ids) AND status NOT IN ('pending', 'held') RETURNING *`,
       [deliveryId, id],
@@ -109,7 +114,7 @@ export class DeliveryLogHttpController {
       if (!existing[0]) throw WebhookErrors.deliveryNotFound({ deliveryId });
       return deliveryDto(existing[0]);
     }
-    this.wakeup.wake();
+    this.sendAgain();
     return deliveryDto(rows[0]);
   }
 
@@ -124,13 +129,19 @@ export class DeliveryLogHttpController {
   ) {
     await this.owned(principal, orgId, id);
     const [, count] = (await this.db.query(
-      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = now(), leased_until = NULL,
+      `UPDATE deliveries SET status = ${AGAIN_STATUS}, attempts = 0, next_attempt_at = now(), leased_until = NULL,
               updated_at = now()
         WHERE $1 = ANY(subscription_ids) AND created_at >= $2 AND status NOT IN ('pending', 'held')`,
       [id, body.since],
     )) as [unknown, number];
-    this.wakeup.wake();
+    this.sendAgain();
     return { redelivering: count };
+  }
+
+  /** Numbered ones are due now; one never numbered (settled while held) is numbered first. */
+  private sendAgain(): void {
+    this.wakeup.wake();
+    this.release.again();
   }
 
   private async owned(principal: Principal, orgId: string, id: string): Promise<void> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Subscription, SubscriptionKind } from './subscription';
+import { takeReleaseLock } from '../intake/release/release-lock';
 
 interface SubscriptionRow {
   id: string;
@@ -142,11 +143,16 @@ export class SubscriptionsStore {
   }
 }
 
-/** Pending deliveries that no active, unexpired subscription still wants fail without being sent. */
-export async function dropOrphanedDeliveries(tx: EntityManager | DataSource, reason: string): Promise<void> {
+/**
+ * Deliveries waiting to be sent (pending) or numbered (held) that no active, unexpired
+ * subscription still wants fail without being sent, saying why; held ones never take a
+ * number. Under the release's lock, so that a release running now cannot number them.
+ */
+export async function dropOrphanedDeliveries(tx: EntityManager, reason: string): Promise<void> {
+  await takeReleaseLock(tx);
   await tx.query(
     `UPDATE deliveries d SET status = 'failed', last_error = $1, updated_at = now(), leased_until = NULL
-      WHERE d.status = 'pending' AND d.kind = 'event'
+      WHERE d.status IN ('pending', 'held') AND d.kind = 'event'
         AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE s.id = ANY(d.subscription_ids)
                           AND s.status = 'active' AND (s.expires_at IS NULL OR s.expires_at > now()))`,
     [reason],

@@ -52,6 +52,15 @@ export class DeliveryRelease implements OnApplicationBootstrap, OnApplicationShu
     this.kick();
   }
 
+  /**
+   * Held deliveries below the floor are waiting (a redelivery put back one that was never
+   * numbered): release them even if the floor has not moved.
+   */
+  again(): void {
+    this.#releasedTo = -1;
+    this.kick();
+  }
+
   /** Look at the floor now; passes asked for while one runs are coalesced into one more. */
   kick(): void {
     if (!this.#running) return;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { LaneRef } from '../../delivery/delivery-wakeup';
 import { HeldDeliveries } from './held-deliveries.port';
+import { RELEASE_LOCK_SQL } from './release-lock';
 
 @Injectable()
 export class HeldDeliveriesStore implements HeldDeliveries {
@@ -23,7 +24,7 @@ export class HeldDeliveriesStore implements HeldDeliveries {
       const client = (await runner.connect()) as { query(sql: string): Promise<unknown> };
       return releasedLanes(
         await client.query(
-          `SELECT pg_advisory_xact_lock(hashtext(current_schema() || '.release'));
+          `${RELEASE_LOCK_SQL};
        WITH held AS (
          SELECT id, target, lane, row_number() OVER (PARTITION BY target, lane ORDER BY stream_seq, id) AS n
            FROM deliveries WHERE status = 'held' AND stream_seq <= ${floor}),
