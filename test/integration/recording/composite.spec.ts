@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -193,7 +194,11 @@ function kindsOf(peers: RecorderPeer[]): Map<string, 'audio' | 'video'> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const options: CompositeOptions = { ...defaultCompositeOptions };
+// COMPOSITE_X264_PRESET compares presets in the CPU test below.
+const options: CompositeOptions = {
+  ...defaultCompositeOptions,
+  x264Preset: process.env.COMPOSITE_X264_PRESET ?? defaultCompositeOptions.x264Preset,
+};
 
 // Luma (0-255, as displayed) of what the composite paints: the canvas (0x121212), a
 // tile's letterbox (0x202124), a name card (0x3c4043). The test pattern varies far more.
@@ -201,6 +206,26 @@ const CANVAS_Y = 18;
 const LETTERBOX_Y = 33;
 const CARD_Y = 63;
 const near = (value: number, expected: number) => Math.abs(value - expected) < 8;
+
+/** CPU seconds (user + system) of this process's ffmpeg children, by pid, read from /proc. */
+function ffmpegChildrenCpu(): Map<number, number> {
+  const ticks = 100; // CLK_TCK on Linux
+  const cpu = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const command = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[1] is the parent pid; [11] and [12] utime and stime (stat fields 4, 14, 15).
+      if (command !== 'ffmpeg' || Number(fields[1]) !== process.pid) continue;
+      cpu.set(Number(name), (Number(fields[11]) + Number(fields[12])) / ticks);
+    } catch {
+      // Exited while we looked.
+    }
+  }
+  return cpu;
+}
 
 describe('room composite', () => {
   let host: PublisherHost;
@@ -421,5 +446,48 @@ describe('room composite', () => {
       const empty = await mkdtemp(join(root, 'empty-'));
       expect(await completeInterruptedPart(empty)).toBeNull();
     });
+  });
+
+  describe('a 4-peer call at 1280x720, 30 fps', () => {
+    it('takes less than one core, its decoders and encoder included', async () => {
+      const peers = ['ann', 'ben', 'cat', 'dan'].map((id) => peer(id, id.toUpperCase(), [cam, mic]));
+      const feed = new SyntheticFeed(host, kindsOf(peers));
+      const composite = await RoomComposite.start(
+        feed,
+        { sessionId: 's3', seq: 0, open: true, peers },
+        join(root, 'cpu', 'part-1'),
+        options,
+      );
+      // Steady state: every tile decoding, then ten seconds measured.
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(100)) {
+        if (composite.stats.videos.filter((v) => v.live).length === 4) break;
+      }
+      await sleep(1000);
+      const ffmpegBefore = ffmpegChildrenCpu();
+      const nodeBefore = process.cpuUsage();
+      const wallBefore = Date.now();
+      await sleep(10_000);
+      const ffmpegAfter = ffmpegChildrenCpu();
+      const node = process.cpuUsage(nodeBefore);
+      const seconds = (Date.now() - wallBefore) / 1000;
+      const encoderPid = composite.currentPart.pid as number;
+      const part = await composite.finish();
+
+      let ffmpegCpu = 0;
+      for (const [pid, after] of ffmpegAfter) ffmpegCpu += after - (ffmpegBefore.get(pid) ?? 0);
+      const nodeCpu = (node.user + node.system) / 1e6;
+      const perSecond = (ffmpegCpu + nodeCpu) / seconds;
+      const encoderCpu = (ffmpegAfter.get(encoderPid) ?? 0) - (ffmpegBefore.get(encoderPid) ?? 0);
+      console.log(
+        `4-peer 1280x720@30 composite, x264 preset ${options.x264Preset}: ` +
+          `${perSecond.toFixed(2)} CPU seconds per second (encoder ${(encoderCpu / seconds).toFixed(2)}, ` +
+          `decoders ${((ffmpegCpu - encoderCpu) / seconds).toFixed(2)}, ` +
+          `Node ${(nodeCpu / seconds).toFixed(2)}; ${ffmpegAfter.size} ffmpeg processes)`,
+      );
+      expect(ffmpegAfter.size).toBe(4 + 4 + 1); // 4 video and 4 audio decoders, 1 encoder
+      expect(composite.stats.framesDropped).toBe(0);
+      expect(perSecond).toBeLessThan(1);
+      expect(part.interrupted).toBe(false);
+    }, 60_000);
   });
 });
