@@ -6,6 +6,7 @@ import { ExpiredDeliveries1764400000001 } from './migrations/1764400000001-expir
 import { StreamOrderedIntake1764500000000 } from './migrations/1764500000000-stream-ordered-intake';
 import { ConferenceEnds1764600000000 } from './migrations/1764600000000-conference-ends';
 import { UnnumberedSettled1764600000001 } from './migrations/1764600000001-unnumbered-settled';
+import { LaneSequenceUse1764600000002 } from './migrations/1764600000002-lane-sequence-use';
 
 // Every table of the service is reached through SQL in its store (deliveries are claimed
 // with conditional updates TypeORM's repositories cannot express); the outbox brings its own.
@@ -16,6 +17,7 @@ export const webhooksMigrations = [
   StreamOrderedIntake1764500000000,
   ConferenceEnds1764600000000,
   UnnumberedSettled1764600000001,
+  LaneSequenceUse1764600000002,
   ...outboxMigrations,
 ];
 

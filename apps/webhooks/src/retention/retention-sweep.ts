@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { DataSource } from 'typeorm';
 import { WEBHOOKS_CONFIG, WebhooksConfig } from '../config/webhooks.config';
 import { CONSUMER_PROGRESS, ConsumerProgress } from '../intake/release/consumer-progress.port';
+import { takeReleaseLock } from '../intake/release/release-lock';
 
 /** Rows deleted per statement, so that a large backlog never holds long locks. */
 const CHUNK = 5000;
@@ -11,6 +12,7 @@ export interface PruneResult {
   bodies: number;
   intakeMarks: number;
   endedConferences: number;
+  laneCounters: number;
 }
 
 /**
@@ -22,7 +24,11 @@ export interface PruneResult {
  * - intake marks older than WEBHOOKS_INTAKE_RETENTION_SECONDS whose event the consumer's
  *   ack floor has passed: such an event cannot be handed out again, so its mark has done
  *   its work (a mark still needed for de-duplication is kept, however old);
- * - conferences that ended longer ago than that: no start of theirs can still arrive.
+ * - conferences that ended longer ago than that: no start of theirs can still arrive;
+ * - the sequence counters of lanes (endpoint and room) that took no number for longer than
+ *   WEBHOOK_LOG_RETENTION_SECONDS and have nothing held or pending: the log that showed
+ *   their numbers is gone, and a room that speaks to the endpoint again starts at 1.
+ *   Under the release's lock, so that no release numbers the lane meanwhile.
  * Safe on every replica at once: each chunk skips rows another replica is deleting.
  */
 @Injectable()
@@ -50,7 +56,13 @@ export class RetentionSweep implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async prune(): Promise<PruneResult> {
-    const result: PruneResult = { deliveries: 0, bodies: 0, intakeMarks: 0, endedConferences: 0 };
+    const result: PruneResult = {
+      deliveries: 0,
+      bodies: 0,
+      intakeMarks: 0,
+      endedConferences: 0,
+      laneCounters: 0,
+    };
     try {
       const log = String(this.config.WEBHOOK_LOG_RETENTION_SECONDS);
       result.deliveries = await this.inChunks(
@@ -85,12 +97,34 @@ export class RetentionSweep implements OnApplicationBootstrap, OnApplicationShut
             LIMIT ${CHUNK} FOR UPDATE SKIP LOCKED)`,
         [String(this.config.WEBHOOKS_INTAKE_RETENTION_SECONDS)],
       );
-      if (result.deliveries + result.bodies + result.intakeMarks + result.endedConferences > 0)
+      result.laneCounters = await this.pruneIdleLaneCounters(log);
+      if (Object.values(result).some((n) => n > 0))
         this.#logger.log({ msg: 'pruned past retention', ...result });
     } catch (error) {
       this.#logger.error({ msg: 'pruning failed; will try again', error: String(error), ...result });
     }
     return result;
+  }
+
+  private async pruneIdleLaneCounters(retentionSeconds: string): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.db.transaction(async (tx) => {
+        await takeReleaseLock(tx);
+        const [, deleted] = (await tx.query(
+          `DELETE FROM lane_sequences WHERE (target, lane) IN (
+             SELECT l.target, l.lane FROM lane_sequences l
+              WHERE l.updated_at < now() - ($1 || ' seconds')::interval
+                AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.target = l.target AND d.lane = l.lane
+                                   AND d.status IN ('held', 'pending'))
+              LIMIT ${CHUNK})`,
+          [retentionSeconds],
+        )) as [unknown, number];
+        return deleted;
+      });
+      total += count;
+      if (count < CHUNK) return total;
+    }
   }
 
   private async inChunks(sql: string, parameters: unknown[]): Promise<number> {

@@ -32,7 +32,7 @@ export class HeldDeliveriesStore implements HeldDeliveries {
        seqs AS (
          INSERT INTO lane_sequences AS l (target, lane, last_seq)
          SELECT target, lane, c FROM counts ORDER BY target, lane
-         ON CONFLICT (target, lane) DO UPDATE SET last_seq = l.last_seq + excluded.last_seq
+         ON CONFLICT (target, lane) DO UPDATE SET last_seq = l.last_seq + excluded.last_seq, updated_at = now()
          RETURNING target, lane, last_seq),
        released AS (
          UPDATE deliveries d SET status = 'pending', seq = s.last_seq - c.c + h.n, updated_at = now()
