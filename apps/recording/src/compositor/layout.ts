@@ -31,7 +31,9 @@ const MAX_GRID = 4;
 /** The screen share's part of the canvas width; the peers get a column of the rest. */
 const SHARE_WIDTH_RATIO = 3 / 4;
 
+/** Sizes round down, positions to the nearest: both even, for the half-size chroma planes. */
 const even = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
+const evenOffset = (n: number) => Math.max(0, Math.round(n / 2) * 2);
 
 /**
  * Places the drawn peers and screen shares on the canvas as a regular viewer sees
@@ -54,7 +56,7 @@ export function layoutTiles(input: LayoutInput): Tile[] {
   const capacity = Math.max(1, Math.floor((input.height + gap) / (tileHeight + gap)));
   const shown = fit(small, capacity, input.recentSpeakers);
   const columnHeight = shown.length * tileHeight + (shown.length - 1) * gap;
-  const top = even((input.height - columnHeight) / 2 + 1);
+  const top = evenOffset((input.height - columnHeight) / 2);
   return [
     { ...shareTile(share), x: 0, y: 0, width: shareWidth, height: input.height },
     ...shown.map((t, i) => ({
@@ -104,13 +106,13 @@ function grid(input: LayoutInput, gap: number): Tile[] {
   const cellWidth = even((input.width - (columns - 1) * gap) / columns);
   const cellHeight = even((input.height - (rows - 1) * gap) / rows);
   const usedRows = Math.ceil(shown.length / columns);
-  const top = even((input.height - (usedRows * cellHeight + (usedRows - 1) * gap)) / 2 + 1);
+  const top = evenOffset((input.height - (usedRows * cellHeight + (usedRows - 1) * gap)) / 2);
   return shown.map((tile, i) => {
     const row = Math.floor(i / columns);
     // An incomplete last row is centred, as call clients do.
     const inRow = Math.min(columns, shown.length - row * columns);
     const rowWidth = inRow * cellWidth + (inRow - 1) * gap;
-    const left = even((input.width - rowWidth) / 2 + 1);
+    const left = evenOffset((input.width - rowWidth) / 2);
     const column = i % columns;
     return {
       ...tile,
