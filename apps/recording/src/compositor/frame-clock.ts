@@ -49,7 +49,8 @@ export class FrameClock {
   private readonly wake = (): void => {
     this.timer = null;
     const now = this.now();
-    const behind = Math.floor(((now - this.due(this.next)) * this.frameRate) / 1000);
+    // Frames due by now that are not produced yet (the next one included).
+    const behind = Math.floor(((now - this.due(this.next)) * this.frameRate) / 1000) + 1;
     if (behind > this.maxCatchUpFrames) this.skipped += behind - this.maxCatchUpFrames;
     while (this.running && this.due(this.next) <= now) this.onFrame(this.next++);
     if (!this.running) return;
