@@ -50,6 +50,7 @@ export class RoomComposite extends EventEmitter {
   private readonly clock: FrameClock;
   private partOps: Promise<unknown> = Promise.resolve();
   private finishing: Promise<CompletedPart> | null = null;
+  private droppedInClosedParts = 0;
 
   private constructor(
     private readonly options: CompositeOptions,
@@ -93,7 +94,11 @@ export class RoomComposite extends EventEmitter {
     return composite;
   }
 
-  /** The encoder of the part being written (its process id), for diagnostics and tests. */
+  /**
+   * The part being written: its encoder's process id, and how many seconds of media it
+   * was given so far (the position in its files, which is not wall-clock time when
+   * frames were dropped), for diagnostics and tests.
+   */
   get currentPart(): { dir: string; pid?: number; seconds: number } {
     return { dir: this.encoder.dir, pid: this.encoder.pid, seconds: this.encoder.durationSeconds };
   }
@@ -102,7 +107,8 @@ export class RoomComposite extends EventEmitter {
     return {
       frames: this.clock.framesProduced,
       framesSkipped: this.clock.framesSkipped,
-      framesDropped: this.encoder.dropped,
+      /** Frames the encoders could not take in time, over all parts (see PartEncoder.write). */
+      framesDropped: this.droppedInClosedParts + this.encoder.dropped,
       videoDecoders: this.sources.videoCount,
       audioDecoders: this.sources.audioCount,
       tiles: this.tiles.map((t) => ({ ...t })),
@@ -180,6 +186,7 @@ export class RoomComposite extends EventEmitter {
   private async closePart(encoder: PartEncoder): Promise<CompletedPart> {
     const endedAt = new Date();
     await encoder.end();
+    if (encoder !== this.encoder) this.droppedInClosedParts += encoder.dropped;
     const tools = {
       ffmpegPath: this.options.ffmpegPath,
       ffprobePath: this.options.ffprobePath ?? ffprobeBeside(this.options.ffmpegPath),
