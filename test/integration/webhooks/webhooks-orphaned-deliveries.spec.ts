@@ -1,4 +1,5 @@
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
+import { Receiver, until } from './receiver';
 import { RunningWebhooksService, startWebhooksService } from '../../support/webhooks-service.harness';
 import { eventually, startWebhooksFixture, WebhooksFixture } from './webhooks-fixture';
 
@@ -64,5 +65,52 @@ describe('webhooks: deliveries of a deleted subscription', () => {
     );
     expect(await statusOf(held)).toEqual({ status: 'failed', seq: null, last_error: 'subscription deleted' });
     expect(await statusOf(pending)).toMatchObject({ status: 'failed', last_error: 'subscription deleted' });
+  });
+});
+
+describe('webhooks: a delivery settled before it was numbered, sent again', () => {
+  let f: WebhooksFixture;
+  let w: RunningWebhooksService;
+  let receiver: Receiver;
+
+  beforeAll(async () => {
+    f = await startWebhooksFixture();
+    w = await startWebhooksService(f.auth);
+    receiver = await Receiver.open();
+  });
+  afterAll(async () => {
+    await receiver?.close();
+    await w?.close();
+    await f?.close();
+  });
+
+  it('is numbered first, then sent', async () => {
+    const url = `${receiver.url}/again`;
+    const { id } = await f.subscribe(w.baseUrl, { url, roomId: 'again-room' });
+    const eventId = randomUUID();
+    const body = JSON.stringify({ id: eventId, type: 'io.confer.peer.joined', roomid: 'again-room' });
+    await w.db.query(`INSERT INTO event_bodies (event_id, body, body_sha256) VALUES ($1, $2, $3)`, [
+      eventId,
+      body,
+      createHash('sha256').update(body).digest('base64url'),
+    ]);
+    // Settled while held (its subscription disabled then), its event below the ack floor.
+    const [{ id: deliveryId }] = (await w.db.query(
+      `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, seq,
+                               subscription_ids, last_error)
+       VALUES ($1, 'peer.joined', $2, 'event', $3, 'again-room', 0, 'failed', NULL, $4::uuid[],
+               'subscription disabled')
+       RETURNING id`,
+      [eventId, url, f.org.orgId, [id]],
+    )) as Array<{ id: string }>;
+    const answer = await fetch(
+      `${w.baseUrl}/v1/orgs/${f.org.orgId}/webhooks/subscriptions/${id}/deliveries/${deliveryId}/redeliver`,
+      { method: 'POST', headers: { authorization: `Bearer ${f.accessToken}` } },
+    );
+    expect(answer.status).toBe(202);
+    const got = await until(() => receiver.received.find((r) => r.path === '/again'));
+    expect(got.headers['confer-event-id']).toBe(eventId);
+    expect(got.headers['confer-sequence']).toBe('1');
+    expect(got.body).toBe(body);
   });
 });
