@@ -404,7 +404,7 @@ describe('room composite', () => {
   });
 
   describe('a part whose encoder was killed', () => {
-    it('is completed from the segments on disk, the partly written one included, and marked interrupted', async () => {
+    it('is completed from the segments on disk and marked interrupted, as is a closed part whose MP4 was never written', async () => {
       const alone = peer('dora', 'Dora', [cam, mic]);
       const feed = new SyntheticFeed(host, kindsOf([alone]));
       const dir = join(root, 'crash', 'part-1');
@@ -437,6 +437,13 @@ describe('room composite', () => {
       const finished = await composite.finish();
       expect(finished.interrupted).toBe(true);
       expect((await probeMedia(finished.mp4)).durationSeconds).toBeGreaterThanOrEqual(3.9);
+
+      // A part left with a closed playlist and no MP4 (the service was killed: its
+      // encoder read end-of-file and ended normally) gets its MP4 the same way.
+      await rm(finished.mp4);
+      const again = await completeInterruptedPart(dir);
+      expect(again).toMatchObject({ interrupted: true, durationSeconds: finished.durationSeconds });
+      expect((await probeMedia(again!.mp4)).durationSeconds).toBeGreaterThanOrEqual(3.9);
     }, 30_000);
 
     it('is null when nothing was saved', async () => {
