@@ -22,8 +22,9 @@ command -v g++ >/dev/null || need+=(g++)
 command -v python3 >/dev/null || need+=(python3)
 # The browser tests drive Debian's own Chromium (playwright-core downloads no browser).
 if [ "$mode" = --test ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
-# Synthetic peers (bench/support/synthetic-publisher.mjs) send ffmpeg's test pattern as RTP.
-if [ "$mode" = --test ] && ! command -v ffmpeg >/dev/null; then need+=(ffmpeg); fi
+# The recording service encodes with ffmpeg (and its tests inspect with ffprobe); synthetic
+# peers (bench/support/synthetic-publisher.mjs) send ffmpeg's test pattern as RTP.
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing system packages: ${need[*]}"
   as_root apt-get update -qq

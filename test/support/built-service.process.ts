@@ -4,6 +4,7 @@ import { runMigrations } from '@confer/database';
 import { roomsDatabaseOptions } from '../../apps/rooms/src/database/rooms-database';
 import { statsDatabaseOptions } from '../../apps/stats/src/database/stats-database';
 import { webhooksDatabaseOptions } from '../../apps/webhooks/src/database/webhooks-database';
+import { recordingDatabaseOptions } from '../../apps/recording/src/database/recording-database';
 import { freePort, TEST_DATABASE_URL, uniqueSchema } from './test-env';
 
 /** The services a test can run as built processes (`apps/<name>/dist/main.js`, after `nx build`). */
@@ -11,6 +12,7 @@ const SERVICES = {
   rooms: { port: 'ROOMS_PORT', schema: 'ROOMS_DB_SCHEMA', database: roomsDatabaseOptions },
   webhooks: { port: 'WEBHOOKS_PORT', schema: 'WEBHOOKS_DB_SCHEMA', database: webhooksDatabaseOptions },
   stats: { port: 'STATS_PORT', schema: 'STATS_DB_SCHEMA', database: statsDatabaseOptions },
+  recording: { port: 'RECORDING_PORT', schema: 'RECORDING_DB_SCHEMA', database: recordingDatabaseOptions },
 } as const;
 
 export type BuiltServiceName = keyof typeof SERVICES;
@@ -20,6 +22,17 @@ export interface BuiltServiceProcess {
   schema: string;
   /** SIGTERM, then the exit: shutdown hooks run (spans and logs are flushed). */
   stop(): Promise<void>;
+  /** SIGKILL, then the exit: nothing of the process runs any more (a crash). */
+  kill(): Promise<void>;
+  /** What the process wrote to stderr (its last 20,000 characters). */
+  readonly stderr: string;
+}
+
+export interface SpawnOptions {
+  /** Run on this already migrated schema (a restart of the same service) instead of a new one. */
+  schema?: string;
+  /** Listen on this port (a restart keeping its address); default: a free one. */
+  port?: number;
 }
 
 /**
@@ -29,11 +42,12 @@ export interface BuiltServiceProcess {
 export async function spawnBuiltService(
   name: BuiltServiceName,
   env: Record<string, string>,
+  options: SpawnOptions = {},
 ): Promise<BuiltServiceProcess> {
   const spec = SERVICES[name];
-  const schema = uniqueSchema(name);
-  await runMigrations(spec.database(TEST_DATABASE_URL, schema));
-  const port = await freePort();
+  const schema = options.schema ?? uniqueSchema(name);
+  if (!options.schema) await runMigrations(spec.database(TEST_DATABASE_URL, schema));
+  const port = options.port ?? (await freePort());
   let stderr = '';
   const child: ChildProcess = spawn(
     process.execPath,
@@ -50,7 +64,7 @@ export async function spawnBuiltService(
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -63,14 +77,19 @@ export async function spawnBuiltService(
       throw new Error(`the ${name} process did not become ready: ${stderr.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  const ended = (signal: NodeJS.Signals) => async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
   return {
     baseUrl,
     schema,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+    stop: ended('SIGTERM'),
+    kill: ended('SIGKILL'),
+    get stderr() {
+      return stderr;
     },
   };
 }

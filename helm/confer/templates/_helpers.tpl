@@ -177,6 +177,7 @@ node's network, has its own template.
 - { name: rooms, port: 8082, portEnv: ROOMS_PORT, workersEnv: ROOMS_WORKERS, entry: apps/rooms/dist/main.js }
 - { name: stats, port: 8083, portEnv: STATS_PORT, workersEnv: "", entry: apps/stats/dist/main.js }
 - { name: webhooks, port: 8084, portEnv: WEBHOOKS_PORT, workersEnv: WEBHOOKS_WORKERS, entry: apps/webhooks/dist/main.js }
+- { name: recording, port: 8086, portEnv: RECORDING_PORT, workersEnv: "", entry: apps/recording/dist/main.js, recorder: true }
 - { name: web, port: 8080, portEnv: PORT, workersEnv: "", entry: deploy/gateway/serve.mjs, frontDoor: true }
 {{- end -}}
 

@@ -87,6 +87,14 @@ export class RoomSettings {
   @IsOptional()
   @IsBoolean()
   canRecord?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Record this room automatically (or never), whatever the organisation's auto-recording setting; its delays are the organisation's",
+  })
+  @IsOptional()
+  @IsBoolean()
+  autoRecord?: boolean;
 }
 
 export type RoomSettingsValues = { [K in keyof RoomSettings]: RoomSettings[K] };

@@ -1,0 +1,62 @@
+import { OutboxWriter } from '@confer/outbox';
+import { RecordingPartCompleted } from '@confer/contracts';
+import type { CompletedPart } from '../compositor/room-composite';
+import { recordingEvent } from '../recordings/recording-events';
+import { PartRow, RecordingRow } from '../recordings/recording.rows';
+import { RecordingsStore } from '../recordings/recordings.store';
+import { RecordingStorage } from '../storage/recording-storage.port';
+
+/**
+ * Keeps a finished part: its files go to storage under the part's file id, then the part is
+ * marked ready (with `part-completed`) in one transaction. Shared by the runner and by the
+ * take-over of a recording whose replica died.
+ */
+export class PartKeeper {
+  constructor(
+    private readonly store: RecordingsStore,
+    private readonly storage: RecordingStorage,
+    private readonly outbox: OutboxWriter,
+  ) {}
+
+  async keep(recording: RecordingRow, part: PartRow, completed: CompletedPart): Promise<void> {
+    const db = this.store.dataSourceManager();
+    await this.store.updatePart(db, part.id, { status: 'processing' });
+    const bytes = await this.storage.storePart(completed.dir, part.file_id);
+    await this.store.transaction(async (tx) => {
+      await this.store.updatePart(tx, part.id, {
+        status: 'ready',
+        ended_at: completed.endedAt,
+        duration_seconds: completed.durationSeconds,
+        interrupted: completed.interrupted,
+        bytes: String(bytes),
+      });
+      await this.outbox.add(
+        tx,
+        RecordingPartCompleted,
+        recordingEvent(
+          RecordingPartCompleted,
+          recording,
+          {
+            partId: part.id,
+            partNumber: part.part_number,
+            startedAt: completed.startedAt.toISOString(),
+            endedAt: completed.endedAt.toISOString(),
+            durationSeconds: completed.durationSeconds,
+            interrupted: completed.interrupted,
+          },
+          String(part.part_number),
+        ),
+      );
+    });
+  }
+
+  /** A part that left nothing usable (the recorder died before its first segment). */
+  async discard(part: PartRow): Promise<void> {
+    await this.store.updatePart(this.store.dataSourceManager(), part.id, {
+      status: 'failed',
+      ended_at: new Date(),
+      duration_seconds: 0,
+      interrupted: true,
+    });
+  }
+}

@@ -1,0 +1,254 @@
+import { Logger } from '@nestjs/common';
+import { mkdir } from 'fs/promises';
+import { join } from 'path';
+import type { CompositeOptions, CompletedPart, RoomComposite } from '../compositor/room-composite';
+import { completeInterruptedPart } from '../compositor/interrupted-part';
+import type { RoomMediaSession } from '../media-feed/room-media-session';
+import { PartRow, RecordingRow } from '../recordings/recording.rows';
+import { RecordingsStore } from '../recordings/recordings.store';
+import { OrgRecordingSettingsStore } from '../settings/org-recording-settings';
+import { PartKeeper } from './part-files';
+import { RecordingFinisher } from './recording-finisher';
+
+export interface RunnerDeps {
+  store: RecordingsStore;
+  settings: OrgRecordingSettingsStore;
+  parts: PartKeeper;
+  finisher: RecordingFinisher;
+  openMedia(recording: RecordingRow): RoomMediaSession;
+  startComposite(
+    media: RoomMediaSession,
+    firstPartDir: string,
+    options: CompositeOptions,
+  ): Promise<RoomComposite>;
+  compositeOptions: CompositeOptions;
+  workDir: string;
+  owner: string;
+  leaseSeconds: number;
+}
+
+/** How often the runner renews its lease, looks for a stop request and checks the part length. */
+const TICK_MS = 1000;
+
+/**
+ * Runs one recording on this replica: the room's media into a composite, cut into parts of at
+ * most maxPartSeconds, each kept as it completes; ends on a stop request (from any replica,
+ * through the database) or a failure. Losing its lease (this replica was presumed dead and
+ * another took over) ends it without touching the recording further.
+ */
+export class RecordingRunner {
+  private readonly logger = new Logger(RecordingRunner.name);
+  private media?: RoomMediaSession;
+  private composite?: RoomComposite;
+  private part?: PartRow;
+  private timer?: NodeJS.Timeout;
+  private ticking = false;
+  private ending = false;
+  private wakeUp?: () => void;
+  private finished?: () => void;
+  private heartbeat?: NodeJS.Timeout;
+  readonly done: Promise<void>;
+
+  constructor(
+    private readonly deps: RunnerDeps,
+    private recording: RecordingRow,
+  ) {
+    // The lease is held for the runner's whole life, finishing the last part included: a
+    // lapse while it is still at work would have another replica take the recording over.
+    this.heartbeat = setInterval(() => void this.renew(), TICK_MS);
+    this.done = this.run()
+      .catch((error: unknown) =>
+        this.logger.error({
+          message: 'recording runner failed',
+          recordingId: recording.id,
+          error: String(error),
+        }),
+      )
+      .finally(() => clearInterval(this.heartbeat));
+  }
+
+  private async renew(): Promise<RecordingRow | undefined> {
+    const row = await this.deps.store
+      .renewLease(this.recording.id, this.deps.owner, this.deps.leaseSeconds)
+      .catch(() => this.recording);
+    if (row) this.recording = row;
+    return row;
+  }
+
+  get id(): string {
+    return this.recording.id;
+  }
+
+  /** A stop was requested: look now rather than at the next tick. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /**
+   * This replica is shutting down: finish the current part whole and give the recording back
+   * (lease lapsed at once) so a replica, or this one restarted, goes on with a new part.
+   */
+  async handOver(): Promise<void> {
+    if (this.ending) return this.done;
+    this.ending = true;
+    clearInterval(this.timer);
+    try {
+      const completed = await this.composite?.finish();
+      await this.media?.close();
+      if (completed && this.part) await this.deps.parts.keep(this.recording, this.part, completed);
+      clearInterval(this.heartbeat);
+      await this.deps.store.updateRecording(this.deps.store.dataSourceManager(), this.recording.id, {
+        lease_until: new Date(Date.now() - 1000),
+        owner: null,
+      });
+    } catch (error) {
+      this.logger.error({
+        message: 'hand-over failed',
+        recordingId: this.recording.id,
+        error: String(error),
+      });
+    }
+    this.finished?.();
+  }
+
+  private async run(): Promise<void> {
+    const { maxPartSeconds } = await this.deps.settings.get(this.recording.org_id);
+    try {
+      this.media = this.deps.openMedia(this.recording);
+      await this.media.start();
+      this.part = await this.newPart();
+      this.composite = await this.deps.startComposite(
+        this.media,
+        this.part.work_dir,
+        this.deps.compositeOptions,
+      );
+      this.media.on('roster', (roster) => this.composite?.updateRoster(roster));
+      this.composite.on('error', (error: Error) => void this.fail(error.message));
+    } catch (error) {
+      await this.fail(`could not start recording: ${String(error)}`);
+      return;
+    }
+    this.logger.log({ message: 'recording', recordingId: this.recording.id, roomId: this.recording.room_id });
+    await new Promise<void>((resolve) => {
+      this.finished = resolve;
+      this.wakeUp = () => void this.tick(maxPartSeconds, resolve);
+      this.timer = setInterval(() => void this.tick(maxPartSeconds, resolve), TICK_MS);
+    });
+  }
+
+  private async tick(maxPartSeconds: number, finished: () => void): Promise<void> {
+    if (this.ticking || this.ending) return;
+    this.ticking = true;
+    try {
+      const row = await this.renew();
+      if (!row || row.status !== 'recording') {
+        // Taken over elsewhere, or deleted: let go without touching it.
+        this.ending = true;
+        clearInterval(this.timer);
+        await this.composite?.finish().catch(() => undefined);
+        await this.media?.close();
+        finished();
+        return;
+      }
+      if (row.stop_requested_at) {
+        try {
+          await this.stop();
+        } catch (error) {
+          this.logger.error({
+            message: 'could not finish a recording',
+            recordingId: row.id,
+            error: String(error),
+          });
+          await this.deps.finisher
+            .failed(this.recording, `could not finish: ${String(error)}`)
+            .catch(() => undefined);
+        }
+        finished();
+        return;
+      }
+      if (this.part && Date.now() - this.part.started_at.getTime() >= maxPartSeconds * 1000)
+        await this.roll();
+    } catch (error) {
+      this.logger.warn({
+        message: 'recording tick failed',
+        recordingId: this.recording.id,
+        error: String(error),
+      });
+    } finally {
+      this.ticking = false;
+    }
+  }
+
+  /** Cuts the recording: the next part begins as the previous one is kept. */
+  private async roll(): Promise<void> {
+    const previous = this.part!;
+    const next = await this.newPart();
+    this.part = next;
+    const completed = await this.composite!.rollPart(next.work_dir);
+    await this.deps.parts.keep(this.recording, previous, completed);
+  }
+
+  private async stop(): Promise<void> {
+    this.ending = true;
+    clearInterval(this.timer);
+    await this.deps.finisher.stopped(this.recording);
+    let completed: CompletedPart | null;
+    try {
+      completed = await this.composite!.finish();
+    } catch (error) {
+      // Stopped before its first segment was written, say: keep what can be kept, if anything.
+      completed = await completeInterruptedPart(this.part!.work_dir).catch(() => null);
+      if (!completed)
+        this.logger.warn({
+          message: 'the last part had nothing to keep',
+          recordingId: this.recording.id,
+          error: String(error),
+        });
+    }
+    await this.media?.close();
+    if (completed) await this.deps.parts.keep(this.recording, this.part!, completed);
+    else await this.deps.parts.discard(this.part!);
+    await this.deps.finisher.ready(this.recording);
+    this.logger.log({ message: 'recording ready', recordingId: this.recording.id });
+  }
+
+  /** Fails the recording with a readable reason; what was recorded of the current part is kept. */
+  private async fail(reason: string): Promise<void> {
+    if (this.ending) return;
+    this.ending = true;
+    clearInterval(this.timer);
+    this.wakeUp = undefined;
+    this.logger.error({ message: 'recording failed', recordingId: this.recording.id, reason });
+    let completed: CompletedPart | null = null;
+    try {
+      completed = (await this.composite?.finish()) ?? null;
+    } catch {
+      if (this.part) completed = await completeInterruptedPart(this.part.work_dir).catch(() => null);
+    }
+    await this.media?.close();
+    try {
+      if (this.part && completed) await this.deps.parts.keep(this.recording, this.part, completed);
+      else if (this.part) await this.deps.parts.discard(this.part);
+    } catch (error) {
+      this.logger.error({
+        message: 'could not keep the last part',
+        recordingId: this.recording.id,
+        error: String(error),
+      });
+      if (this.part) await this.deps.parts.discard(this.part).catch(() => undefined);
+    }
+    await this.deps.finisher.failed(this.recording, reason);
+    this.finished?.();
+  }
+
+  private async newPart(): Promise<PartRow> {
+    const dirOf = (n: number) => join(this.deps.workDir, this.recording.id, `part-${n}`);
+    const part = await this.deps.store.insertPart(
+      this.deps.store.dataSourceManager(),
+      this.recording.id,
+      dirOf,
+    );
+    await mkdir(part.work_dir, { recursive: true });
+    return part;
+  }
+}

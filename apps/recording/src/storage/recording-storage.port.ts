@@ -1,0 +1,24 @@
+import type { Request, Response } from 'express';
+
+/** The files of a part that are ever served: its playlist, its segments and its MP4. */
+export const PART_FILE = /^(index\.m3u8|video\.mp4|segment-[0-9]{5}\.ts)$/;
+
+export const CONTENT_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  mp4: 'video/mp4',
+};
+
+export const contentTypeOf = (name: string): string =>
+  CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1)] ?? 'application/octet-stream';
+
+/** Where finished parts are kept and served from: a local directory or an S3-compatible store. */
+export abstract class RecordingStorage {
+  /** Takes a finished part's directory and keeps its files under `key`; answers the bytes kept. */
+  abstract storePart(dir: string, key: string): Promise<number>;
+  /** One file of a part, as text (the playlist, to sign its segment addresses). */
+  abstract readText(key: string, name: string): Promise<string | null>;
+  /** Answers a GET for one file of a part, with range requests; 404 when it is not there. */
+  abstract serve(key: string, name: string, request: Request, response: Response): Promise<void>;
+  abstract deletePart(key: string): Promise<void>;
+}
