@@ -150,8 +150,13 @@ export class MediaModule {
         },
         {
           provide: NodeLoadAnnouncer,
-          inject: [Announcements, RoomRegistry, WorkerPool],
-          useFactory: (announcements: Announcements, rooms: RoomRegistry, workers: WorkerPool) =>
+          inject: [Announcements, RoomRegistry, WorkerPool, RecorderSessions],
+          useFactory: (
+            announcements: Announcements,
+            rooms: RoomRegistry,
+            workers: WorkerPool,
+            recorders: RecorderSessions,
+          ) =>
             new NodeLoadAnnouncer(
               announcements,
               rooms,
@@ -163,6 +168,7 @@ export class MediaModule {
                 maxConsumers: config.MEDIA_MAX_CONSUMERS || 500 * workers.size,
               },
               config.MEDIA_NODE_REPORT_SECONDS * 1000,
+              () => recorders.consumers,
             ),
         },
         {

@@ -430,8 +430,11 @@ describe('recorder sessions', () => {
 
     // Each consumer has a transport of its own; the session's close takes them all.
     expect(session.consumers).toHaveLength(5);
+    // The node's load reports count them with the peers' consumers.
+    expect(m.media.app.get(RecorderSessions).consumers).toBe(5);
     await command(CloseRecorderSession, { sessionId });
     expect(session.consumers).toHaveLength(0);
+    expect(m.media.app.get(RecorderSessions).consumers).toBe(0);
   }, 30_000);
 
   it('lists a screen share, says the room closed in a last roster, and ends the session with it', async () => {

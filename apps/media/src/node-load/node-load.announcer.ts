@@ -31,6 +31,8 @@ export class NodeLoadAnnouncer {
     private readonly workers: WorkerPool,
     private readonly node: NodeIdentity,
     private readonly intervalMs: number,
+    /** Consumers that belong to no peer (recorders'), counted with the peers' ones. */
+    private readonly otherConsumers: () => number = () => 0,
   ) {}
 
   start(): void {
@@ -78,7 +80,7 @@ export class NodeLoadAnnouncer {
         peers: peers.length,
         transports: peers.reduce((n, p) => n + p.transports.length, 0),
         producers: peers.reduce((n, p) => n + p.producers.length, 0),
-        consumers: peers.reduce((n, p) => n + p.consumers.length, 0),
+        consumers: peers.reduce((n, p) => n + p.consumers.length, 0) + this.otherConsumers(),
         cpu: Math.round(cpu * 1000) / 1000,
       });
     } catch (error) {

@@ -30,6 +30,13 @@ export class RecorderSessions {
     return this.#sessions.size;
   }
 
+  /** Consumers of every session, for this node's load reports. */
+  get consumers(): number {
+    let n = 0;
+    for (const session of this.#sessions.values()) n += session.consumers.length;
+    return n;
+  }
+
   open({
     orgId,
     roomId,
