@@ -6,6 +6,16 @@ import { PartRow, RecordingRow } from '../recordings/recording.rows';
 import { RecordingsStore } from '../recordings/recordings.store';
 import { RecordingStorage } from '../storage/recording-storage.port';
 
+/** A finished part that storage refused, with a reason a person reads. */
+export class PartNotStored extends Error {
+  constructor(partNumber: number, cause: unknown) {
+    super(`could not store part ${partNumber}: ${messageOf(cause)}`, { cause });
+    this.name = 'PartNotStored';
+  }
+}
+
+export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /**
  * Keeps a finished part: its files go to storage under the part's file id, then the part is
  * marked ready (with `part-completed`) in one transaction. Shared by the runner and by the
@@ -21,7 +31,15 @@ export class PartKeeper {
   async keep(recording: RecordingRow, part: PartRow, completed: CompletedPart): Promise<void> {
     const db = this.store.dataSourceManager();
     await this.store.updatePart(db, part.id, { status: 'processing' });
-    const bytes = await this.storage.storePart(completed.dir, part.file_id);
+    let bytes: number;
+    try {
+      bytes = await this.storage.storePart(completed.dir, part.file_id);
+    } catch (error) {
+      // A full disk or an unwritable store: the part is lost to the recording (its files stay
+      // in the work directory), and the caller fails the recording with this reason.
+      await this.discard(part).catch(() => undefined);
+      throw new PartNotStored(part.part_number, error);
+    }
     await this.store.transaction(async (tx) => {
       await this.store.updatePart(tx, part.id, {
         status: 'ready',

@@ -7,7 +7,7 @@ import type { RoomMediaSession } from '../media-feed/room-media-session';
 import { PartRow, RecordingRow } from '../recordings/recording.rows';
 import { RecordingsStore } from '../recordings/recordings.store';
 import { OrgRecordingSettingsStore } from '../settings/org-recording-settings';
-import { PartKeeper } from './part-files';
+import { messageOf, PartKeeper } from './part-files';
 import { RecordingFinisher } from './recording-finisher';
 
 export interface RunnerDeps {
@@ -125,7 +125,7 @@ export class RecordingRunner {
       this.media.on('roster', (roster) => this.composite?.updateRoster(roster));
       this.composite.on('error', (error: Error) => void this.fail(error.message));
     } catch (error) {
-      await this.fail(`could not start recording: ${String(error)}`);
+      await this.fail(`could not start recording: ${messageOf(error)}`);
       return;
     }
     this.logger.log({ message: 'recording', recordingId: this.recording.id, roomId: this.recording.room_id });
@@ -160,7 +160,7 @@ export class RecordingRunner {
             error: String(error),
           });
           await this.deps.finisher
-            .failed(this.recording, `could not finish: ${String(error)}`)
+            .failed(this.recording, `could not finish: ${messageOf(error)}`)
             .catch(() => undefined);
         }
         finished();
@@ -179,13 +179,37 @@ export class RecordingRunner {
     }
   }
 
-  /** Cuts the recording: the next part begins as the previous one is kept. */
+  /**
+   * Cuts the recording: the next part begins as the previous one is kept. A part that cannot
+   * be written or stored (a full disk, an unwritable store) fails this recording, and only it.
+   */
   private async roll(): Promise<void> {
     const previous = this.part!;
-    const next = await this.newPart();
+    // A database error here has changed nothing yet: the next tick tries again.
+    const next = await this.deps.store.insertPart(
+      this.deps.store.dataSourceManager(),
+      this.recording.id,
+      (n) => this.partDir(n),
+    );
+    try {
+      await mkdir(next.work_dir, { recursive: true });
+    } catch (error) {
+      await this.deps.parts.discard(next).catch(() => undefined);
+      return this.fail(`could not write part ${next.part_number}: ${messageOf(error)}`);
+    }
     this.part = next;
-    const completed = await this.composite!.rollPart(next.work_dir);
-    await this.deps.parts.keep(this.recording, previous, completed);
+    let completed: CompletedPart;
+    try {
+      completed = await this.composite!.rollPart(next.work_dir);
+    } catch (error) {
+      await this.deps.parts.discard(previous).catch(() => undefined);
+      return this.fail(`could not finish part ${previous.part_number}: ${messageOf(error)}`);
+    }
+    try {
+      await this.deps.parts.keep(this.recording, previous, completed);
+    } catch (error) {
+      await this.fail(messageOf(error));
+    }
   }
 
   private async stop(): Promise<void> {
@@ -219,13 +243,31 @@ export class RecordingRunner {
     clearInterval(this.timer);
     this.wakeUp = undefined;
     this.logger.error({ message: 'recording failed', recordingId: this.recording.id, reason });
+    // Called from the composite's events too: nothing here may throw, or the process would
+    // go down with an unhandled rejection, and every other recording with it.
+    try {
+      await this.keepWhatWasRecorded();
+      await this.deps.finisher.failed(this.recording, reason);
+    } catch (error) {
+      this.logger.error({
+        message: 'could not mark a recording failed',
+        recordingId: this.recording.id,
+        error: String(error),
+      });
+    } finally {
+      this.finished?.();
+    }
+  }
+
+  /** The current part, as far as it was written, if it can still be stored. */
+  private async keepWhatWasRecorded(): Promise<void> {
     let completed: CompletedPart | null = null;
     try {
       completed = (await this.composite?.finish()) ?? null;
     } catch {
       if (this.part) completed = await completeInterruptedPart(this.part.work_dir).catch(() => null);
     }
-    await this.media?.close();
+    await this.media?.close().catch(() => undefined);
     try {
       if (this.part && completed) await this.deps.parts.keep(this.recording, this.part, completed);
       else if (this.part) await this.deps.parts.discard(this.part);
@@ -237,18 +279,19 @@ export class RecordingRunner {
       });
       if (this.part) await this.deps.parts.discard(this.part).catch(() => undefined);
     }
-    await this.deps.finisher.failed(this.recording, reason);
-    this.finished?.();
   }
 
   private async newPart(): Promise<PartRow> {
-    const dirOf = (n: number) => join(this.deps.workDir, this.recording.id, `part-${n}`);
     const part = await this.deps.store.insertPart(
       this.deps.store.dataSourceManager(),
       this.recording.id,
-      dirOf,
+      (n) => this.partDir(n),
     );
     await mkdir(part.work_dir, { recursive: true });
     return part;
+  }
+
+  private partDir(n: number): string {
+    return join(this.deps.workDir, this.recording.id, `part-${n}`);
   }
 }

@@ -1,0 +1,139 @@
+import { Logger } from '@nestjs/common';
+import { EventEmitter } from 'events';
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import type { CompletedPart, RoomComposite } from '../compositor/room-composite';
+import type { RoomMediaSession } from '../media-feed/room-media-session';
+import type { PartRow, RecordingRow } from '../recordings/recording.rows';
+import { PartKeeper, PartNotStored } from './part-files';
+import { RecordingRunner, RunnerDeps } from './recording-runner';
+
+// The runner's failure path with its collaborators faked: an encoder that dies (a full disk)
+// and a store that refuses a part each end the recording `failed` with a readable reason.
+
+const recording: RecordingRow = {
+  id: 'rec-1',
+  org_id: 'org_1',
+  room_id: 'room-1',
+  status: 'recording',
+  trigger: 'api',
+  started_by: null,
+  started_at: new Date(),
+  stop_requested_at: null,
+  stop_reason: null,
+  stopped_by: null,
+  stopped_at: null,
+  ready_at: null,
+  progress: 0,
+  failure_reason: null,
+  owner: 'me',
+  lease_until: null,
+  expires_at: null,
+  deleted_at: null,
+  delete_reason: null,
+};
+
+function harness(maxPartSeconds = 3600) {
+  const workDir = mkdtempSync(join(tmpdir(), 'runner-spec-'));
+  let parts = 0;
+  const composite = Object.assign(new EventEmitter(), {
+    updateRoster: jest.fn(),
+    finish: jest.fn(async (): Promise<CompletedPart> => completed(`part-${parts}`)),
+    rollPart: jest.fn(async (): Promise<CompletedPart> => completed(`part-${parts - 1}`)),
+  });
+  const completed = (dir: string): CompletedPart => ({
+    dir: join(workDir, dir),
+    playlist: 'index.m3u8',
+    mp4: 'video.mp4',
+    durationSeconds: 2,
+    startedAt: new Date(),
+    endedAt: new Date(),
+    interrupted: true,
+  });
+  const keeper = { keep: jest.fn(async () => undefined), discard: jest.fn(async () => undefined) };
+  const finisher = { failed: jest.fn(async () => undefined), stopped: jest.fn(), ready: jest.fn() };
+  const media = Object.assign(new EventEmitter(), {
+    start: jest.fn(async () => undefined),
+    close: jest.fn(async () => undefined),
+    roster: [],
+  });
+  const deps = {
+    store: {
+      dataSourceManager: () => ({}),
+      renewLease: jest.fn(async () => recording),
+      insertPart: jest.fn(
+        async (_db: unknown, recordingId: string, dirOf: (n: number) => string): Promise<PartRow> => {
+          parts++;
+          return {
+            id: `part-${parts}`,
+            recording_id: recordingId,
+            part_number: parts,
+            status: 'recording',
+            started_at: new Date(Date.now() - 10_000),
+            work_dir: dirOf(parts),
+          } as PartRow;
+        },
+      ),
+      updateRecording: jest.fn(),
+    },
+    settings: { get: jest.fn(async () => ({ maxPartSeconds })) },
+    parts: keeper as unknown as PartKeeper,
+    finisher,
+    openMedia: () => media as unknown as RoomMediaSession,
+    startComposite: jest.fn(async () => composite as unknown as RoomComposite),
+    compositeOptions: {},
+    workDir,
+    owner: 'me',
+    leaseSeconds: 5,
+  } as unknown as RunnerDeps;
+  return { deps, composite, keeper, finisher, media };
+}
+
+describe('RecordingRunner failures', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it("fails the recording with the encoder's reason when the composite reports an error, keeping what was written", async () => {
+    const { deps, composite, keeper, finisher, media } = harness();
+    const runner = new RecordingRunner(deps, recording);
+    await new Promise((r) => setTimeout(r, 50));
+    const reason =
+      'The recording encoder of room-1 stopped (exit code 1: Error writing segment-00003.ts: No space left on device)';
+    composite.emit('error', new Error(reason));
+    await runner.done;
+    expect(finisher.failed).toHaveBeenCalledTimes(1);
+    expect(finisher.failed).toHaveBeenCalledWith(expect.objectContaining({ id: 'rec-1' }), reason);
+    expect(keeper.keep).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'rec-1' }),
+      expect.objectContaining({ part_number: 1 }),
+      expect.objectContaining({ interrupted: true }),
+    );
+    expect(media.close).toHaveBeenCalled();
+  });
+
+  it('fails the recording when a completed part cannot be stored, and stops recording', async () => {
+    const { deps, composite, keeper, finisher } = harness(1);
+    keeper.keep.mockRejectedValue(
+      new PartNotStored(1, new Error("ENOTDIR: not a directory, mkdir '/srv/files'")),
+    );
+    const runner = new RecordingRunner(deps, recording);
+    await runner.done;
+    expect(composite.rollPart).toHaveBeenCalledTimes(1);
+    expect(finisher.failed).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'rec-1' }),
+      "could not store part 1: ENOTDIR: not a directory, mkdir '/srv/files'",
+    );
+    // The part being recorded was finished too, and let go of when it could not be kept either.
+    expect(composite.finish).toHaveBeenCalled();
+    expect(keeper.discard).toHaveBeenCalledWith(expect.objectContaining({ part_number: 2 }));
+  });
+
+  it('never lets a failure escape as an unhandled rejection', async () => {
+    const { deps, composite, finisher } = harness();
+    finisher.failed.mockRejectedValue(new Error('database down'));
+    const runner = new RecordingRunner(deps, recording);
+    await new Promise((r) => setTimeout(r, 50));
+    composite.emit('error', new Error('encoder stopped'));
+    await expect(runner.done).resolves.toBeUndefined();
+  });
+});
