@@ -78,7 +78,8 @@ export class CommandServer implements BeforeApplicationShutdown {
     const subject = contract.subject;
     const ctx: CommandContext = { subject };
     const sub = this.nc.subscribe(subject, {
-      ...(options.everyReplica ? {} : { queue: this.options.service }),
+      // A contract answered by its holder is heard by every replica (see HandleOptions).
+      ...((options.everyReplica ?? contract.answeredBy === 'holder') ? {} : { queue: this.options.service }),
       callback: (err: NatsError | null, msg: Msg) => {
         if (err) {
           logger.error({ message: 'command subscription error', subject, error: describe(err) });

@@ -23,45 +23,25 @@ export class RecorderCommandsMessageController implements OnApplicationBootstrap
   ) {}
 
   onApplicationBootstrap(): void {
-    const everyReplica = { everyReplica: true };
+    // The recorder contracts are answered by their holder: every process hears them.
     const { commandServer: server, sessions } = this;
-    server.handle(OpenRecorderSession, async (request) => sessions.open(request), everyReplica);
-    server.handle(
-      RecorderConsume,
-      (request) => sessions.held(request.sessionId).consume(request),
-      everyReplica,
-    );
-    server.handle(
-      RecorderRequestKeyFrame,
-      async ({ sessionId, consumerId }) => {
-        await sessions.held(sessionId).requestKeyFrame(consumerId);
-        return {};
-      },
-      everyReplica,
-    );
-    server.handle(
-      RecorderRelease,
-      async ({ sessionId, consumerId }) => {
-        sessions.held(sessionId).release(consumerId);
-        return {};
-      },
-      everyReplica,
-    );
-    server.handle(
-      RenewRecorderSession,
-      async ({ sessionId }) => {
-        sessions.held(sessionId).renew();
-        return {};
-      },
-      everyReplica,
-    );
-    server.handle(
-      CloseRecorderSession,
-      async ({ sessionId }) => {
-        sessions.held(sessionId).close('closed');
-        return {};
-      },
-      everyReplica,
-    );
+    server.handle(OpenRecorderSession, async (request) => sessions.open(request));
+    server.handle(RecorderConsume, (request) => sessions.held(request.sessionId).consume(request));
+    server.handle(RecorderRequestKeyFrame, async ({ sessionId, consumerId }) => {
+      await sessions.held(sessionId).requestKeyFrame(consumerId);
+      return {};
+    });
+    server.handle(RecorderRelease, async ({ sessionId, consumerId }) => {
+      sessions.held(sessionId).release(consumerId);
+      return {};
+    });
+    server.handle(RenewRecorderSession, async ({ sessionId }) => {
+      sessions.held(sessionId).renew();
+      return {};
+    });
+    server.handle(CloseRecorderSession, async ({ sessionId }) => {
+      sessions.held(sessionId).close('closed');
+      return {};
+    });
   }
 }

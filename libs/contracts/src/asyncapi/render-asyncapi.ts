@@ -4,6 +4,7 @@ import { eventCatalogue } from '../events/catalogue';
 import { commandCatalogue } from '../commands/catalogue';
 import { announcementCatalogue } from '../announcements/catalogue';
 import { CommandErrorSchema } from '../commands/define-command';
+import { RECORDER_ROSTER_FEED } from '../commands/recorder.commands';
 import { DEAD_LETTER_SUBJECTS } from '../subjects';
 
 /** TypeBox schemas are JSON Schema already; this drops TypeBox's symbol keys and undefined values. */
@@ -76,7 +77,10 @@ export function renderAsyncApi(): string {
     };
     channels[name] = {
       address: command.subject,
-      description: `Request/reply (core NATS, queue group "${command.service}"). ${command.summary}`,
+      description:
+        command.answeredBy === 'holder'
+          ? `Request/reply (core NATS, every ${command.service} process; only the one holding what it is about answers, so no answer means nobody holds it). ${command.summary}`
+          : `Request/reply (core NATS, queue group "${command.service}"). ${command.summary}`,
       messages: { [`${name}Request`]: { $ref: `#/components/messages/${name}Request` } },
     };
     channels[`${name}Reply`] = {
@@ -91,6 +95,23 @@ export function renderAsyncApi(): string {
       reply: { channel: { $ref: `#/channels/${name}Reply` } },
     };
   }
+
+  messages.RecorderRoster = {
+    name: 'RecorderRoster',
+    contentType: 'application/json',
+    payload: plain(RECORDER_ROSTER_FEED.schema),
+  };
+  channels.RecorderRosterFeed = {
+    address: '{feedSubject}',
+    parameters: { feedSubject: { description: 'The subject the recorder gave in recorder.open' } },
+    description: RECORDER_ROSTER_FEED.summary,
+    messages: { RecorderRoster: { $ref: '#/components/messages/RecorderRoster' } },
+  };
+  operations.receiveRecorderRoster = {
+    action: 'receive',
+    channel: { $ref: '#/channels/RecorderRosterFeed' },
+    summary: 'A recorder follows the room it records',
+  };
 
   for (const announcement of announcementCatalogue) {
     const name = `${pascal(`${announcement.service}.${announcement.topic}`)}V${announcement.version}`;

@@ -9,6 +9,12 @@ export interface CommandContract<TReq extends TSchema = TSchema, TRep extends TS
   readonly subject: string;
   readonly request: TReq;
   readonly reply: TRep;
+  /**
+   * `queue` (default): one replica of the service answers each request. `holder`: every
+   * replica hears it and only the one holding what it is about answers (e.g. the media
+   * process carrying a room); nobody answering means nobody holds it.
+   */
+  readonly answeredBy?: 'queue' | 'holder';
 }
 
 export type RequestOf<C> = C extends CommandContract<infer R, TSchema> ? Static<R> : never;
@@ -20,6 +26,7 @@ export function defineCommand<TReq extends TSchema, TRep extends TSchema>(spec: 
   summary: string;
   request: TReq;
   reply: TRep;
+  answeredBy?: 'queue' | 'holder';
 }): CommandContract<TReq, TRep> {
   return { ...spec, subject: commandSubject(spec.service, spec.name) };
 }

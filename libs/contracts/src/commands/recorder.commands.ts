@@ -47,11 +47,19 @@ export const RecorderRosterSchema = Type.Object({
   activeSpeakerPeerId: Type.Optional(Type.String()),
 });
 export type RecorderRoster = Static<typeof RecorderRosterSchema>;
+
+/** Where rosters go: the `feedSubject` a recorder gave when it opened its session. */
+export const RECORDER_ROSTER_FEED = {
+  summary:
+    "A recorder session's roster, published whole by the media process at every change and every 2 s (core NATS, to the subject the recorder chose; nothing kept).",
+  schema: RecorderRosterSchema,
+} as const;
 export type RecorderPeer = Static<typeof RecorderPeerSchema>;
 export type RecorderProducer = Static<typeof RecorderProducerSchema>;
 
 export const OpenRecorderSession = defineCommand({
   service: 'media',
+  answeredBy: 'holder',
   name: 'recorder.open',
   summary:
     "Open a recorder session on the media process carrying the room: it answers with the room's roster and then publishes each change of it on `feedSubject`.",
@@ -67,6 +75,7 @@ export const OpenRecorderSession = defineCommand({
 
 export const RecorderConsume = defineCommand({
   service: 'media',
+  answeredBy: 'holder',
   name: 'recorder.consume',
   summary:
     "Send one producer's media as plain RTP (RTCP on its own port) to the recorder's address; answers what the recorder needs to describe the stream in an SDP.",
@@ -94,6 +103,7 @@ export const RecorderConsume = defineCommand({
 
 export const RecorderRequestKeyFrame = defineCommand({
   service: 'media',
+  answeredBy: 'holder',
   name: 'recorder.key-frame',
   summary: "Ask a video consumer's sender for a key frame (the recorder's decoder just started).",
   request: Type.Object({ sessionId: Type.String(), consumerId: Type.String() }),
@@ -102,6 +112,7 @@ export const RecorderRequestKeyFrame = defineCommand({
 
 export const RecorderRelease = defineCommand({
   service: 'media',
+  answeredBy: 'holder',
   name: 'recorder.release',
   summary: 'Stop sending one consumer to the recorder.',
   request: Type.Object({ sessionId: Type.String(), consumerId: Type.String() }),
@@ -110,6 +121,7 @@ export const RecorderRelease = defineCommand({
 
 export const RenewRecorderSession = defineCommand({
   service: 'media',
+  answeredBy: 'holder',
   name: 'recorder.renew',
   summary:
     'Keep a recorder session: one not renewed for 10 seconds is closed with everything it sends (its recorder is presumed dead).',
@@ -119,6 +131,7 @@ export const RenewRecorderSession = defineCommand({
 
 export const CloseRecorderSession = defineCommand({
   service: 'media',
+  answeredBy: 'holder',
   name: 'recorder.close',
   summary: 'Close a recorder session and everything it sends; the room is told it is no longer recorded.',
   request: Type.Object({ sessionId: Type.String() }),
