@@ -12,6 +12,7 @@ for (const bench of [
   'stats-service.bench.mjs',
   'media-placement.bench.mjs',
   'media-consumers.bench.mjs',
+  'recording-composite.bench.mjs',
   'browser-first-frame.bench.mjs',
 ]) {
   execFileSync(process.execPath, [join(here, bench)], { stdio: 'inherit' });
