@@ -5,6 +5,7 @@ import { DeliveryTokens } from './delivery-tokens';
 import { EndpointDisabler } from '../subscriptions/endpoint-disabling/endpoint-disabler';
 import { DeliveryWakeup } from './delivery-wakeup';
 import { LaneSignals } from './lane-signals';
+import { LaneClaims } from './lane-claims';
 import { GroupCommit } from '@confer/database';
 import { outcomeOf, parseRetryAfter, RetryPolicy } from './retry-schedule';
 import { standardWebhookHeaders } from './standard-webhooks';
@@ -53,6 +54,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   #active = new Set<Promise<void>>();
   /** Releases into the lanes running here. */
   readonly #signals = new LaneSignals();
+  /** Claims of what follows running lanes, many lanes to a statement. */
+  readonly #following: LaneClaims;
   /** Successes, written as they come, many lanes to a statement. */
   readonly #delivered: GroupCommit<{ id: string; status: number }>;
 
@@ -65,6 +68,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     @Inject(WEBHOOKS_CONFIG) private readonly config: WebhooksConfig,
   ) {
     this.#delivered = new GroupCommit((outcomes) => store.deliveredAll(outcomes));
+    this.#following = new LaneClaims((lanes) =>
+      store.claimFollowing(lanes, config.WEBHOOK_BATCH_PER_LANE, this.leaseMs),
+    );
     this.#policy = {
       baseMs: config.WEBHOOK_RETRY_BASE_MS,
       factor: config.WEBHOOK_RETRY_FACTOR,
@@ -249,13 +255,7 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
 
   private async following(last: ClaimedDelivery): Promise<ClaimedDelivery[]> {
     try {
-      return await this.store.claimFollowing(
-        last.target,
-        last.lane,
-        last.seq,
-        this.config.WEBHOOK_BATCH_PER_LANE,
-        this.leaseMs,
-      );
+      return await this.#following.following({ target: last.target, lane: last.lane, afterSeq: last.seq });
     } catch (error) {
       this.#logger.warn({
         msg: 'claiming the rest of a lane failed',
