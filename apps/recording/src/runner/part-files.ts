@@ -14,7 +14,12 @@ export class PartNotStored extends Error {
   }
 }
 
-export const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** An error's message without its class name ("ENOSPC: no space left on device, write"). */
+export function messageOf(error: unknown): string {
+  // Not `instanceof Error`: errors made in another realm (a VM context, a worker) fail it.
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message ? message : String(error);
+}
 
 /**
  * Keeps a finished part: its files go to storage under the part's file id, then the part is
