@@ -131,6 +131,10 @@ describe('recording storage in an S3-compatible object store', () => {
     expect(whole.headers.get('accept-ranges')).toBe('bytes');
     expect(whole.headers.get('content-length')).toBe(String(mp4Bytes));
     expect((await whole.arrayBuffer()).byteLength).toBe(mp4Bytes);
+    const etag = whole.headers.get('etag');
+    expect(etag).toEqual(expect.any(String));
+    const unchanged = await fetch(served(recording, part.mp4Url!), { headers: { 'if-none-match': etag! } });
+    expect(unchanged.status).toBe(304);
     const headOnly = await fetch(served(recording, part.mp4Url!), { method: 'HEAD' });
     expect(headOnly.status).toBe(200);
     expect(headOnly.headers.get('content-type')).toBe('video/mp4');
