@@ -108,6 +108,10 @@ describe('recording API', () => {
     return ((await response.json()) as { token: string }).token;
   }
 
+  async function recordingOf(id: string): Promise<RecordingBody> {
+    return (await (await api(`/v1/recordings/${id}`)).json()) as RecordingBody;
+  }
+
   async function readyRecording(id: string): Promise<RecordingBody> {
     let body: RecordingBody | undefined;
     await until(async () => {
@@ -277,6 +281,50 @@ describe('recording API', () => {
       }),
     );
     expect(await readyRecording(body.id)).toMatchObject({ status: 'ready', stopReason: 'room_ended' });
+  });
+
+  it("keeps another organisation's recordings out of reach: no stop, no delete, no video", async () => {
+    await liveRoom('private-room');
+    const body = (await (
+      await api('/v1/rooms/private-room/recordings', { method: 'POST', body: '{}' })
+    ).json()) as RecordingBody;
+    expect(
+      (await api(`/v1/recordings/${body.id}/stop`, { method: 'POST', body: '{}', as: other })).status,
+    ).toBe(404);
+    expect(
+      (await api(`/v1/recordings/${body.id}/stop`, { method: 'POST', body: '{}', as: null })).status,
+    ).toBe(401);
+    expect((await api(`/v1/recordings/${body.id}`, { method: 'DELETE', as: other })).status).toBe(404);
+    expect(await (await api('/streaming/videos/search?q=private-room', { as: other })).json()).toEqual([]);
+    expect((await recordingOf(body.id)).status).toBe('recording');
+    await api(`/v1/recordings/${body.id}/stop`, { method: 'POST', body: '{}' });
+    await readyRecording(body.id);
+  });
+
+  it('applies room events by their time, whatever order they arrive in', async () => {
+    const conferenceNumber = await liveRoom('late-news');
+    // An end older than the start already applied (a redelivery, another replica) changes nothing.
+    await publish(
+      RoomEnded,
+      buildEvent(RoomEnded, {
+        source: '/confer/rooms',
+        orgId: org.orgId,
+        roomId: 'late-news',
+        data: {
+          roomId: 'late-news',
+          conferenceNumber,
+          startedAt: new Date(Date.now() - 120_000).toISOString(),
+          endedAt: new Date(Date.now() - 60_000).toISOString(),
+          reason: 'empty',
+        },
+      }),
+    );
+    await liveRoom('after-news'); // consumed after the stale end: it has been applied (or not) by now
+    const started = await api('/v1/rooms/late-news/recordings', { method: 'POST', body: '{}' });
+    expect(started.status).toBe(201);
+    const body = (await started.json()) as RecordingBody;
+    await api(`/v1/recordings/${body.id}/stop`, { method: 'POST', body: '{}' });
+    await readyRecording(body.id);
   });
 
   it('answers unknown and malformed recording ids clearly', async () => {

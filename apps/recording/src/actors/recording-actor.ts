@@ -58,6 +58,9 @@ export class RecordingActors {
       { token: credentials.participantToken, roomId, ...(orgId ? { orgId } : {}) },
       { timeoutMs: 2000 },
     );
+    // Acting on a recording (orgId given) with a token of another organisation: as if it did not exist.
+    if (orgId && !answer.valid && answer.reason === 'wrong_audience')
+      throw RecordingErrors.recordingNotFound();
     if (!answer.valid)
       throw RecordingErrors.tokenRefused(
         { reason: answer.reason },

@@ -21,7 +21,7 @@ export const RecordingConfigSchema = Type.Object({
    * A recording whose replica has not renewed its lease for this long is taken over by
    * another (or the same, restarted): its interrupted part is kept and recording goes on.
    */
-  RECORDING_LEASE_SECONDS: Type.Number({ default: 5, minimum: 1 }),
+  RECORDING_LEASE_SECONDS: Type.Number({ default: 5, minimum: 3 }),
   /** Where parts are encoded (segments land here as they are made). */
   RECORDING_WORK_DIR: Type.String({ default: 'var/recording/work' }),
   /** `local` keeps files in RECORDING_STORAGE_DIR; `s3` uploads each part as it completes. */
@@ -44,7 +44,7 @@ export const RecordingConfigSchema = Type.Object({
   /** The address media servers send RTP to (this host, as they reach it) and the decoders bind. */
   RECORDING_RTP_IP: Type.String({ default: '127.0.0.1' }),
   /** Defaults of an organisation without its own recording settings. */
-  RECORDING_DEFAULT_MAX_PART_SECONDS: Type.Integer({ default: 14400, minimum: 1 }),
+  RECORDING_DEFAULT_MAX_PART_SECONDS: Type.Integer({ default: 14400, minimum: 1, maximum: 14400 }),
   RECORDING_DEFAULT_START_DELAY_SECONDS: Type.Integer({ default: 60, minimum: 0 }),
   RECORDING_DEFAULT_STOP_DELAY_SECONDS: Type.Integer({ default: 60, minimum: 0 }),
   /** How often retention deletes expired files. */

@@ -38,8 +38,10 @@ export class FileAddresses {
     return `${this.base}/${this.resource(fileId, name, signed, now)}`;
   }
 
-  signature(fileId: string, now = Date.now()): string {
-    const expires = Math.floor(now / 1000) + this.config.RECORDING_SIGNED_URL_SECONDS;
+  /** The query of a signed address; `extraSeconds` lengthens its validity (a playlist's segments). */
+  signature(fileId: string, now = Date.now(), extraSeconds = 0): string {
+    const expires =
+      Math.floor(now / 1000) + this.config.RECORDING_SIGNED_URL_SECONDS + Math.ceil(extraSeconds);
     return `expires=${expires}&signature=${this.sign(fileId, expires)}`;
   }
 

@@ -41,10 +41,10 @@ export class RecordingFilesHttpController {
   ): Promise<void> {
     if (!/^[A-Za-z0-9_-]{16,64}$/.test(fileId) || !PART_FILE.test(name)) throw RecordingErrors.fileNotFound();
     const [part] = (await this.dataSource.query(
-      `SELECT r.org_id FROM recording_parts p JOIN recordings r ON r.id = p.recording_id
+      `SELECT r.org_id, p.duration_seconds FROM recording_parts p JOIN recordings r ON r.id = p.recording_id
        WHERE p.file_id = $1 AND p.status = 'ready' AND r.deleted_at IS NULL`,
       [fileId],
-    )) as { org_id: string }[];
+    )) as { org_id: string; duration_seconds: number | null }[];
     if (!part) throw RecordingErrors.fileNotFound();
     const signed = (await this.settings.get(part.org_id)).signedUrls;
     if (signed && !this.addresses.verify(fileId, expires, signature))
@@ -53,13 +53,18 @@ export class RecordingFilesHttpController {
       // Segments are named relative to the playlist: each gets the playlist's signature.
       const playlist = await this.storage.readText(fileId, name);
       if (playlist === null) throw RecordingErrors.fileNotFound();
-      const query = `expires=${String(expires)}&signature=${String(signature)}`;
+      // A player fetches segments for as long as it plays: each gets a signature of its own
+      // that lasts the part's length beyond the usual validity.
+      const query = this.addresses.signature(fileId, Date.now(), part.duration_seconds ?? 0);
       response
+        .setHeader('cache-control', 'private, no-store')
         .type('application/vnd.apple.mpegurl')
         .send(playlist.replace(/^(segment-[0-9]{5}\.ts)$/gm, `$1?${query}`));
       return;
     }
-    response.setHeader('cache-control', signed ? 'private, max-age=60' : 'public, max-age=86400, immutable');
+    // Not `public`: a deleted recording, or one whose organisation turned signing on, must not
+    // live on in shared caches.
+    response.setHeader('cache-control', 'private, max-age=300');
     await this.storage.serve(fileId, name, request, response);
   }
 }

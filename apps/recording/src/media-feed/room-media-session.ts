@@ -45,6 +45,7 @@ export class RoomMediaSession extends EventEmitter<{ roster: [RecorderRoster] }>
   private seq = 0;
   private mediaSeq = -1;
   private closed = false;
+  private failedRenewals = 0;
   private opening?: Promise<void>;
   private retryTimer?: NodeJS.Timeout;
   private renewTimer?: NodeJS.Timeout;
@@ -189,14 +190,23 @@ export class RoomMediaSession extends EventEmitter<{ roster: [RecorderRoster] }>
     if (!sessionId) return;
     try {
       await this.commands.request(RenewRecorderSession, { sessionId }, { timeoutMs: this.o.timeoutMs });
+      this.failedRenewals = 0;
     } catch {
-      if (this.sessionId === sessionId) this.lost();
+      // One slow answer is no loss (the media server's lease is several renewals long).
+      if (this.sessionId === sessionId && ++this.failedRenewals >= 2) this.lost();
     }
   }
 
   /** The session ended under us: draw the room empty, and look for its media again. */
   private lost(): void {
     this.logger.log({ message: 'recorder session lost', ...this.target, sessionId: this.sessionId });
+    const previous = this.sessionId;
+    this.failedRenewals = 0;
+    // Closed if it still lives, so its consumers stop sending to ports this side lets go of.
+    if (previous)
+      void this.commands
+        .request(CloseRecorderSession, { sessionId: previous }, { timeoutMs: this.o.timeoutMs })
+        .catch(() => undefined);
     this.sessionId = undefined;
     this.emitRoster({ sessionId: '', seq: 0, open: false, peers: [] });
     this.retryLater();

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { OutboxWriter } from '@confer/outbox';
 import { RecordingStarted } from '@confer/contracts';
 import { instanceIdOf, RECORDING_CONFIG, RecordingConfig } from '../config/recording.config';
@@ -31,10 +32,11 @@ export class RecordingControl {
     trigger: RecordingRow['trigger'],
     startedBy: string | null,
   ): Promise<RecordingRow> {
-    if (!(await this.rooms.isLive(orgId, roomId))) throw RecordingErrors.roomNotLive({ roomId });
     let row: RecordingRow;
     try {
       row = await this.store.transaction(async (tx) => {
+        // Held until commit: the room's end, if it comes now, waits and then stops this recording.
+        if (!(await this.rooms.isLive(orgId, roomId, tx))) throw RecordingErrors.roomNotLive({ roomId });
         const inserted = await this.store.insert(tx, {
           org_id: orgId,
           room_id: roomId,
@@ -80,7 +82,7 @@ export class RecordingControl {
     return this.stop(orgId, active.id, reason, by);
   }
 
-  activeRecording(orgId: string, roomId: string): Promise<RecordingRow | undefined> {
-    return this.store.active(this.store.dataSourceManager(), orgId, roomId);
+  activeRecording(orgId: string, roomId: string, tx?: EntityManager): Promise<RecordingRow | undefined> {
+    return this.store.active(tx ?? this.store.dataSourceManager(), orgId, roomId);
   }
 }

@@ -76,6 +76,9 @@ export class RecordingsHttpController {
     @Body() _body: RecordingActionDto,
     @CurrentRecordingCredentials() credentials: RecordingCredentials,
   ): Promise<RecordingView> {
+    if (!UUID.test(recordingId)) throw RecordingErrors.invalidRecordingId({ recordingId });
+    // Credentials first: nothing is said of a recording to a caller who has none.
+    if (!credentials.principal && !credentials.participantToken) throw RecordingErrors.credentialsRequired();
     const existing = await this.existing(recordingId);
     const actor = await this.actors.resolve(credentials, existing.room_id, existing.org_id);
     const stopping = await this.control.stop(actor.orgId, recordingId, 'requested', actor.by);

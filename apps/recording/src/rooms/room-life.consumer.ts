@@ -8,7 +8,9 @@ import {
   RoomSettingsChanged,
   RoomStarted,
 } from '@confer/contracts';
+import { EntityManager } from 'typeorm';
 import { RECORDING_CONFIG, RecordingConfig } from '../config/recording.config';
+import { RecordingErrors } from '../recording.errors';
 import { RecordingControl } from '../recordings/recording-control.service';
 import { OrgRecordingSettingsStore } from '../settings/org-recording-settings';
 import { RoomLifeStore } from './room-life.store';
@@ -39,8 +41,10 @@ export class RoomLifeConsumer implements OnApplicationBootstrap {
       durable: this.config.RECORDING_CONSUMER,
       filterSubjects: [eventFilter({ type: 'room.*' })],
       contracts: roomContracts,
-      // In stream order: a room's start and end must not be applied the other way round.
+      // One event at a time across the replicas, in stream order; a redelivered older event
+      // is still told apart by its time (rooms.changed_at).
       concurrency: 1,
+      maxAckPending: 1,
       backoffMs: [200, 1000, 5000],
       handler: async (event) => {
         switch (event.type) {
@@ -59,33 +63,73 @@ export class RoomLifeConsumer implements OnApplicationBootstrap {
   private async started(event: EventOf<typeof RoomStarted>): Promise<void> {
     const { orgid: orgId, data } = event;
     const at = new Date(data.startedAt);
-    const auto = await this.autoSettings(orgId, data.roomId);
-    const active = await this.control.activeRecording(orgId, data.roomId);
-    const startAt = auto && !active ? new Date(at.getTime() + auto.startDelaySeconds * 1000) : null;
-    await this.rooms.started(orgId, data.roomId, at, startAt);
+    await this.rooms.transaction(async (tx) => {
+      if (!(await this.rooms.started(tx, orgId, data.roomId, at))) return;
+      const auto = await this.autoSettings(orgId, data.roomId, tx);
+      // A recording being stopped is no reason not to record the room coming back.
+      const active = await this.control.activeRecording(orgId, data.roomId, tx);
+      if (auto && (!active || active.stop_requested_at))
+        await this.rooms.armStart(
+          tx,
+          orgId,
+          data.roomId,
+          new Date(at.getTime() + auto.startDelaySeconds * 1000),
+        );
+    });
   }
 
   private async ended(event: EventOf<typeof RoomEnded>): Promise<void> {
     const { orgid: orgId, data } = event;
     const at = new Date(data.endedAt);
-    const active = await this.control.activeRecording(orgId, data.roomId);
-    const auto = active?.trigger === 'auto' ? await this.autoSettings(orgId, data.roomId) : null;
-    // An auto-recording goes on through a brief empty room; any other stops with its room.
-    const stopAt = active && auto ? new Date(at.getTime() + auto.stopDelaySeconds * 1000) : null;
-    await this.rooms.ended(orgId, data.roomId, at, stopAt);
-    if (active && !stopAt) await this.control.stop(orgId, active.id, 'room_ended', null);
+    // In the transaction that marks the room ended: a start deciding on the room meanwhile
+    // holds its row, so its recording is seen here once it committed.
+    const toStop = await this.rooms.transaction(async (tx) => {
+      if (!(await this.rooms.ended(tx, orgId, data.roomId, at))) return undefined;
+      const active = await this.control.activeRecording(orgId, data.roomId, tx);
+      if (!active || active.stop_requested_at) return undefined;
+      const auto = active.trigger === 'auto' ? await this.autoSettings(orgId, data.roomId, tx) : null;
+      // An auto-recording goes on through a brief empty room; any other stops with its room.
+      if (!auto) return active;
+      await this.rooms.armStop(tx, orgId, data.roomId, new Date(at.getTime() + auto.stopDelaySeconds * 1000));
+      return undefined;
+    });
+    if (toStop) await this.stopQuietly(orgId, toStop.id, 'room_ended');
   }
 
+  /**
+   * The room's own switch: `autoRecord` true or false, or null (the rooms service sends null
+   * when the room's settings were replaced without it) to follow the organisation again. A
+   * live room follows the change at once: recording starts after the delay, or its
+   * auto-recording stops.
+   */
   private async settingsChanged(event: EventOf<typeof RoomSettingsChanged>): Promise<void> {
     const value = event.data.settings.autoRecord;
-    if (typeof value === 'boolean' || value === null)
-      await this.rooms.setAutoRecord(event.orgid, event.data.roomId, value);
+    if (typeof value !== 'boolean' && value !== null) return;
+    const { orgid: orgId } = event;
+    const { roomId } = event.data;
+    const toStop = await this.rooms.transaction(async (tx) => {
+      await this.rooms.setAutoRecord(tx, orgId, roomId, value);
+      if (!(await this.rooms.isLive(orgId, roomId, tx))) return undefined;
+      const auto = await this.autoSettings(orgId, roomId, tx);
+      const active = await this.control.activeRecording(orgId, roomId, tx);
+      if (auto && !active)
+        await this.rooms.armStart(tx, orgId, roomId, new Date(Date.now() + auto.startDelaySeconds * 1000));
+      return !auto && active?.trigger === 'auto' && !active.stop_requested_at ? active : undefined;
+    });
+    if (toStop) await this.stopQuietly(orgId, toStop.id, 'requested');
+  }
+
+  private async stopQuietly(orgId: string, recordingId: string, reason: string): Promise<void> {
+    await this.control.stop(orgId, recordingId, reason, null).catch((error: unknown) => {
+      // Stopped meanwhile by someone else: nothing left to do.
+      if (!RecordingErrors.notRecording.is(error)) throw error;
+    });
   }
 
   /** The organisation's timers when the room is to be auto-recorded (its own switch wins), else null. */
-  private async autoSettings(orgId: string, roomId: string) {
+  private async autoSettings(orgId: string, roomId: string, tx: EntityManager) {
     const settings = await this.settings.get(orgId);
-    const own = await this.rooms.autoRecordOf(orgId, roomId);
+    const own = await this.rooms.autoRecordOf(orgId, roomId, tx);
     return (own ?? settings.autoRecord) ? settings : null;
   }
 }

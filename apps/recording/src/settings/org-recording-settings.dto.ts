@@ -28,11 +28,14 @@ export class UpdateOrgRecordingSettingsDto {
   @Max(3600)
   stopDelaySeconds?: number;
 
-  @ApiPropertyOptional({ description: 'Longest part; a longer recording is cut into parts', example: 14400 })
+  @ApiPropertyOptional({
+    description: 'Longest part, at most 4 hours; a longer recording is cut into parts',
+    example: 14400,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(86400)
+  @Max(14400)
   maxPartSeconds?: number;
 
   @ApiPropertyOptional({

@@ -46,7 +46,9 @@ export class PrepareRoom {
             data: {
               roomId,
               ...(live ? { conferenceNumber: live.conferenceNumber } : {}),
-              settings: publicSettings(clean),
+              // The settings are replaced whole: a room's own auto-recording switch left out is
+              // said to be cleared (null), so the recording service follows the organisation again.
+              settings: { ...publicSettings(clean), autoRecord: clean.autoRecord ?? null },
               by,
             },
           }),
