@@ -18,7 +18,7 @@ import { RoomLifeStore } from '../rooms/room-life.store';
 import { OrgRecordingSettingsStore } from '../settings/org-recording-settings';
 import { RecordingStorage } from '../storage/recording-storage.port';
 import { compositeOptionsOf } from './composite-options';
-import { PartKeeper } from './part-files';
+import { PartKeeper, PartNotStored } from './part-files';
 import { RecordingFinisher } from './recording-finisher';
 import { RecordingRunner, RunnerDeps } from './recording-runner';
 
@@ -114,7 +114,23 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
     }
   }
 
+  /** Keeps the lease just claimed while the interrupted part is made playable (minutes for a long part). */
   private async takeOver(recording: RecordingRow): Promise<void> {
+    const heartbeat = setInterval(
+      () =>
+        void this.store
+          .renewLease(recording.id, this.deps.owner, this.deps.leaseSeconds)
+          .catch(() => undefined),
+      1000,
+    );
+    try {
+      await this.completeTakeOver(recording);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async completeTakeOver(recording: RecordingRow): Promise<void> {
     this.logger.log({
       message: 'taking over a recording',
       recordingId: recording.id,
@@ -123,8 +139,15 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
     const parts = await this.store.parts(this.store.dataSourceManager(), [recording.id]);
     for (const part of parts.filter((p) => p.status === 'recording' || p.status === 'processing')) {
       const completed = await completeInterruptedPart(part.work_dir).catch(() => null);
-      if (completed) await this.parts.keep(recording, part, completed);
-      else await this.parts.discard(part);
+      try {
+        if (completed) await this.parts.keep(recording, part, completed);
+        else await this.parts.discard(part);
+      } catch (error) {
+        // The store refuses the part (full, unwritable): the recording fails with the reason,
+        // rather than being taken over again and again.
+        if (!(error instanceof PartNotStored)) throw error;
+        return this.finisher.failed(recording, error.message);
+      }
     }
     if (recording.status === 'processing') return this.finisher.ready(recording);
     if (!recording.stop_requested_at && (await this.stillWanted(recording))) return this.launch(recording);
