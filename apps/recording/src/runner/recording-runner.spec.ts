@@ -52,7 +52,11 @@ function harness(maxPartSeconds = 3600) {
     interrupted: true,
   });
   const keeper = { keep: jest.fn(async () => undefined), discard: jest.fn(async () => undefined) };
-  const finisher = { failed: jest.fn(async () => undefined), stopped: jest.fn(), ready: jest.fn() };
+  const finisher = {
+    failed: jest.fn(async () => undefined),
+    stopped: jest.fn(async () => undefined),
+    ready: jest.fn(async () => undefined),
+  };
   const media = Object.assign(new EventEmitter(), {
     start: jest.fn(async () => undefined),
     close: jest.fn(async () => undefined),
@@ -75,7 +79,7 @@ function harness(maxPartSeconds = 3600) {
           } as PartRow;
         },
       ),
-      updateRecording: jest.fn(),
+      updateRecording: jest.fn(async () => undefined),
     },
     settings: { get: jest.fn(async () => ({ maxPartSeconds })) },
     parts: keeper as unknown as PartKeeper,
@@ -137,3 +141,69 @@ describe('RecordingRunner failures', () => {
     await expect(runner.done).resolves.toBeUndefined();
   });
 });
+
+describe('RecordingRunner lease and stops', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('lets the recording go untouched once its lease belongs to another replica', async () => {
+    const { deps, composite, keeper, finisher, media } = harness();
+    const runner = new RecordingRunner(deps, recording);
+    await new Promise((r) => setTimeout(r, 50));
+    (deps.store.renewLease as jest.Mock).mockResolvedValue(undefined);
+    await runner.done;
+    expect(composite.finish).toHaveBeenCalled();
+    expect(media.close).toHaveBeenCalled();
+    // Nothing written: the new owner keeps the part and decides the recording's end.
+    expect(keeper.keep).not.toHaveBeenCalled();
+    expect(finisher.failed).not.toHaveBeenCalled();
+    expect(finisher.stopped).not.toHaveBeenCalled();
+  });
+
+  it('stops at once while the previous part is still being stored, and is ready only after it is', async () => {
+    const { deps, composite, keeper, finisher } = harness(1);
+    let stored!: () => void;
+    keeper.keep.mockImplementationOnce(() => new Promise<undefined>((r) => (stored = () => r(undefined))));
+    const runner = new RecordingRunner(deps, recording);
+    // The first tick rolls (the part is older than maxPartSeconds): its storing hangs.
+    await waitFor(() => composite.rollPart.mock.calls.length === 1);
+    const stopping = { ...recording, stop_requested_at: new Date() };
+    (deps.store.renewLease as jest.Mock).mockResolvedValue(stopping);
+    runner.wake();
+    await waitFor(() => finisher.stopped.mock.calls.length === 1 && composite.finish.mock.calls.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(finisher.ready).not.toHaveBeenCalled();
+    stored();
+    await runner.done;
+    expect(finisher.ready).toHaveBeenCalledTimes(1);
+    expect(keeper.keep.mock.calls.map((c) => (c as unknown[])[1])).toEqual([
+      expect.objectContaining({ part_number: 1 }),
+      expect.objectContaining({ part_number: 2 }),
+    ]);
+  });
+
+  it('hands the recording over on shutdown: the current part kept whole, the lease given back', async () => {
+    const { deps, keeper, finisher } = harness();
+    const runner = new RecordingRunner(deps, recording);
+    await new Promise((r) => setTimeout(r, 50));
+    await runner.handOver();
+    expect(keeper.keep).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'rec-1' }),
+      expect.objectContaining({ part_number: 1 }),
+      expect.anything(),
+    );
+    expect(deps.store.updateRecording).toHaveBeenCalledWith(
+      expect.anything(),
+      'rec-1',
+      expect.objectContaining({ owner: null }),
+    );
+    expect(finisher.stopped).not.toHaveBeenCalled();
+  });
+});
+
+async function waitFor(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -33,8 +33,9 @@ const TICK_MS = 1000;
 /**
  * Runs one recording on this replica: the room's media into a composite, cut into parts of at
  * most maxPartSeconds, each kept as it completes; ends on a stop request (from any replica,
- * through the database) or a failure. Losing its lease (this replica was presumed dead and
- * another took over) ends it without touching the recording further.
+ * through the database) or a failure. Losing its lease (another replica took over, or no
+ * renewal got through for most of the lease) ends it without touching the recording further:
+ * two replicas never go on recording one room.
  */
 export class RecordingRunner {
   private readonly logger = new Logger(RecordingRunner.name);
@@ -47,6 +48,11 @@ export class RecordingRunner {
   private wakeUp?: () => void;
   private finished?: () => void;
   private heartbeat?: NodeJS.Timeout;
+  /** When a renewal last got through (monotonic clock). */
+  private renewedAt = performance.now();
+  private handingOver = false;
+  /** The previous part being kept (stored) while the next one records. */
+  private keeping: Promise<void> = Promise.resolve();
   readonly done: Promise<void>;
 
   constructor(
@@ -67,12 +73,37 @@ export class RecordingRunner {
       .finally(() => clearInterval(this.heartbeat));
   }
 
+  /**
+   * Renews the lease. Answers the recording, or undefined once it is no longer ours; a
+   * database error answers the last known state, until the lease has mostly run out.
+   */
   private async renew(): Promise<RecordingRow | undefined> {
-    const row = await this.deps.store
-      .renewLease(this.recording.id, this.deps.owner, this.deps.leaseSeconds)
-      .catch(() => this.recording);
-    if (row) this.recording = row;
+    let row: RecordingRow | undefined;
+    try {
+      row = await this.deps.store.renewLease(this.recording.id, this.deps.owner, this.deps.leaseSeconds);
+    } catch {
+      const unrenewedMs = performance.now() - this.renewedAt;
+      row = unrenewedMs < this.deps.leaseSeconds * 600 ? this.recording : undefined;
+    }
+    if (!row) {
+      void this.abandon();
+      return undefined;
+    }
+    if (row !== this.recording) this.renewedAt = performance.now();
+    this.recording = row;
     return row;
+  }
+
+  /** No longer ours: stop recording without touching the recording, whose new owner goes on. */
+  private async abandon(): Promise<void> {
+    if (this.ending) return;
+    this.ending = true;
+    clearInterval(this.timer);
+    clearInterval(this.heartbeat);
+    this.logger.warn({ message: 'lease lost: letting the recording go', recordingId: this.recording.id });
+    await this.composite?.finish().catch(() => undefined);
+    await this.media?.close().catch(() => undefined);
+    this.finished?.();
   }
 
   get id(): string {
@@ -89,10 +120,18 @@ export class RecordingRunner {
    * (lease lapsed at once) so a replica, or this one restarted, goes on with a new part.
    */
   async handOver(): Promise<void> {
-    if (this.ending) return this.done;
+    // Done by the runner itself at its next step (after a roll under way, say).
+    this.handingOver = true;
+    this.wake();
+    return this.done;
+  }
+
+  private async giveBack(): Promise<void> {
+    if (this.ending) return;
     this.ending = true;
     clearInterval(this.timer);
     try {
+      await this.keeping;
       const completed = await this.composite?.finish();
       await this.media?.close();
       if (completed && this.part) await this.deps.parts.keep(this.recording, this.part, completed);
@@ -128,6 +167,13 @@ export class RecordingRunner {
       await this.fail(`could not start recording: ${messageOf(error)}`);
       return;
     }
+    if (this.ending) {
+      // The lease went while starting: let go of what was started since.
+      await this.composite.finish().catch(() => undefined);
+      await this.media.close().catch(() => undefined);
+      return;
+    }
+    if (this.handingOver) return this.giveBack();
     this.logger.log({ message: 'recording', recordingId: this.recording.id, roomId: this.recording.room_id });
     await new Promise<void>((resolve) => {
       this.finished = resolve;
@@ -140,14 +186,14 @@ export class RecordingRunner {
     if (this.ticking || this.ending) return;
     this.ticking = true;
     try {
+      if (this.handingOver) {
+        await this.giveBack();
+        return;
+      }
       const row = await this.renew();
       if (!row || row.status !== 'recording') {
         // Taken over elsewhere, or deleted: let go without touching it.
-        this.ending = true;
-        clearInterval(this.timer);
-        await this.composite?.finish().catch(() => undefined);
-        await this.media?.close();
-        finished();
+        await this.abandon();
         return;
       }
       if (row.stop_requested_at) {
@@ -197,25 +243,32 @@ export class RecordingRunner {
       await this.deps.parts.discard(next).catch(() => undefined);
       return this.fail(`could not write part ${next.part_number}: ${messageOf(error)}`);
     }
-    this.part = next;
     let completed: CompletedPart;
     try {
       completed = await this.composite!.rollPart(next.work_dir);
     } catch (error) {
+      this.part = next;
       await this.deps.parts.discard(previous).catch(() => undefined);
       return this.fail(`could not finish part ${previous.part_number}: ${messageOf(error)}`);
     }
-    try {
-      await this.deps.parts.keep(this.recording, previous, completed);
-    } catch (error) {
-      await this.fail(messageOf(error));
-    }
+    this.part = next;
+    // Stored in the background (an upload can take minutes): a stop meanwhile is not kept
+    // waiting, and waits for it only before the recording is declared ready.
+    const recording = this.recording;
+    this.keeping = this.keeping.then(() =>
+      this.deps.parts.keep(recording, previous, completed).catch((error: unknown) => {
+        // Not awaited: fail() waits for this very promise.
+        void this.fail(messageOf(error));
+      }),
+    );
   }
 
   private async stop(): Promise<void> {
     this.ending = true;
     clearInterval(this.timer);
-    await this.deps.finisher.stopped(this.recording);
+    let notStopped: unknown;
+    // The composite is finished and the media let go whatever happens to the database write.
+    await this.deps.finisher.stopped(this.recording).catch((error: unknown) => (notStopped = error));
     let completed: CompletedPart | null;
     try {
       completed = await this.composite!.finish();
@@ -229,7 +282,9 @@ export class RecordingRunner {
           error: String(error),
         });
     }
-    await this.media?.close();
+    await this.media?.close().catch(() => undefined);
+    if (notStopped) throw notStopped;
+    await this.keeping;
     if (completed) await this.deps.parts.keep(this.recording, this.part!, completed);
     else await this.deps.parts.discard(this.part!);
     await this.deps.finisher.ready(this.recording);
@@ -247,6 +302,7 @@ export class RecordingRunner {
     // go down with an unhandled rejection, and every other recording with it.
     try {
       await this.keepWhatWasRecorded();
+      await this.keeping;
       await this.deps.finisher.failed(this.recording, reason);
     } catch (error) {
       this.logger.error({
