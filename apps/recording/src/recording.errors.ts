@@ -22,6 +22,7 @@ export const RecordingErrors = defineErrors({
   ROOM_NOT_LIVE: { status: 404, message: 'The room is not live: nobody is in it' },
   FILE_NOT_FOUND: { status: 404, message: 'There is no such file' },
   VIDEO_NOT_FOUND: { status: 404, message: 'There is no such video' },
+  RANGE_NOT_SATISFIABLE: { status: 416, message: 'The range asked for lies outside the file' },
   ALREADY_RECORDING: { status: 409, message: 'The room is already being recorded' },
   NOT_RECORDING: { status: 409, message: 'The recording is not running' },
   RECORDING_ACTIVE: { status: 409, message: 'Stop the recording before deleting it' },

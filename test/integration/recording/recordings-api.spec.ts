@@ -166,6 +166,12 @@ describe('recording API', () => {
     expect(mp4.headers.get('content-range')).toMatch(/^bytes 0-99\/[0-9]+$/);
     expect(mp4.headers.get('content-type')).toBe('video/mp4');
     expect((await mp4.arrayBuffer()).byteLength).toBe(100);
+    // A range past the end is refused with the file's size, not left hanging.
+    const size = Number(mp4.headers.get('content-range')!.split('/')[1]);
+    const beyond = await fetch(served(ready.parts[0].mp4Url!), { headers: { range: `bytes=${size + 10}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${size}`);
+    expect((await errorOf(beyond)).code).toBe('range_not_satisfiable');
     const playlist = await fetch(served(ready.parts[0].hlsUrl!));
     expect(playlist.status).toBe(200);
     const text = await playlist.text();
@@ -439,6 +445,7 @@ describe('recording API', () => {
     expect((await fetch(local(new URL(ready.parts[0].mp4Url!)))).status).toBe(404);
     expect(await (await api(`/v1/recordings/${body.id}`)).json()).toMatchObject({
       deletedAt: expect.any(String),
+      deleteReason: 'requested',
     });
     expect(await (await api('/streaming/videos/search?q=serv1test2a')).json()).toEqual([]);
   });

@@ -59,6 +59,7 @@ export class RecordingViews {
       durationSeconds: round(kept.reduce((sum, p) => sum + (p.duration_seconds ?? 0), 0)),
       expiresAt: r.expires_at?.toISOString() ?? null,
       deletedAt: r.deleted_at?.toISOString() ?? null,
+      deleteReason: r.delete_reason,
       parts: parts.map((p) => this.partView(r, p, signed)),
     };
   }

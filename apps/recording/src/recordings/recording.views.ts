@@ -43,6 +43,8 @@ export class RecordingView {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'When retention deletes the files' })
   expiresAt!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) deletedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true, enum: ['requested', 'retention'], type: String })
+  deleteReason!: string | null;
   @ApiProperty({ type: [RecordingPartView] }) parts!: RecordingPartView[];
 }
 

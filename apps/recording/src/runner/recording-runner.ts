@@ -53,6 +53,7 @@ export class RecordingRunner {
   private handingOver = false;
   /** The previous part being kept (stored) while the next one records. */
   private keeping: Promise<void> = Promise.resolve();
+  private keepFailure?: string;
   readonly done: Promise<void>;
 
   constructor(
@@ -257,7 +258,8 @@ export class RecordingRunner {
     const recording = this.recording;
     this.keeping = this.keeping.then(() =>
       this.deps.parts.keep(recording, previous, completed).catch((error: unknown) => {
-        // Not awaited: fail() waits for this very promise.
+        // Remembered for a stop under way (which then fails); not awaited: fail() waits for this very promise.
+        this.keepFailure ??= messageOf(error);
         void this.fail(messageOf(error));
       }),
     );
@@ -285,6 +287,7 @@ export class RecordingRunner {
     await this.media?.close().catch(() => undefined);
     if (notStopped) throw notStopped;
     await this.keeping;
+    if (this.keepFailure) throw new Error(this.keepFailure);
     if (completed) await this.deps.parts.keep(this.recording, this.part!, completed);
     else await this.deps.parts.discard(this.part!);
     await this.deps.finisher.ready(this.recording);

@@ -35,7 +35,7 @@ export class LocalRecordingStorage extends RecordingStorage {
     return readFile(join(this.pathOf(key), name), 'utf8').catch(() => null);
   }
 
-  serve(key: string, name: string, _request: Request, response: Response): Promise<void> {
+  serve(key: string, name: string, request: Request, response: Response): Promise<void> {
     if (!PART_FILE.test(name)) throw RecordingErrors.fileNotFound({ name });
     return new Promise((resolve, reject) =>
       response.sendFile(
@@ -43,10 +43,23 @@ export class LocalRecordingStorage extends RecordingStorage {
         { root: this.pathOf(key), acceptRanges: true, headers: { 'content-type': contentTypeOf(name) } },
         (error?: Error & { status?: number }) => {
           if (!error) return resolve();
-          if (error.status === 404 && !response.headersSent)
-            return reject(RecordingErrors.fileNotFound({ name }));
-          // Headers went out (a client that hung up mid-file): nothing more to answer.
-          resolve();
+          if (response.headersSent) {
+            // A client that hung up mid-file: nothing more to answer.
+            response.destroy();
+            return resolve();
+          }
+          if (error.status === 404) return reject(RecordingErrors.fileNotFound({ name }));
+          if (error.status === 416) {
+            // The file's size, for the client to ask again (Content-Range: bytes */<size>).
+            const headers = (error as { headers?: Record<string, string> }).headers ?? {};
+            for (const [header, value] of Object.entries(headers)) response.setHeader(header, value);
+            return reject(RecordingErrors.rangeNotSatisfiable({ range: request.headers.range ?? null }));
+          }
+          if (error.status === 412) {
+            response.status(412).end();
+            return resolve();
+          }
+          reject(error);
         },
       ),
     );
