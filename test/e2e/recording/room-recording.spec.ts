@@ -231,6 +231,12 @@ describe('recording a room', () => {
       expect(one).toEqual(video);
     }
     for (const p of peers.splice(0)) await p.leave();
+
+    // Operators see it on /metrics: recordings ended by outcome, parts kept.
+    const metrics = await (await fetch(`${recorder.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/recording_ended_total\{[^}]*outcome="ready"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/recording_parts_kept_total\{[^}]*interrupted="false"[^}]*\} [3-9]/);
+    expect(metrics).toMatch(/recording_active(\{[^}]*\})? 0/);
   });
 
   it('auto-records: starts after the delay, goes on across a brief empty room, stops after the delay', async () => {

@@ -5,6 +5,7 @@ import { recordingEvent } from '../recordings/recording-events';
 import { PartRow, RecordingRow } from '../recordings/recording.rows';
 import { RecordingsStore } from '../recordings/recordings.store';
 import { RecordingStorage } from '../storage/recording-storage.port';
+import type { RecordingMetrics } from './recording.metrics';
 
 /** A finished part that storage refused, with a reason a person reads. */
 export class PartNotStored extends Error {
@@ -31,6 +32,7 @@ export class PartKeeper {
     private readonly store: RecordingsStore,
     private readonly storage: RecordingStorage,
     private readonly outbox: OutboxWriter,
+    private readonly metrics?: RecordingMetrics,
   ) {}
 
   async keep(recording: RecordingRow, part: PartRow, completed: CompletedPart): Promise<void> {
@@ -71,6 +73,7 @@ export class PartKeeper {
         ),
       );
     });
+    this.metrics?.partKept(completed.interrupted);
   }
 
   /** A part that left nothing usable (the recorder died before its first segment). */

@@ -4,6 +4,7 @@ import { recordingEvent } from '../recordings/recording-events';
 import { RecordingRow } from '../recordings/recording.rows';
 import { RecordingsStore } from '../recordings/recordings.store';
 import { OrgRecordingSettingsStore } from '../settings/org-recording-settings';
+import type { RecordingMetrics } from './recording.metrics';
 
 type StopReason = 'requested' | 'room_ended' | 'auto_stop' | 'failed';
 const STOP_REASONS: readonly string[] = ['requested', 'room_ended', 'auto_stop', 'failed'];
@@ -14,6 +15,7 @@ export class RecordingFinisher {
     private readonly store: RecordingsStore,
     private readonly outbox: OutboxWriter,
     private readonly settings: OrgRecordingSettingsStore,
+    private readonly metrics?: RecordingMetrics,
   ) {}
 
   /** recording → processing (`recording.stopped`). */
@@ -69,6 +71,7 @@ export class RecordingFinisher {
         }),
       );
     });
+    this.metrics?.ended('ready');
   }
 
   /** → failed (`recording.stopped` with reason failed, then `recording.failed`); parts kept stay. */
@@ -102,5 +105,6 @@ export class RecordingFinisher {
         }),
       );
     });
+    this.metrics?.ended('failed');
   }
 }

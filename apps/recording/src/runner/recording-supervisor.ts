@@ -21,6 +21,7 @@ import { compositeOptionsOf } from './composite-options';
 import { PartKeeper, PartNotStored } from './part-files';
 import { RecordingFinisher } from './recording-finisher';
 import { RecordingRunner, RunnerDeps } from './recording-runner';
+import { RecordingMetrics } from './recording.metrics';
 
 /** How often this replica looks for recordings whose replica died. */
 const ORPHAN_SCAN_MS = 1000;
@@ -37,6 +38,7 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
   private readonly deps: RunnerDeps;
   private readonly parts: PartKeeper;
   private readonly finisher: RecordingFinisher;
+  private readonly metrics: RecordingMetrics;
   private scanTimer?: NodeJS.Timeout;
   private scanning = false;
   private stopping = false;
@@ -51,8 +53,9 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
     @Inject(NATS_CONNECTION) nc: NatsConnection,
     @Inject(RECORDING_CONFIG) config: RecordingConfig,
   ) {
-    this.parts = new PartKeeper(store, storage, outbox);
-    this.finisher = new RecordingFinisher(store, outbox, settings);
+    this.metrics = new RecordingMetrics(() => this.runners.size);
+    this.parts = new PartKeeper(store, storage, outbox, this.metrics);
+    this.finisher = new RecordingFinisher(store, outbox, settings, this.metrics);
     this.deps = {
       store,
       settings,
@@ -69,6 +72,7 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
+    this.metrics.start();
     this.scanTimer = setInterval(() => void this.scan(), ORPHAN_SCAN_MS);
     this.scanTimer.unref();
   }
