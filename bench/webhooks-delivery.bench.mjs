@@ -4,7 +4,9 @@
 // RS256 token against the JWKS (fetched once, cached), audience, issuer, body SHA-256, event id.
 // 1. throughput: BENCH_EVENTS events to one room with BENCH_SUBSCRIBERS subscribers.
 // 2. latency: BENCH_RATE events/s for BENCH_SECONDS to a room with one subscriber,
-//    from publication to verified receipt.
+//    from publication to verified receipt. BENCH_LATENCY_ROOMS=N spreads the same rate over
+//    N rooms, each subscribed to the same endpoint (order is kept per room, so one room's
+//    deliveries go one after another; different rooms' go side by side).
 // Targets (issue #4): ≥ 5,000 verified deliveries/s with 100 subscribers; p99 < 50 ms at 500 events/s.
 // BENCH_RECEIVER_THREAD=1 runs the receiver on a thread of its own, so that publishing does
 // not hold up its answers (a room's deliveries to an endpoint wait for each other's answers).
@@ -65,6 +67,8 @@ async function main() {
   const EVENTS = Number(process.env.BENCH_EVENTS ?? 200);
   const RATE = Number(process.env.BENCH_RATE ?? 500);
   const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+  const LATENCY_ROOMS = Number(process.env.BENCH_LATENCY_ROOMS ?? 1);
+  const latencyRoom = (i) => (LATENCY_ROOMS === 1 ? 'bench-latency' : `bench-latency-${i % LATENCY_ROOMS}`);
 
   const auth = await startAuthService({ port: Number(process.env.BENCH_AUTH_PORT ?? 18181) });
   const webhooks = await startWebhooksService(auth, {
@@ -153,7 +157,7 @@ async function main() {
 
   try {
     for (let i = 0; i < SUBSCRIBERS; i++) await subscribe(`${receiverUrl}/s${i}`, 'bench-fanout');
-    await subscribe(`${receiverUrl}/latency`, 'bench-latency');
+    for (let i = 0; i < LATENCY_ROOMS; i++) await subscribe(`${receiverUrl}/latency`, latencyRoom(i));
 
     // Warm-up: connections, token cache, JIT.
     for (let i = 0; i < 10; i++) await publish('bench-fanout');
@@ -187,7 +191,7 @@ async function main() {
       const due = start + (i * 1000) / RATE;
       const wait = due - performance.now();
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      void publish('bench-latency');
+      void publish(latencyRoom(i));
     }
     await waitFor(base + total, 60000);
     const lat = percentiles(received.latencies);
@@ -196,6 +200,7 @@ async function main() {
         bench: 'webhooks-delivery',
         phase: 'latency',
         rate: RATE,
+        rooms: LATENCY_ROOMS,
         events: total,
         received: received.latencies.length,
         rejected: received.rejected,
