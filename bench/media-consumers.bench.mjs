@@ -20,13 +20,13 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg } from 'node:os';
-import { execFileSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSyntheticPublisher, syntheticClip, assertFfmpeg } from './support/synthetic-publisher.mjs';
 import { startRtpReceiver } from './support/rtp-receiver.mjs';
+import { workerBin } from './support/mediasoup-worker-bin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -56,23 +56,6 @@ function parseBitrate(text) {
   const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
   if (!m) throw new Error(`BENCH_BITRATE: not a bitrate: ${text}`);
   return Math.round(Number(m[1]) * ({ k: 1e3, m: 1e6 }[m[2].toLowerCase()] ?? 1));
-}
-
-/** The worker binary the media service runs: $MEDIASOUP_WORKER_BIN, the local .env, or the cached build. */
-function workerBin() {
-  if (process.env.MEDIASOUP_WORKER_BIN) return process.env.MEDIASOUP_WORKER_BIN;
-  try {
-    const line = readFileSync(join(root, '.env'), 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('MEDIASOUP_WORKER_BIN='));
-    if (line) return line.slice('MEDIASOUP_WORKER_BIN='.length).trim();
-  } catch {
-    // no .env yet: fall through to the build script, which prints the cached binary.
-  }
-  return execFileSync('bash', [join(root, 'scripts/build-mediasoup-worker.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
 }
 
 // The codecs every room's router is created with, from the media service's own build

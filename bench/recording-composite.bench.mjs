@@ -35,6 +35,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startSyntheticPublisher, syntheticClip, assertFfmpeg } from './support/synthetic-publisher.mjs';
 import { startRtpReceiver } from './support/rtp-receiver.mjs';
 import { startCompositeRecorder } from './support/composite-recorder.mjs';
+import { workerBin } from './support/mediasoup-worker-bin.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -58,23 +59,6 @@ const SRTP_SUITE = 'AEAD_AES_256_GCM';
 
 const log = (message) => process.stderr.write(`[recording-composite] ${message}\n`);
 const round = (x, digits = 3) => (Number.isFinite(x) ? Math.round(x * 10 ** digits) / 10 ** digits : x);
-
-/** The worker binary the media service runs: $MEDIASOUP_WORKER_BIN, the local .env, or the cached build. */
-function workerBin() {
-  if (process.env.MEDIASOUP_WORKER_BIN) return process.env.MEDIASOUP_WORKER_BIN;
-  try {
-    const line = readFileSync(join(root, '.env'), 'utf8')
-      .split('\n')
-      .find((l) => l.startsWith('MEDIASOUP_WORKER_BIN='));
-    if (line) return line.slice('MEDIASOUP_WORKER_BIN='.length).trim();
-  } catch {
-    // no .env yet: fall through to the build script, which prints the cached binary.
-  }
-  return execFileSync('bash', [join(root, 'scripts/build-mediasoup-worker.sh')], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }).trim();
-}
 
 // From the builds (`npx nx run-many -t build`): the codecs every room's router is created
 // with, the capabilities the media service's recorder sessions consume with, and the

@@ -470,7 +470,9 @@ describe('room composite', () => {
       const ffmpegBefore = ffmpegChildrenCpu();
       const nodeBefore = process.cpuUsage();
       const wallBefore = Date.now();
+      const framesBefore = composite.stats.frames;
       await sleep(10_000);
+      const framesMade = composite.stats.frames - framesBefore;
       const ffmpegAfter = ffmpegChildrenCpu();
       const node = process.cpuUsage(nodeBefore);
       const seconds = (Date.now() - wallBefore) / 1000;
@@ -496,7 +498,8 @@ describe('room composite', () => {
       expect(composite.stats.framesDropped).toBeLessThan(composite.stats.frames / 10);
       // What it costs is measured by bench/recording-composite.bench.mjs on a quiet machine
       // (docs/benchmarks.md); here the figure is printed, not judged: other tests share the CPU.
-      expect(perSecond).toBeGreaterThan(0);
+      // What is judged is that the clock kept real time: 30 frames for every second recorded.
+      expect(framesMade).toBeGreaterThanOrEqual(Math.floor(seconds * 30 * 0.95));
       expect(part.interrupted).toBe(false);
     }, 60_000);
   });

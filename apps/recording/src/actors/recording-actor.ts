@@ -1,11 +1,9 @@
 import { CanActivate, createParamDecorator, ExecutionContext, Injectable } from '@nestjs/common';
 import { CommandClient } from '@confer/bus';
 import { AccessTokenGuard, RequestWithPrincipal } from '@confer/auth-client';
-import { VerifyParticipantToken } from '@confer/contracts';
+import { ModeratingRoles, VerifyParticipantToken } from '@confer/contracts';
 import { RecordingErrors } from '../recording.errors';
 
-/** Roles that run a room (Gcore's moderator, Coviu's owner, Datagram's host) and so may record. */
-const MODERATING = new Set(['moderator', 'owner', 'host']);
 
 /** Who starts or stops a recording: the organisation's server API, or a moderator in the room. */
 export interface RecordingActor {
@@ -67,7 +65,7 @@ export class RecordingActors {
         { message: `The participant token was refused: ${answer.message}` },
       );
     const { participant } = answer;
-    if (!MODERATING.has(participant.role))
+    if (!ModeratingRoles.includes(participant.role))
       throw RecordingErrors.moderatorRequired({ role: participant.role });
     if (participant.attributes.canRecord !== true) throw RecordingErrors.canRecordRequired();
     return { orgId: participant.orgId, kind: 'moderator', by: participant.identity ?? participant.role };

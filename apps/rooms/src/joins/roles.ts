@@ -1,4 +1,4 @@
-import type { ParticipantRole } from '@confer/contracts';
+import { ModeratingRoles, type ParticipantRole } from '@confer/contracts';
 import type { EffectiveAttributes } from './effective-attributes';
 
 export interface Permissions {
@@ -12,10 +12,7 @@ export interface Permissions {
   record: boolean;
 }
 
-/** Roles that run the room: Gcore's moderator, Coviu's session owner, Datagram's host. */
-const MODERATING: readonly ParticipantRole[] = ['moderator', 'owner', 'host'];
-
-export const isModerating = (role: ParticipantRole) => MODERATING.includes(role);
+export const isModerating = (role: ParticipantRole) => ModeratingRoles.includes(role);
 /** Everyone but a webinar viewer may send media, and so counts against maxBroadcasters. */
 export const isBroadcaster = (role: ParticipantRole) => role !== 'viewer';
 

@@ -13,6 +13,9 @@ export const ParticipantRoles = [
 ] as const;
 export type ParticipantRole = (typeof ParticipantRoles)[number];
 
+/** Roles that run a room (Gcore's moderator, Coviu's session owner, Datagram's host): they moderate, and may record. */
+export const ModeratingRoles: readonly ParticipantRole[] = ['moderator', 'owner', 'host'];
+
 export const TokenForms = ['confer', 'coviu', 'twilio', 'gcore', 'datagram'] as const;
 export type TokenForm = (typeof TokenForms)[number];
 
