@@ -4,7 +4,6 @@ import { AccessTokenGuard, RequestWithPrincipal } from '@confer/auth-client';
 import { ModeratingRoles, VerifyParticipantToken } from '@confer/contracts';
 import { RecordingErrors } from '../recording.errors';
 
-
 /** Who starts or stops a recording: the organisation's server API, or a moderator in the room. */
 export interface RecordingActor {
   orgId: string;
