@@ -170,7 +170,15 @@ export class RecorderSession extends EventEmitter<{ close: [reason: RecorderSess
   }
 
   async requestKeyFrame(consumerId: string): Promise<void> {
-    await this.#consumer(consumerId).requestKeyFrame();
+    const consumer = this.#consumer(consumerId);
+    try {
+      await consumer.requestKeyFrame();
+    } catch (error) {
+      // Its producer closed under the request: the consumer is gone, not broken.
+      if (consumer.closed || !this.#consumers.has(consumerId))
+        throw MediaErrors.consumerNotFound({ consumerId });
+      throw error;
+    }
   }
 
   release(consumerId: string): void {
