@@ -6,6 +6,7 @@ import { loadMediaConfig, MediaConfig } from '../../apps/media/src/config/media.
 import { RoomRegistry } from '../../apps/media/src/rooms/room-registry';
 import { WorkerPool } from '../../apps/media/src/workers/worker-pool';
 import { RunningAuthService } from './auth-service.harness';
+import { startInProcessTelemetry } from './in-process-telemetry';
 import { freePort } from './test-env';
 
 export interface RunningMediaService {
@@ -21,12 +22,14 @@ export interface RunningMediaService {
 
 /**
  * The real media service beside a running auth service: real mediasoup workers (the
- * binary scripts/build-mediasoup-worker.sh caches), transports on loopback only.
+ * binary scripts/build-mediasoup-worker.sh caches), transports on loopback only, and the
+ * process's telemetry (its metrics on `/metrics`).
  */
 export async function startMediaService(
   auth: RunningAuthService,
   overrides: Partial<Record<string, string>> = {},
 ): Promise<RunningMediaService> {
+  startInProcessTelemetry('media');
   const port = await freePort();
   const config = loadMediaConfig({
     PUBLIC_URL: auth.env.PUBLIC_URL,

@@ -3,16 +3,21 @@ import { WebhooksModule } from '../../apps/webhooks/src/webhooks.module';
 import { loadWebhooksConfig, WebhooksConfig } from '../../apps/webhooks/src/config/webhooks.config';
 import { webhooksDatabaseOptions } from '../../apps/webhooks/src/database/webhooks-database';
 import { RunningAuthService } from './auth-service.harness';
+import { startInProcessTelemetry } from './in-process-telemetry';
 import { RunningNestService, startNestService } from './nest-service.harness';
 import { freePort, TEST_DATABASE_URL, uniqueSchema } from './test-env';
 
 export type RunningWebhooksService = RunningNestService<WebhooksConfig>;
 
-/** The real webhooks service beside a running auth service: same NATS, same issuer, its own schema and consumer. */
+/**
+ * The real webhooks service beside a running auth service: same NATS, same issuer, its own
+ * schema and consumer, and the process's telemetry (its metrics on `/metrics`).
+ */
 export function startWebhooksService(
   auth: RunningAuthService,
   overrides: Partial<Record<string, string>> = {},
 ): Promise<RunningWebhooksService> {
+  startInProcessTelemetry('webhooks');
   return startNestService({
     name: 'webhooks',
     databaseOptions: webhooksDatabaseOptions,

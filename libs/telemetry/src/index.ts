@@ -7,6 +7,8 @@ export {
 export type { TelemetryOptions } from './start-telemetry';
 export { getMeter, getTracer, currentTraceIds } from './instruments';
 export type { TraceIds } from './instruments';
+export { traceCarrierOf, contextOfTraceCarrier } from './trace-carrier';
+export type { TraceCarrier } from './trace-carrier';
 export { renderPrometheusMetrics, PROMETHEUS_CONTENT_TYPE } from './prometheus-metrics';
 export { JsonLogger } from './json-logger';
 export type { JsonLoggerOptions, LogSink } from './json-logger';

@@ -53,6 +53,15 @@ describe('startTelemetry', () => {
     await expect(shutdownTelemetry()).resolves.toBeUndefined();
   });
 
+  it('starts afresh after a shutdown, its global providers released', async () => {
+    startTelemetry({ serviceName: 'again', env: {} });
+    expect(telemetryServiceName()).toBe('again');
+    getMeter('again-test').createCounter('restarts').add(1);
+    expect(await renderPrometheusMetrics()).toMatch(/restarts_total\{[^}]*\} 1/);
+    await shutdownTelemetry();
+    expect(isTelemetryStarted()).toBe(false);
+  });
+
   it('instruments http, express and pg unless a service leaves express or pg out', () => {
     const names = (options: Parameters<typeof instrumentationsFor>[0]) =>
       instrumentationsFor(options).map((i) => i.instrumentationName);

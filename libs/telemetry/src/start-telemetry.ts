@@ -1,3 +1,4 @@
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
@@ -31,6 +32,12 @@ export interface TelemetryOptions {
    * query callback, at a CPU cost on every request even when nothing is sampled.
    */
   instrument?: { express?: boolean; pg?: boolean };
+  /**
+   * Where spans go, in place of the OTLP exporter the environment names: a test running a
+   * service in its own process, where that exporter cannot load its transport under Jest,
+   * hands it spans this way. Spans are then sampled as with an exporter configured.
+   */
+  spanProcessors?: SpanProcessor[];
 }
 
 function otlpConfigured(env: NodeJS.ProcessEnv, signal: 'TRACES' | 'METRICS'): boolean {
@@ -50,8 +57,8 @@ function spanProcessors(env: NodeJS.ProcessEnv): SpanProcessor[] {
  * and downstream traceparent headers carry, and a caller's sampled trace is still
  * followed. OTEL_TRACES_SAMPLER, when set, decides instead.
  */
-function sampler(env: NodeJS.ProcessEnv): Sampler | undefined {
-  if (env.OTEL_TRACES_SAMPLER || otlpConfigured(env, 'TRACES')) return undefined;
+function sampler(env: NodeJS.ProcessEnv, exporting: boolean): Sampler | undefined {
+  if (env.OTEL_TRACES_SAMPLER || exporting || otlpConfigured(env, 'TRACES')) return undefined;
   return new ParentBasedSampler({ root: new AlwaysOffSampler() });
 }
 
@@ -87,6 +94,7 @@ export function startTelemetry(options: TelemetryOptions): void {
 
   // We serve /metrics on the service's own port rather than opening a second one.
   const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const sampling = sampler(env, options.spanProcessors !== undefined);
   const sdk = new NodeSDK({
     serviceName: options.serviceName,
     resource: resourceFromAttributes({
@@ -94,8 +102,8 @@ export function startTelemetry(options: TelemetryOptions): void {
       ...(options.serviceVersion ? { [ATTR_SERVICE_VERSION]: options.serviceVersion } : {}),
     }),
     textMapPropagator: new W3CTraceContextPropagator(),
-    spanProcessors: spanProcessors(env),
-    ...(sampler(env) ? { sampler: sampler(env) } : {}),
+    spanProcessors: options.spanProcessors ?? spanProcessors(env),
+    ...(sampling ? { sampler: sampling } : {}),
     metricReaders: metricReaders(env, prometheus),
     // Logs go to stdout as JSON; an empty list stops the SDK defaulting to OTLP logs.
     logRecordProcessors: [],
@@ -110,11 +118,22 @@ export function startTelemetry(options: TelemetryOptions): void {
   });
 }
 
-/** Flushes and stops exporters; safe to call more than once or before start. */
+/**
+ * Flushes and stops exporters; safe to call more than once or before start. The global
+ * providers are then released, so a later startTelemetry (a test's next suite in the same
+ * process) starts afresh instead of being a no-op over stopped exporters.
+ */
 export async function shutdownTelemetry(): Promise<void> {
   const state = getTelemetryState();
   if (!state) return;
-  state.shutdown ??= state.sdk.shutdown();
+  state.shutdown ??= state.sdk.shutdown().finally(() => {
+    if (getTelemetryState() !== state) return;
+    setTelemetryState(undefined);
+    trace.disable();
+    metrics.disable();
+    propagation.disable();
+    context.disable();
+  });
   await state.shutdown;
 }
 

@@ -4,6 +4,7 @@ import { SignPlatformToken } from '@confer/contracts';
 import { startRoomsFixture, RoomsFixture } from '../rooms/rooms-fixture';
 import { startMediaService, RunningMediaService } from '../../support/media-service.harness';
 import { SignalingRefusal, SignalingTestClient } from '../../support/media-signaling.client';
+import { sampleSum, scrape } from '../../support/prometheus-text';
 
 const OPUS = {
   codecs: [{ mimeType: 'audio/opus', payloadType: 111, clockRate: 48000, channels: 2 }],
@@ -178,6 +179,14 @@ describe('media signaling with real mediasoup workers and grants from the real r
     expect(carol.reply.producers.map((p) => p.producerId).sort()).toEqual(
       [producerId, video.producerId].sort(),
     );
+
+    // The service's /metrics says what it carries now, as a scrape reads it.
+    const metrics = await scrape(media.baseUrl);
+    expect(sampleSum(metrics, 'media_rooms')).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(metrics, 'media_peers', { attached: 'true' })).toBeGreaterThanOrEqual(3);
+    expect(sampleSum(metrics, 'media_peers_admitted_total')).toBeGreaterThanOrEqual(3);
+    expect(sampleSum(metrics, 'media_producers', { kind: 'video' })).toBeGreaterThanOrEqual(1);
+    expect(sampleSum(metrics, 'media_consumers', { kind: 'video' })).toBeGreaterThanOrEqual(1);
 
     await alice.c.request('closeProducer', { producerId: video.producerId });
     expect(await bob.c.next('consumerClosed')).toEqual({

@@ -1,4 +1,4 @@
-import { connect, NatsConnection } from 'nats';
+import { connect, MsgHdrs, NatsConnection } from 'nats';
 import { Client } from 'pg';
 import { AnyEventEnvelope, EventContract, subjectOf } from '@confer/contracts';
 import { RunningAuthService, startAuthService } from '../../support/auth-service.harness';
@@ -12,8 +12,8 @@ export interface WebhooksFixture {
   accessToken: string;
   nc: NatsConnection;
   sql: Client;
-  /** JetStream publication with the event id as message id, as the outbox relay does. */
-  publish(contract: EventContract, event: AnyEventEnvelope): Promise<void>;
+  /** JetStream publication with the event id as message id, as the outbox relay does (with its trace headers). */
+  publish(contract: EventContract, event: AnyEventEnvelope, headers?: MsgHdrs): Promise<void>;
   subscribe(baseUrl: string, body: Record<string, unknown>): Promise<{ id: string }>;
   close(): Promise<void>;
 }
@@ -40,9 +40,10 @@ export async function startWebhooksFixture(): Promise<WebhooksFixture> {
     accessToken,
     nc,
     sql,
-    async publish(contract, event) {
+    async publish(contract, event, headers) {
       await js.publish(subjectOf(contract, event), new TextEncoder().encode(JSON.stringify(event)), {
         msgID: event.id,
+        ...(headers ? { headers } : {}),
       });
     },
     async subscribe(baseUrl, body) {

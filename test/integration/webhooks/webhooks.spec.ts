@@ -4,6 +4,7 @@ import { RoomsFixture, startRoomsFixture } from '../rooms/rooms-fixture';
 import { RunningWebhooksService, startWebhooksService } from '../../support/webhooks-service.harness';
 import { Receiver, until } from './receiver';
 import { freePort } from '../../support/test-env';
+import { sampleSum, scrape } from '../../support/prometheus-text';
 
 interface Grant {
   peerId: string;
@@ -84,6 +85,9 @@ describe('webhooks service', () => {
 
   it('retries a delivery answered 500 until a 200, keeping the order of a room', async () => {
     await subscribe(`${receiver.url}/retry`, { roomId: 'wh-retry', eventTypes: ['peer.joined'] });
+    const attempts = async (outcome: string) =>
+      sampleSum(await scrape(w.baseUrl), 'webhooks_delivery_attempts_total', { outcome });
+    const before = { retry: await attempts('retry'), delivered: await attempts('delivered') };
     receiver.script.push(500, 500);
     await join('wh-retry', 'p1');
     await join('wh-retry', 'p2');
@@ -97,6 +101,9 @@ describe('webhooks service', () => {
     ]);
     expect(seen.map((r) => r.headers['confer-sequence'])).toEqual(['1', '1', '1', '2']);
     expect(seen[2].headers['confer-attempt']).toBe('3');
+    // Operators count each attempt by its outcome on /metrics (the failure-rate alert reads it).
+    expect(await attempts('retry')).toBe(before.retry + 2);
+    expect(await attempts('delivered')).toBeGreaterThanOrEqual(before.delivered + 2);
   });
 
   it('disables the subscriptions of an endpoint that answers 410 Gone', async () => {

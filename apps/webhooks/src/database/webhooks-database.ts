@@ -7,6 +7,7 @@ import { StreamOrderedIntake1764500000000 } from './migrations/1764500000000-str
 import { ConferenceEnds1764600000000 } from './migrations/1764600000000-conference-ends';
 import { UnnumberedSettled1764600000001 } from './migrations/1764600000001-unnumbered-settled';
 import { LaneSequenceUse1764600000002 } from './migrations/1764600000002-lane-sequence-use';
+import { DeliveryTraceContext1764700000000 } from './migrations/1764700000000-delivery-trace-context';
 
 // Every table of the service is reached through SQL in its store (deliveries are claimed
 // with conditional updates TypeORM's repositories cannot express); the outbox brings its own.
@@ -18,6 +19,7 @@ export const webhooksMigrations = [
   ConferenceEnds1764600000000,
   UnnumberedSettled1764600000001,
   LaneSequenceUse1764600000002,
+  DeliveryTraceContext1764700000000,
   ...outboxMigrations,
 ];
 

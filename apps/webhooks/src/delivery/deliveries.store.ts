@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { TraceCarrier } from '@confer/telemetry';
 import { EndpointDisabler } from '../subscriptions/endpoint-disabling/endpoint-disabler';
 
 /** A delivery claimed for one attempt, with what the attempt needs. */
@@ -15,6 +16,8 @@ export interface ClaimedDelivery {
   bodySha256: string;
   authHeader: string | null;
   secrets: string[];
+  /** The trace of the event (as the intake saw it), which every attempt continues. */
+  trace?: TraceCarrier;
 }
 
 interface ClaimedRow {
@@ -31,13 +34,15 @@ interface ClaimedRow {
   body_sha256: string;
   auth_header: string | null;
   secrets: string[] | null;
+  trace_parent: string | null;
+  trace_state: string | null;
 }
 
 /** What an attempt needs of the deliveries a statement's `claimed` CTE leased. */
 const CLAIMED_SELECT = `
   SELECT c.id, c.event_id, c.target, c.kind, c.lane, c.seq, c.attempts, c.n,
          coalesce(c.body, b.body) AS body, coalesce(c.body_sha256, b.body_sha256) AS body_sha256,
-         c.auth_header,
+         c.auth_header, c.trace_parent, c.trace_state,
          (SELECT array_agg(s.signing_secret ORDER BY s.created_at) FROM subscriptions s
            WHERE s.id = ANY(c.subscription_ids) AND s.signing_secret IS NOT NULL) AS secrets
     FROM claimed c LEFT JOIN event_bodies b ON b.event_id = c.event_id
@@ -55,6 +60,9 @@ const claimedOf = (r: ClaimedRow): ClaimedDelivery => ({
   bodySha256: r.body_sha256,
   authHeader: r.auth_header,
   secrets: r.secrets ?? [],
+  ...(r.trace_parent
+    ? { trace: { traceparent: r.trace_parent, ...(r.trace_state ? { tracestate: r.trace_state } : {}) } }
+    : {}),
 });
 
 /** The deliveries table: claiming due heads of lanes, and recording outcomes. */

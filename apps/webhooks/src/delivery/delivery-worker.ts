@@ -1,4 +1,14 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  ROOT_CONTEXT,
+  Span,
+  SpanKind,
+  SpanStatusCode,
+  context as otelContext,
+  propagation,
+  trace,
+} from '@opentelemetry/api';
+import { contextOfTraceCarrier, getTracer } from '@confer/telemetry';
 import { WEBHOOKS_CONFIG, WebhooksConfig } from '../config/webhooks.config';
 import { DeliveriesStore, ClaimedDelivery } from './deliveries.store';
 import { DeliveryTokens } from './delivery-tokens';
@@ -13,6 +23,19 @@ import { WebhookSender } from './webhook-sender';
 import { DeliveryMetrics } from './delivery.metrics';
 
 export const WEBHOOK_SENDER = Symbol('WEBHOOK_SENDER');
+
+// A proxy tracer: it follows the provider the service registers at start-up.
+const tracer = getTracer('@confer/webhooks');
+
+/** Attributes of a delivery attempt's span. */
+export const AttemptAttr = {
+  attempt: 'webhooks.delivery.attempt',
+  deliveryId: 'webhooks.delivery.id',
+  eventId: 'webhooks.event.id',
+  kind: 'webhooks.delivery.kind',
+  outcome: 'webhooks.delivery.outcome',
+  status: 'http.response.status_code',
+} as const;
 
 /** Lanes (target and room) claimed in one query. */
 const LANES_PER_CLAIM = 500;
@@ -270,8 +293,39 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     return this.config.WEBHOOK_TIMEOUT_MS * 3 + 5000;
   }
 
-  /** Sends one delivery; answers its 2xx status, or undefined when it did not succeed (recorded). */
+  /**
+   * One attempt, as a span of the event's trace (a child of the context the intake stored
+   * with the delivery), whenever it is made: the first attempt or a retry claimed from the
+   * database later, by whichever process. Its request carries that trace in `traceparent`.
+   */
   private async attempt(delivery: ClaimedDelivery, signed: Promise<string>): Promise<number | undefined> {
+    const parent = contextOfTraceCarrier(delivery.trace);
+    const span = tracer.startSpan(
+      'webhook delivery attempt',
+      {
+        kind: SpanKind.INTERNAL,
+        attributes: {
+          [AttemptAttr.attempt]: delivery.attempts,
+          [AttemptAttr.deliveryId]: delivery.id,
+          [AttemptAttr.eventId]: delivery.eventId,
+          [AttemptAttr.kind]: delivery.kind,
+        },
+      },
+      parent,
+    );
+    try {
+      return await otelContext.with(trace.setSpan(parent, span), () => this.send(delivery, signed, span));
+    } finally {
+      span.end();
+    }
+  }
+
+  /** Sends one delivery; answers its 2xx status, or undefined when it did not succeed (recorded). */
+  private async send(
+    delivery: ClaimedDelivery,
+    signed: Promise<string>,
+    span: Span,
+  ): Promise<number | undefined> {
     const context = { deliveryId: delivery.id, eventId: delivery.eventId, roomId: delivery.lane };
     try {
       const token = await signed;
@@ -281,6 +335,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         'confer-sequence': delivery.seq,
         'confer-attempt': String(delivery.attempts),
       };
+      // The attempt's trace, for receivers that trace (an instrumented HTTP client puts its
+      // own span of the same trace in its place).
+      propagation.inject(trace.setSpan(ROOT_CONTEXT, span), headers);
       if (delivery.kind === 'gcore' && delivery.authHeader) {
         // Gcore's authEvent owns Authorization; our signature travels beside it.
         headers.authorization = delivery.authHeader;
@@ -312,6 +369,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
         'status' in result ? parseRetryAfter(result.retryAfter) : undefined,
       );
       this.#metrics.attempted(outcome.kind, Number(process.hrtime.bigint() - sentAt) / 1e9);
+      span.setAttribute(AttemptAttr.outcome, outcome.kind);
+      if (status !== undefined) span.setAttribute(AttemptAttr.status, status);
+      if (outcome.kind !== 'delivered')
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error ?? undefined });
       switch (outcome.kind) {
         case 'delivered':
           return status ?? 200;
@@ -332,6 +393,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     } catch (error) {
       // Signing or the database failed: the lease lapses and the attempt is made again.
       this.#metrics.attempted('aborted');
+      span.setAttribute(AttemptAttr.outcome, 'aborted');
+      span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
       this.#logger.warn({ msg: 'delivery attempt aborted', ...context, error: String(error) });
     }
     return undefined;

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { DataSource, EntityManager } from 'typeorm';
 import { EventConsumer } from '@confer/bus';
 import { EVENTS_SUBJECTS, eventCatalogue } from '@confer/contracts';
+import { TraceCarrier, traceCarrierOf } from '@confer/telemetry';
 import { WEBHOOKS_CONFIG, WebhooksConfig } from '../config/webhooks.config';
 import { LiveConferences } from '../conferences/live-conferences';
 import { SubscriptionsStore } from '../subscriptions/subscriptions.store';
@@ -29,6 +30,8 @@ interface RoomData {
 export interface TakenEvent {
   event: RoutableEvent;
   streamSeq: number;
+  /** The trace the event came in (its processing span), kept with its deliveries. */
+  trace?: TraceCarrier;
 }
 
 /**
@@ -74,8 +77,14 @@ export class EventIntake implements OnApplicationBootstrap {
       concurrency: Math.min(inHand, 1024),
       batchSize: Math.min(inHand, 256),
       ackWaitMs: this.config.WEBHOOKS_INTAKE_ACK_WAIT_MS,
+      // Run inside the event's processing span: its trace goes with the deliveries, so that
+      // every attempt, a retry from the database included, continues it.
       handler: (event, ctx) =>
-        this.#batcher.add({ event: event as RoutableEvent, streamSeq: ctx.streamSequence }),
+        this.#batcher.add({
+          event: event as RoutableEvent,
+          streamSeq: ctx.streamSequence,
+          trace: traceCarrierOf(),
+        }),
     });
   }
 
@@ -114,8 +123,9 @@ export class EventIntake implements OnApplicationBootstrap {
     const bodies = batch.map((t) => JSON.stringify(t.event));
     const rows = (await this.db.query(
       `WITH ev AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
-                  AS e(event_id, org_id, room_id, type, body, body_sha256, stream_seq)),
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[],
+                              $8::text[], $9::text[])
+                  AS e(event_id, org_id, room_id, type, body, body_sha256, stream_seq, trace_parent, trace_state)),
        fresh AS (
          INSERT INTO intake_events (event_id, stream_seq) SELECT event_id, stream_seq FROM ev
          ON CONFLICT DO NOTHING RETURNING event_id),
@@ -133,8 +143,10 @@ export class EventIntake implements OnApplicationBootstrap {
           WHERE EXISTS (SELECT 1 FROM targets t WHERE t.event_id = e.event_id)
          ON CONFLICT DO NOTHING),
        recorded AS (
-         INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, subscription_ids)
-         SELECT t.event_id, e.type, t.endpoint, 'event', e.org_id, coalesce(e.room_id, '_'), e.stream_seq, 'held', t.ids
+         INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, subscription_ids,
+                                 trace_parent, trace_state)
+         SELECT t.event_id, e.type, t.endpoint, 'event', e.org_id, coalesce(e.room_id, '_'), e.stream_seq, 'held', t.ids,
+                e.trace_parent, e.trace_state
            FROM targets t JOIN ev e ON e.event_id = t.event_id
          ON CONFLICT (event_id, target) DO NOTHING RETURNING event_id)
        SELECT r.event_id, e.body_sha256, count(*)::int AS deliveries
@@ -147,13 +159,15 @@ export class EventIntake implements OnApplicationBootstrap {
         bodies,
         bodies.map((b) => bodySha256(b)),
         batch.map((t) => t.streamSeq),
+        batch.map((t) => t.trace?.traceparent ?? null),
+        batch.map((t) => t.trace?.tracestate ?? null),
       ],
     )) as Array<{ event_id: string; body_sha256: string; deliveries: number }>;
     this.#logger.debug({ msg: 'events recorded', events: batch.length, withDeliveries: rows.length });
     return rows.map((r) => ({ eventId: r.event_id, bodySha256: r.body_sha256, deliveries: r.deliveries }));
   }
 
-  private async takeInTransaction({ event, streamSeq }: TakenEvent): Promise<number> {
+  private async takeInTransaction({ event, streamSeq, trace }: TakenEvent): Promise<number> {
     return this.db.transaction(async (tx) => {
       const [fresh] = (await tx.query(
         `INSERT INTO intake_events (event_id, stream_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
@@ -174,7 +188,7 @@ export class EventIntake implements OnApplicationBootstrap {
           `INSERT INTO event_bodies (event_id, body, body_sha256) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
           [event.id, body, hash],
         );
-        recorded += await this.recordAll(tx, event, streamSeq, type, lane, targets);
+        recorded += await this.recordAll(tx, event, streamSeq, type, lane, targets, trace);
       }
       const callback = gcoreCallbackFor(event);
       if (callback) {
@@ -190,6 +204,7 @@ export class EventIntake implements OnApplicationBootstrap {
           body: callback.body,
           bodySha256: bodySha256(callback.body),
           authorization: callback.authorization,
+          trace,
         });
         recorded++;
       }
@@ -205,14 +220,27 @@ export class EventIntake implements OnApplicationBootstrap {
     type: string,
     lane: string,
     targets: ReadonlyArray<{ endpoint: string; subscriptionIds: string[] }>,
+    trace: TraceCarrier | undefined,
   ): Promise<number> {
     const ids = Object.fromEntries(targets.map((t) => [t.endpoint, t.subscriptionIds]));
     const [, count] = (await tx.query(
-      `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, subscription_ids)
-       SELECT $2, $3, t, 'event', $4, $5, $6, 'held', ARRAY(SELECT jsonb_array_elements_text($7::jsonb -> t))::uuid[]
+      `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status, subscription_ids,
+                               trace_parent, trace_state)
+       SELECT $2, $3, t, 'event', $4, $5, $6, 'held', ARRAY(SELECT jsonb_array_elements_text($7::jsonb -> t))::uuid[],
+              $8, $9
          FROM unnest($1::text[]) AS u(t)
        ON CONFLICT (event_id, target) DO NOTHING`,
-      [targets.map((t) => t.endpoint), event.id, type, event.orgid, lane, streamSeq, JSON.stringify(ids)],
+      [
+        targets.map((t) => t.endpoint),
+        event.id,
+        type,
+        event.orgid,
+        lane,
+        streamSeq,
+        JSON.stringify(ids),
+        trace?.traceparent ?? null,
+        trace?.tracestate ?? null,
+      ],
     )) as [unknown, number];
     this.#logger.debug({ msg: 'deliveries recorded', eventId: event.id, orgId: event.orgid, roomId: lane });
     return count;
@@ -232,12 +260,14 @@ export class EventIntake implements OnApplicationBootstrap {
       body?: string;
       bodySha256?: string;
       authorization?: string;
+      trace?: TraceCarrier;
     },
   ): Promise<void> {
     await tx.query(
       `INSERT INTO deliveries (event_id, event_type, target, kind, org_id, lane, stream_seq, status,
-                               subscription_ids, body, body_sha256, auth_header)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'held', $8, $9, $10, $11) ON CONFLICT (event_id, target) DO NOTHING`,
+                               subscription_ids, body, body_sha256, auth_header, trace_parent, trace_state)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'held', $8, $9, $10, $11, $12, $13)
+       ON CONFLICT (event_id, target) DO NOTHING`,
       [
         d.eventId,
         d.type,
@@ -250,6 +280,8 @@ export class EventIntake implements OnApplicationBootstrap {
         d.body ?? null,
         d.bodySha256 ?? null,
         d.authorization ?? null,
+        d.trace?.traceparent ?? null,
+        d.trace?.tracestate ?? null,
       ],
     );
     this.#logger.debug({ msg: 'delivery recorded', eventId: d.eventId, orgId: d.orgId, roomId: d.lane });
