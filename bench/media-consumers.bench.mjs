@@ -14,6 +14,12 @@
 // between its producers and the receivers (ffmpeg does not retransmit what the worker's
 // own socket dropped on the way in).
 //
+// BENCH_PIPED=1 puts the consumers on a second worker (a second "node"), the producers
+// piped to it over PipeTransports on loopback the way a room spanning two media nodes does
+// (apps/media/src/span): workerCpu is then the consuming worker's, and originCpu the
+// producing one's. Compare with a run without it: a spanned room should carry as many
+// consumers per core, within 10%.
+//
 // consumersPerCore = consumers / workerCpu at the last step within the loss limit
 // (workerCpu in cores, so 300 consumers at 0.5 core is 600 per core). docs/benchmarks.md
 // explains the method and its limits.
@@ -48,6 +54,7 @@ const RTC_MAX_PORT = Number(process.env.BENCH_RTC_MAX_PORT ?? 59999);
 const LOSS_BASIS = process.env.BENCH_LOSS_BASIS ?? 'end-to-end';
 // What mediasoup's DTLS prefers, and Chrome agrees to: the suite a browser's consumers use.
 const SRTP_SUITE = process.env.BENCH_SRTP_SUITE ?? 'AEAD_AES_256_GCM';
+const PIPED = process.env.BENCH_PIPED === '1';
 const SRTP_KEY_BYTES = { AEAD_AES_256_GCM: 44, AEAD_AES_128_GCM: 28 }[SRTP_SUITE] ?? 30;
 if (!['end-to-end', 'forwarding'].includes(LOSS_BASIS))
   throw new Error('BENCH_LOSS_BASIS: end-to-end or forwarding');
@@ -78,6 +85,30 @@ worker.on('died', (error) => {
   process.exit(1);
 });
 const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+// The worker and router the consumers are on: the same, or a second one fed through a pipe.
+const consumerWorker = PIPED
+  ? await mediasoup.createWorker({ logLevel: 'warn', rtcMinPort: RTC_MIN_PORT, rtcMaxPort: RTC_MAX_PORT })
+  : worker;
+const consumerRouter = PIPED ? await consumerWorker.createRouter({ mediaCodecs: MEDIA_CODECS }) : router;
+
+/** Both ends of a pipe between the two routers, as two media nodes connect theirs. */
+async function pipeBetweenRouters() {
+  const options = { listenIp: { ip: '127.0.0.1' }, enableRtx: true };
+  const out = await router.createPipeTransport(options);
+  const into = await consumerRouter.createPipeTransport(options);
+  await out.connect({ ip: '127.0.0.1', port: into.tuple.localPort });
+  await into.connect({ ip: '127.0.0.1', port: out.tuple.localPort });
+  return async (producer) => {
+    const pipeConsumer = await out.consume({ producerId: producer.id });
+    return into.produce({
+      id: producer.id,
+      kind: pipeConsumer.kind,
+      rtpParameters: pipeConsumer.rtpParameters,
+      paused: pipeConsumer.producerPaused,
+    });
+  };
+}
+const pipe = PIPED ? await pipeBetweenRouters() : null;
 const receiver = await startRtpReceiver({ sockets: RECEIVER_SOCKETS, recvBufferBytes: 4 << 20 });
 
 // Encode the clip before anything is measured (the first run takes a few seconds).
@@ -97,7 +128,8 @@ async function startPublisher() {
   });
   const video = await videoTransport.produce({ kind: 'video', rtpParameters: ffmpeg.video.rtpParameters });
   const audio = await audioTransport.produce({ kind: 'audio', rtpParameters: ffmpeg.audio.rtpParameters });
-  return { ffmpeg, video, audio };
+  if (!pipe) return { ffmpeg, video, audio, sourceVideo: video };
+  return { ffmpeg, video: await pipe(video), audio: await pipe(audio), sourceVideo: video };
 }
 
 const publishers = [];
@@ -109,7 +141,7 @@ const audioSsrcs = new Set();
 let consumerCount = 0;
 
 async function consumeOnNewTransport(producer, port) {
-  const transport = await router.createPlainTransport({
+  const transport = await consumerRouter.createPlainTransport({
     listenIp: { ip: '127.0.0.1' },
     rtcpMux: true,
     comedia: false,
@@ -132,7 +164,7 @@ async function consumeOnNewTransport(producer, port) {
   // The router's own capabilities stand in for a browser's: VP8 with NACK, PLI and FIR.
   const consumer = await transport.consume({
     producerId: producer.id,
-    rtpCapabilities: router.rtpCapabilities,
+    rtpCapabilities: consumerRouter.rtpCapabilities,
   });
   return consumer.rtpParameters.encodings[0].ssrc;
 }
@@ -172,8 +204,8 @@ function udpRcvbufErrors() {
 async function producerPackets() {
   let packets = 0;
   let lost = 0;
-  for (const { video } of publishers) {
-    for (const s of await video.getStats()) {
+  for (const { sourceVideo } of publishers) {
+    for (const s of await sourceVideo.getStats()) {
       packets += s.packetCount;
       lost += s.packetsLost;
     }
@@ -223,11 +255,13 @@ try {
     const p0 = await producerPackets();
     const e0 = udpRcvbufErrors();
     const r0 = await receiver.snapshot();
-    const u0 = await worker.getResourceUsage();
+    const u0 = await consumerWorker.getResourceUsage();
+    const o0 = PIPED ? await worker.getResourceUsage() : null;
     const t0 = performance.now();
     const load0 = loadavg()[0];
     await sleep(STEP_SECONDS * 1000);
-    const u1 = await worker.getResourceUsage();
+    const u1 = await consumerWorker.getResourceUsage();
+    const o1 = PIPED ? await worker.getResourceUsage() : null;
     const t1 = performance.now();
     const r1 = await receiver.snapshot();
     const e1 = udpRcvbufErrors();
@@ -243,6 +277,7 @@ try {
       consumers: videoSsrcs.size,
       audioConsumers: audioSsrcs.size,
       workerCpu: round((cpuMs(u1) - cpuMs(u0)) / (t1 - t0)),
+      ...(PIPED ? { originCpu: round((cpuMs(o1) - cpuMs(o0)) / (t1 - t0)) } : {}),
       // The kernel's share: on loopback a send also runs the receiving side's network stack.
       workerSystemCpu: round((u1.ru_stime - u0.ru_stime) / (t1 - t0)),
       loss: round(loss, 5),
@@ -277,6 +312,7 @@ try {
 } finally {
   await Promise.all(publishers.map((p) => p.ffmpeg.stop()));
   worker.close();
+  if (PIPED) consumerWorker.close();
   await receiver.stop();
 }
 
@@ -304,6 +340,7 @@ console.log(
     maxLoss: MAX_LOSS,
     stoppedBy,
     publishers: PUBLISHERS,
+    piped: PIPED,
     bitrate: BITRATE,
     srtp: SRTP && SRTP_SUITE,
     audio: CONSUME_AUDIO,

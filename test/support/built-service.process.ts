@@ -13,6 +13,8 @@ const SERVICES = {
   webhooks: { port: 'WEBHOOKS_PORT', schema: 'WEBHOOKS_DB_SCHEMA', database: webhooksDatabaseOptions },
   stats: { port: 'STATS_PORT', schema: 'STATS_DB_SCHEMA', database: statsDatabaseOptions },
   recording: { port: 'RECORDING_PORT', schema: 'RECORDING_DB_SCHEMA', database: recordingDatabaseOptions },
+  // No database of its own.
+  media: { port: 'MEDIA_PORT', schema: undefined, database: undefined },
 } as const;
 
 export type BuiltServiceName = keyof typeof SERVICES;
@@ -46,7 +48,7 @@ export async function spawnBuiltService(
 ): Promise<BuiltServiceProcess> {
   const spec = SERVICES[name];
   const schema = options.schema ?? uniqueSchema(name);
-  if (!options.schema) await runMigrations(spec.database(TEST_DATABASE_URL, schema));
+  if (!options.schema && spec.database) await runMigrations(spec.database(TEST_DATABASE_URL, schema));
   const port = options.port ?? (await freePort());
   let stderr = '';
   const child: ChildProcess = spawn(
@@ -57,7 +59,7 @@ export async function spawnBuiltService(
         ...process.env,
         DATABASE_URL: TEST_DATABASE_URL,
         LOG_LEVEL: 'error',
-        [spec.schema]: schema,
+        ...(spec.schema ? { [spec.schema]: schema } : {}),
         [spec.port]: String(port),
         ...env,
       },

@@ -42,7 +42,7 @@ export class MediaMetrics implements PeerAdmissionListener, OnModuleDestroy {
     this.#instruments = [this.#rooms, this.#peers, this.#producers, this.#consumers, this.#workerCpu];
     this.#callback = async (result) => {
       const live = rooms.all;
-      const peers = live.flatMap((room) => room.peers);
+      const peers = live.flatMap((room) => room.localPeers);
       const count = <T extends { kind: string }>(items: T[], kind: string) =>
         items.filter((i) => i.kind === kind).length;
       const producers = peers.flatMap((p) => p.producers);

@@ -13,6 +13,7 @@ export * from './commands/define-command';
 export * from './commands/auth.commands';
 export * from './commands/signing.commands';
 export * from './commands/recorder.commands';
+export * from './commands/room-span.commands';
 export * from './commands/recording.commands';
 export { commandCatalogue } from './commands/catalogue';
 export * from './announcements/define-announcement';

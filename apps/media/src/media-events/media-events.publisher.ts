@@ -113,6 +113,8 @@ export class MediaEventsPublisher implements PeerAdmissionListener {
 
   #activeSpeaker(room: Room, anyPeer: Peer, { peerId, producerId }: ActiveSpeaker): void {
     const speaker = room.peer(peerId) ?? anyPeer;
+    // In a room spanning nodes, a speaker's own node announces it (every node hears every microphone).
+    if (speaker.homeNode !== undefined) return;
     this.#publish(speaker, ActiveSpeakerChanged, `active-speaker.changed:${producerId}:${Date.now()}`, {
       roomId: speaker.grant.room,
       conferenceNumber: speaker.grant.conferenceNumber,

@@ -12,6 +12,8 @@ export function closeProducers(
   reason: string,
   by?: string,
 ): number {
+  // A peer of another node (a spanned room): that node closes the producer, and the pipe follows.
+  if (peer.homeNode !== undefined) return 0;
   let closed = 0;
   for (const producer of peer.producers) {
     if (!sources.includes(producer.appData.source)) continue;

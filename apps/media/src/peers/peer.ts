@@ -89,6 +89,11 @@ export class Peer extends EventEmitter<{
   /** As the rooms service last announced (hand.raised / hand.lowered), so late joiners see it too. */
   handRaised = false;
   listening: { language: string | null; muteOriginal: boolean } = { language: null, muteOriginal: false };
+  /**
+   * Set on a peer of another media node shown here because its room spans both nodes: its
+   * producers are pipes from that node, which alone acts on the peer (moderation, leaving).
+   */
+  homeNode?: string;
   #sink?: NotificationSink;
   #graceTimer?: NodeJS.Timeout;
   readonly #transports = new Map<string, PeerTransport>();

@@ -28,7 +28,7 @@ export class Room extends EventEmitter<{
   close: [];
   activeSpeaker: [speaker: ActiveSpeaker];
   /** A notification went to the room's peers (whoever they are): what they see changed. */
-  told: [notification: SignalingNotification];
+  told: [notification: SignalingNotification, data: unknown];
 }> {
   readonly key: string;
   readonly #router: types.Router;
@@ -135,6 +135,11 @@ export class Room extends EventEmitter<{
     return [...this.#peers.values()];
   }
 
+  /** The peers connected to this node (not those of other nodes shown here, see `Peer.homeNode`). */
+  get localPeers(): Peer[] {
+    return this.peers.filter((peer) => peer.homeNode === undefined);
+  }
+
   peer(id: string): Peer | undefined {
     return this.#peers.get(id);
   }
@@ -157,7 +162,8 @@ export class Room extends EventEmitter<{
       if (this.#peers.get(peer.id) !== peer) return;
       this.#peers.delete(peer.id);
       this.broadcast('peerLeft', { peerId: peer.id, reason }, peer);
-      if (this.#peers.size === 0) this.close();
+      // Peers of other nodes (a spanned room) are shown for this node's own: alone, they close with it.
+      if (this.localPeers.length === 0) this.close();
     });
   }
 
@@ -171,7 +177,7 @@ export class Room extends EventEmitter<{
     except?: Peer,
   ): void {
     for (const peer of this.#peers.values()) if (peer !== except) peer.notify(notification, data);
-    this.emit('told', notification);
+    this.emit('told', notification, data);
   }
 
   close(): void {

@@ -98,3 +98,27 @@ describe('SignalingSession before join', () => {
     expect(roomsMade).toBe(0);
   });
 });
+
+describe('SignalingSession while joining', () => {
+  it('sends what happened between the peer’s seating and its join reply after the reply', async () => {
+    const socket = new FakeSocket();
+    const peer = Object.assign(new EventEmitter(), { isAttachedTo: () => true, detach: () => undefined });
+    const joinRoom = {
+      async join(_data: unknown, notify: (n: string, d: unknown) => void) {
+        // Another peer seated in the same turn, after this one's reply was made.
+        notify('peerJoined', { peerId: 'ana', role: 'participant' });
+        return { context: { peer, room: {} }, reply: { protocolVersion: 1, peerId: 'ben' } };
+      },
+    };
+    new SignalingSession(socket as unknown as WebSocket, joinRoom as never, {} as JoinedHandlers, {
+      warn: () => undefined,
+      error: () => undefined,
+    });
+    await socket.receive({ id: 1, method: 'join', data: { grant: 'a.b.c' } });
+    await new Promise((r) => setImmediate(r));
+    expect(socket.sent).toEqual([
+      { id: 1, ok: true, data: { protocolVersion: 1, peerId: 'ben' } },
+      { notification: 'peerJoined', data: { peerId: 'ana', role: 'participant' } },
+    ]);
+  });
+});

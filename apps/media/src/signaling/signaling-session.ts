@@ -130,6 +130,8 @@ export class SignalingSession {
       peer.once('close', onClose);
       peer.on('handover', onHandover);
       this.#send({ id, ok: true, data: reply });
+      // What changed between the reply's snapshot and now follows it, in order.
+      for (const message of this.#heldWhileJoining.splice(0)) this.#send(message);
     } catch (error) {
       this.#reply(id, error);
       if (MediaErrors.invalidGrant.is(error) || MediaErrors.wrongMediaServer.is(error)) {
@@ -137,11 +139,19 @@ export class SignalingSession {
       }
     } finally {
       this.#joining = false;
+      this.#heldWhileJoining.length = 0;
     }
   }
 
+  /**
+   * Notifications for the peer between its seating and the join reply (another peer joining
+   * at the same moment): they describe changes after the reply's snapshot, so they wait for it.
+   */
+  readonly #heldWhileJoining: object[] = [];
+
   #notify: NotificationSink = (notification, data) => {
     if (notification === 'sessionClosed' || this.#context) this.#send({ notification, data });
+    else if (this.#joining) this.#heldWhileJoining.push({ notification, data });
   };
 
   #reply(id: number, error: unknown): void {

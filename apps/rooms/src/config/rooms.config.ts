@@ -16,6 +16,12 @@ export const RoomsConfigSchema = Type.Object({
    * [{"id":"serv0","region":"Luxembourg","url":"https://media0.example.com"}]. The first is the default.
    */
   MEDIA_SERVERS: Type.String({ default: '[{"id":"serv0","region":"local","url":"http://localhost:8080"}]' }),
+  /**
+   * A room's media node this loaded (0–1: the scarcer of its CPU and its consumer capacity)
+   * takes no more of the room's peers: newcomers go to the least-loaded other node of its
+   * group, and the room spans both (media piped between them). 1: never span.
+   */
+  MEDIA_SPAN_AT_LOAD: Type.Number({ default: 0.8, minimum: 0, maximum: 1 }),
   /** Organisation that owns rooms joined by plain links (no token, no orgId): for single-tenant installs. */
   DEFAULT_ORG_ID: Type.Optional(Type.String({ minLength: 1 })),
   /** A peer whose connection has not been heard of for this long has left (timed out). */

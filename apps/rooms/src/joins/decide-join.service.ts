@@ -153,7 +153,8 @@ export class DecideJoin {
     const live = state.livePeer;
     const connection = this.connectionOf(context, session);
     const limit = this.limitOf(context);
-    const grant = await this.signGrant(context, session, connection);
+    const server = this.placement.serverForPeer(session);
+    const grant = await this.signGrant(context, session, connection, server);
     const leftAt = new Date();
     const events = [
       ...(state.session ? [] : [this.outbox.row(RoomStarted, roomStartedEvent(session))]),
@@ -173,7 +174,7 @@ export class DecideJoin {
     });
     if (outcome === 'full') throw roomFull(limit as Limit);
     if (outcome === 'stale') return null;
-    return this.answer(context, session, connection, grant, live);
+    return this.answer(context, session, connection, grant, live, server);
   }
 
   /** Every join a hook takes part in, and any whose state moved under a direct admission. */
@@ -220,8 +221,9 @@ export class DecideJoin {
         await hook.afterAdmit?.(tx, { ...context, session, connectionId: connection.connectionId });
 
       // Signed before commit: a join whose grant cannot be signed does not happen at all.
-      const grant = await this.signGrant(context, session, connection);
-      return this.answer(context, session, connection, grant, live);
+      const server = this.placement.serverForPeer(session);
+      const grant = await this.signGrant(context, session, connection, server);
+      return this.answer(context, session, connection, grant, live, server);
     });
   }
 
@@ -255,6 +257,7 @@ export class DecideJoin {
     context: JoinContext,
     session: RoomSessionEntity,
     connection: PeerConnectionEntity,
+    server: { id: string },
   ): Promise<JoinGrant['grant']> {
     return this.grants.sign(
       {
@@ -266,15 +269,11 @@ export class DecideJoin {
         connection: connection.connectionId,
         role: context.role,
         perms: context.permissions,
-        mediaServer: this.serverOf(session).id,
+        mediaServer: server.id,
         ...mediaClaimsOf(connection.displayName, context.attributes),
       },
       this.config.JOIN_GRANT_TTL_SECONDS,
     );
-  }
-
-  private serverOf(session: RoomSessionEntity) {
-    return this.placement.serverOf(session.mediaServer, session.roomId);
   }
 
   private answer(
@@ -283,8 +282,8 @@ export class DecideJoin {
     connection: PeerConnectionEntity,
     grant: JoinGrant['grant'],
     replaced: PeerConnectionEntity | null,
+    server: { id: string; url: string },
   ): JoinGrant {
-    const server = this.serverOf(session);
     return {
       status: 'admitted' as const,
       orgId: context.orgId,

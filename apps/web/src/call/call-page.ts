@@ -29,6 +29,9 @@ type CallEvents = {
 };
 
 /** Why a session ended, as the page tells the person. */
+/** After our media server is lost, how long to keep trying to join again elsewhere. */
+const REJOIN_WITHIN_MS = 30_000;
+
 const ENDINGS: Record<string, MessageKey> = {
   replaced: 'replaced',
   kicked: 'kicked',
@@ -84,6 +87,8 @@ export class CallPage extends Emitter<CallEvents> {
   /** Whether the room is recorded, and this page's Record / Stop presses. */
   readonly recording: RoomRecording;
   #joinedAt = 0;
+  /** The device each source was last turned on with, to turn it on again after a rejoin. */
+  readonly #devices: Partial<Record<MediaSource, DeviceSpec>> = {};
   /** Join to first remote video frame, for the bench and diagnostics. */
   firstRemoteFrameMs: number | null = null;
   /** When that frame came, in ms since the page's navigation started (performance.now()). */
@@ -241,9 +246,40 @@ export class CallPage extends Emitter<CallEvents> {
       this.emit('chat', line);
     });
     session.on('ended', (reason, code) => {
+      if (session !== this.session) return;
+      if (reason === 'media_server_lost') return void this.#rejoin(session);
       // 4409: the same peer id joined elsewhere.
       this.#finish(code === 4409 ? 'replaced' : reason);
     });
+  }
+
+  /**
+   * Our media server is gone (its node died): join again through the rooms service, which
+   * places us on a live node, and turn back on what we were sending.
+   */
+  async #rejoin(lost: MediaSession): Promise<void> {
+    const sending = lost.sendingWhenEnded.filter((source) => source === 'microphone' || source === 'camera');
+    this.emit('notice', this.t.t('reconnecting'));
+    const deadline = Date.now() + REJOIN_WITHIN_MS;
+    while (this.phase === 'in-call' && Date.now() < deadline) {
+      try {
+        const admitted = await this.#admission();
+        const session = await MediaSession.connect(admitted, this.pageOrigin, this.displayName);
+        this.admitted = admitted;
+        this.session = session;
+        this.#wire(session);
+        this.recording.observe(session.recording);
+        this.emit('notice', '');
+        this.emit('peers');
+        this.emit('media');
+        for (const source of sending) await this.enable(source, this.#devices[source] ?? true);
+        return;
+      } catch (error) {
+        if (error instanceof ApiRefusal) return this.#finish(error.code, error.message);
+        await sleep(1000); // the rooms service or every node unreachable for now
+      }
+    }
+    this.#finish('disconnected');
   }
 
   /** The first remote video frame is on screen: join → first frame, for the bench and diagnostics. */
@@ -289,6 +325,7 @@ export class CallPage extends Emitter<CallEvents> {
           source,
           await captureTrack(source === 'microphone' ? 'audio' : 'video', device),
         );
+        this.#devices[source] = device;
       }
     } catch (error) {
       console.warn(`cannot turn ${source} on`, error);
@@ -318,6 +355,7 @@ export class CallPage extends Emitter<CallEvents> {
     const source = kind === 'audio' ? 'microphone' : 'camera';
     if (!this.session) throw new Error('not in the call');
     await this.session.publish(source, await captureTrack(kind, device));
+    this.#devices[source] = device;
     this.emit('media');
   }
 

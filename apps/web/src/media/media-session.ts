@@ -8,7 +8,7 @@ import {
   ORIGINAL,
 } from '../interpretation/interpretation-choice';
 import type { Admitted } from '../rooms-api/rooms-api.client';
-import { SignalingConnection, signalingUrl } from './signaling.connection';
+import { SignalingConnection, SignalingRefusal, signalingUrl } from './signaling.connection';
 
 export interface RemoteTrack {
   peerId: string;
@@ -28,6 +28,12 @@ export interface ChatLine {
 
 /** How long to try resuming after the socket drops (the media service's grace is 10 s by default). */
 const RESUME_WITHIN_MS = 9_000;
+/**
+ * The media server refused every connection this long: it is gone (its node died), not
+ * a network blip, so the session ends as `media_server_lost` and the page joins again
+ * through the rooms service, which places it on a live node.
+ */
+const SERVER_GONE_AFTER_MS = 2_500;
 
 /** Simulcast layers of a camera, lowest first: a quarter, half and full resolution. */
 const CAMERA_LAYERS = [
@@ -83,6 +89,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   #markRecvReady: () => void = () => undefined;
   readonly #consumed = new Set<string>();
   #resumeToken?: string;
+  /** What we were sending when the session ended, to send it again after a rejoin. */
+  sendingWhenEnded: MediaSource[] = [];
   /** Interpretation channels one can listen to now (an interpreter's language each). */
   #languages: string[] = [];
   #listening: InterpretationChoice = ORIGINAL;
@@ -134,7 +142,8 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
    */
   async #resume(): Promise<void> {
     this.emit('reconnecting');
-    const deadline = Date.now() + RESUME_WITHIN_MS;
+    const started = Date.now();
+    const deadline = started + RESUME_WITHIN_MS;
     while (!this.#ended && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 500));
       let signaling: SignalingConnection;
@@ -143,6 +152,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           signalingUrl(this.admitted.mediaServer.url, this.pageOrigin),
         );
       } catch {
+        if (Date.now() - started >= SERVER_GONE_AFTER_MS) return this.#end('media_server_lost', 1006);
         continue; // not reachable yet
       }
       try {
@@ -161,7 +171,10 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
         this.emit('reconnected');
         return;
       } catch (error) {
-        // Refused (the peer left meanwhile): this session is over.
+        // The server no longer knows this peer (it restarted, or the grace ran out): join afresh.
+        if (error instanceof SignalingRefusal && error.error.code === 'invalid_resume_token')
+          return this.#end('media_server_lost', 4401);
+        // Refused otherwise: this session is over.
         return this.#end(`resume refused: ${(error as Error).message}`, 4000);
       }
     }
@@ -390,6 +403,7 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
   #end(reason: string, code: number): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.sendingWhenEnded = [...this.#producers.keys()].filter((source) => this.isPublishing(source));
     for (const producer of this.#producers.values()) producer.track?.stop();
     this.#sendTransport?.close();
     this.#recvTransport?.close();

@@ -5,6 +5,7 @@ import { commandCatalogue } from '../commands/catalogue';
 import { announcementCatalogue } from '../announcements/catalogue';
 import { CommandErrorSchema } from '../commands/define-command';
 import { RECORDER_ROSTER_FEED } from '../commands/recorder.commands';
+import { ROOM_SPAN_FEED } from '../commands/room-span.commands';
 import { DEAD_LETTER_SUBJECTS } from '../subjects';
 
 /** TypeBox schemas are JSON Schema already; this drops TypeBox's symbol keys and undefined values. */
@@ -111,6 +112,25 @@ export function renderAsyncApi(): string {
     action: 'receive',
     channel: { $ref: '#/channels/RecorderRosterFeed' },
     summary: 'A recorder follows the room it records',
+  };
+
+  messages.RoomSpanMessage = {
+    name: 'RoomSpanMessage',
+    contentType: 'application/json',
+    payload: plain(ROOM_SPAN_FEED.schema),
+  };
+  channels.RoomSpanFeed = {
+    address: 'confer.sys.media.room-span.{roomKey}.v1',
+    parameters: {
+      roomKey: { description: 'The first 27 characters of base64url(SHA-256("<orgId>/<roomId>"))' },
+    },
+    description: ROOM_SPAN_FEED.summary,
+    messages: { RoomSpanMessage: { $ref: '#/components/messages/RoomSpanMessage' } },
+  };
+  operations.receiveRoomSpanMessage = {
+    action: 'receive',
+    channel: { $ref: '#/channels/RoomSpanFeed' },
+    summary: 'Media nodes carrying the same room follow each other',
   };
 
   for (const announcement of announcementCatalogue) {

@@ -10,6 +10,7 @@ import {
   RenewRecorderSession,
 } from './recorder.commands';
 import { StartRoomRecording, StopRoomRecording } from './recording.commands';
+import { PipeSpanProducer } from './room-span.commands';
 
 /** Every request/reply command; documented in the AsyncAPI file. */
 export const commandCatalogue: readonly CommandContract[] = [
@@ -24,4 +25,5 @@ export const commandCatalogue: readonly CommandContract[] = [
   CloseRecorderSession,
   StartRoomRecording,
   StopRoomRecording,
+  PipeSpanProducer,
 ];

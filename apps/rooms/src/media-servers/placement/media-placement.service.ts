@@ -1,10 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MediaNodeLoad } from '@confer/contracts';
 import { AnnouncementHandle, Announcements } from '@confer/bus';
 import { MediaServers } from '../media-servers';
 import { MediaNodeRegistry } from './media-node-registry';
-import { chooseNodeForRoom } from './placement-policy';
+import { ROOMS_CONFIG, RoomsConfig } from '../../config/rooms.config';
+import { chooseNodeForRoom, chooseNodeForSpan } from './placement-policy';
 
 export interface MediaPlacement {
   /** The media node (or, with none reporting, the configured server) a room lives on. */
@@ -29,6 +30,7 @@ export class MediaPlacementService implements OnApplicationBootstrap, OnApplicat
     private readonly servers: MediaServers,
     readonly registry: MediaNodeRegistry,
     private readonly dataSource: DataSource,
+    @Inject(ROOMS_CONFIG) private readonly config: Pick<RoomsConfig, 'MEDIA_SPAN_AT_LOAD'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -71,6 +73,20 @@ export class MediaPlacementService implements OnApplicationBootstrap, OnApplicat
     // Its node is gone and no other could take the room: the group's own address.
     const group = this.servers.forRoom(roomId);
     return { id: group.id, url: group.url };
+  }
+
+  /**
+   * Where a peer joining a live room goes: the room's node, unless that node is loaded to
+   * MEDIA_SPAN_AT_LOAD; then the least-loaded other node of its group, and the room spans
+   * both (the media nodes pipe each other's producers). A peer stays where it was placed for
+   * its connection: its grant names the node.
+   */
+  serverForPeer(session: { mediaServer: string; roomId: string }): { id: string; url: string } {
+    const home = this.serverOf(session.mediaServer, session.roomId);
+    const node = this.registry.get(home.id);
+    if (!node) return home;
+    const spill = chooseNodeForSpan(this.registry.live(), node, this.config.MEDIA_SPAN_AT_LOAD);
+    return spill ? { id: spill.nodeId, url: spill.url } : home;
   }
 
   /**

@@ -1,5 +1,5 @@
 import { MediaNodeRegistry, MediaNodeReport } from './media-node-registry';
-import { chooseNodeForRoom } from './placement-policy';
+import { chooseNodeForRoom, chooseNodeForSpan } from './placement-policy';
 
 const report = (nodeId: string, change: Partial<MediaNodeReport> = {}): MediaNodeReport => ({
   nodeId,
@@ -100,5 +100,36 @@ describe('placing a new room on a media node', () => {
     }
     expect(choose()?.node.nodeId).toBe('n1');
     expect(chooseNodeForRoom(other.live(), 'serv0')?.node.nodeId).toBe('n1');
+  });
+
+  describe('a room outgrowing its node', () => {
+    const span = (home: string, at = 0.8) => chooseNodeForSpan(registry.live(), registry.get(home)!, at);
+
+    it('keeps newcomers on the room’s node while it is below the threshold', () => {
+      registry.record(report('home', { cpu: 0.79 }));
+      registry.record(report('idle', { cpu: 0.0 }));
+      expect(span('home')).toBeUndefined();
+    });
+
+    it('sends them to the least-loaded other node of the group once it is full', () => {
+      registry.record(report('home', { cpu: 0.2, consumers: 1700 })); // 85 % of its consumers
+      registry.record(report('busy', { cpu: 0.5 }));
+      registry.record(report('idle', { cpu: 0.1 }));
+      registry.record(report('elsewhere', { cpu: 0.0, serverGroup: 'serv1' }));
+      registry.record(report('leaving', { cpu: 0.0, state: 'draining' }));
+      expect(span('home')?.nodeId).toBe('idle');
+    });
+
+    it('keeps them on the room’s node when every other node is as full', () => {
+      registry.record(report('home', { cpu: 0.95 }));
+      registry.record(report('other', { cpu: 0.9 }));
+      expect(span('home')).toBeUndefined();
+    });
+
+    it('never spans when the threshold is 1', () => {
+      registry.record(report('home', { cpu: 1 }));
+      registry.record(report('idle', { cpu: 0 }));
+      expect(span('home', 1)).toBeUndefined();
+    });
   });
 });

@@ -60,3 +60,24 @@ function isLighter(candidate: KnownMediaNode, current: KnownMediaNode | undefine
   if (roomsA !== roomsB) return roomsA < roomsB;
   return candidate.report.nodeId < current.report.nodeId;
 }
+
+/**
+ * Where a newcomer to a room goes when the room's node is loaded to `spanAtLoad` or more:
+ * the least-loaded other active node of the same group still below it. None: the room's
+ * node takes the peer anyway (better crowded than refused).
+ */
+export function chooseNodeForSpan(
+  nodes: readonly KnownMediaNode[],
+  home: KnownMediaNode,
+  spanAtLoad: number,
+): MediaNodeReport | undefined {
+  if (spanAtLoad >= 1 || expectedLoadOf(home) < spanAtLoad) return undefined;
+  let best: KnownMediaNode | undefined;
+  for (const node of nodes) {
+    const { report } = node;
+    if (report.nodeId === home.report.nodeId || report.state !== 'active') continue;
+    if (report.serverGroup !== home.report.serverGroup || expectedLoadOf(node) >= spanAtLoad) continue;
+    if (isLighter(node, best)) best = node;
+  }
+  return best?.report;
+}
