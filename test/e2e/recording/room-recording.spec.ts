@@ -1,5 +1,5 @@
 import { mkdtempSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -153,6 +153,12 @@ describe('recording a room', () => {
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+  /** HLS segment files under a directory, however deep (the recorder's work directory). */
+  async function segmentsOnDisk(dir: string): Promise<number> {
+    const entries = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+    return entries.filter((entry) => /segment-\d+\.ts$/.test(entry)).length;
+  }
+
   it('records 20 seconds in 8-second parts: the picture follows the room, the sound is there', async () => {
     await settings({ maxPartSeconds: 8 });
     const room = `rec-${randomBytes(3).toString('hex')}`;
@@ -280,7 +286,15 @@ describe('recording a room', () => {
     const room = `kill-${randomBytes(3).toString('hex')}`;
     await peer(room, 'Ana');
     const started = await start(room);
-    await sleep(6000);
+    // At least 3 segments of 2 s finished on disk (the 4th being written): what the kill must not lose.
+    await until(
+      async () =>
+        (await segmentsOnDisk(join(recorderEnv.RECORDING_WORK_DIR, started.id, 'part-1'))) >= 4
+          ? true
+          : undefined,
+      30_000,
+      'four HLS segments written',
+    );
     const port = Number(new URL(recorder.baseUrl).port);
     await recorder.kill();
     const killedAt = Date.now();
