@@ -77,8 +77,8 @@ export class MediaPlacementService implements OnApplicationBootstrap, OnApplicat
 
   /**
    * Where a peer joining a live room goes: the room's node, unless that node is loaded to
-   * MEDIA_SPAN_AT_LOAD; then the least-loaded other node of its group, and the room spans
-   * both (the media nodes pipe each other's producers). A peer stays where it was placed for
+   * MEDIA_SPAN_AT_LOAD or draining; then the least-loaded other node of its group, and the
+   * room spans both (the media nodes pipe each other's producers). A peer stays where it was placed for
    * its connection: its grant names the node.
    */
   serverForPeer(session: { mediaServer: string; roomId: string }): { id: string; url: string } {

@@ -126,6 +126,14 @@ describe('placing a new room on a media node', () => {
       expect(span('home')).toBeUndefined();
     });
 
+    it('sends a draining node’s newcomers to another node of the group, however loaded', () => {
+      registry.record(report('home', { cpu: 0.1, state: 'draining' }));
+      registry.record(report('busy', { cpu: 0.9 }));
+      registry.record(report('elsewhere', { cpu: 0.0, serverGroup: 'serv1' }));
+      expect(span('home')?.nodeId).toBe('busy');
+      expect(span('home', 1)?.nodeId).toBe('busy');
+    });
+
     it('never spans when the threshold is 1', () => {
       registry.record(report('home', { cpu: 1 }));
       registry.record(report('idle', { cpu: 0 }));

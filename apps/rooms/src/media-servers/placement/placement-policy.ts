@@ -62,21 +62,25 @@ function isLighter(candidate: KnownMediaNode, current: KnownMediaNode | undefine
 }
 
 /**
- * Where a newcomer to a room goes when the room's node is loaded to `spanAtLoad` or more:
- * the least-loaded other active node of the same group still below it. None: the room's
- * node takes the peer anyway (better crowded than refused).
+ * Where a newcomer to a room goes when the room's node is loaded to `spanAtLoad` or more,
+ * or is draining (it takes no new peer of its rooms either; those there stay until they
+ * leave): the least-loaded other active node of the same group, below the threshold unless
+ * the room's node is draining. None: the room's node takes the peer anyway (better crowded
+ * than refused).
  */
 export function chooseNodeForSpan(
   nodes: readonly KnownMediaNode[],
   home: KnownMediaNode,
   spanAtLoad: number,
 ): MediaNodeReport | undefined {
-  if (spanAtLoad >= 1 || expectedLoadOf(home) < spanAtLoad) return undefined;
+  const leaving = home.report.state !== 'active';
+  if (!leaving && (spanAtLoad >= 1 || expectedLoadOf(home) < spanAtLoad)) return undefined;
   let best: KnownMediaNode | undefined;
   for (const node of nodes) {
     const { report } = node;
     if (report.nodeId === home.report.nodeId || report.state !== 'active') continue;
-    if (report.serverGroup !== home.report.serverGroup || expectedLoadOf(node) >= spanAtLoad) continue;
+    if (report.serverGroup !== home.report.serverGroup) continue;
+    if (!leaving && expectedLoadOf(node) >= spanAtLoad) continue;
     if (isLighter(node, best)) best = node;
   }
   return best?.report;
