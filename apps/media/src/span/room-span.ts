@@ -36,6 +36,9 @@ export interface RoomSpanOptions {
   staleAfterMs: number;
 }
 
+/** A room on one node only publishes every this many heartbeats. */
+const LONE_HEARTBEAT_EVERY = 5;
+
 type ChatData = { messageId: string; peerId: string; text: string; sentAt: string; to?: string };
 
 /**
@@ -57,6 +60,7 @@ export class RoomSpan {
   /** Pipes by remote node: made when either side first asks, kept while that instance lives. */
   readonly #links = new Map<string, PipeLink>();
   #seq = 0;
+  #beats = 0;
   #lastSent = '';
   #publishQueued = false;
   #timer?: NodeJS.Timeout;
@@ -176,7 +180,10 @@ export class RoomSpan {
     const now = Date.now();
     for (const share of [...this.#shares.values()])
       if (now - share.heardAtMs > this.options.staleAfterMs) this.#drop(share, 'node unreachable');
-    this.#publish(true);
+    // Alone (most rooms), a state now and then is enough for a node that missed our first
+    // one to find us; spanning, every beat keeps the others from dropping us.
+    this.#beats += 1;
+    if (this.#shares.size > 0 || this.#beats % LONE_HEARTBEAT_EVERY === 0) this.#publish(true);
   }
 
   #share(): SpanState {

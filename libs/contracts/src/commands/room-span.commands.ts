@@ -43,7 +43,7 @@ export const SpanPeerSchema = Type.Object({
   producers: Type.Array(SpanProducerSchema, { maxItems: 16 }),
 });
 
-/** A node's share of a room: published whole at every change and every 2 s besides. */
+/** A node's share of a room: published whole at every change, and as a heartbeat. */
 export const SpanStateSchema = Type.Object({
   type: Type.Literal('state'),
   nodeId: NodeId,
@@ -80,7 +80,7 @@ export type SpanMessage = Static<typeof SpanMessageSchema>;
 
 export const ROOM_SPAN_FEED = {
   summary:
-    "A media node's share of a room it carries beside other nodes (its peers and their producers), published whole at every change and every 2 s, and chat relayed between the nodes (core NATS, nothing kept). A node not heard from for 5 s is dropped.",
+    "A media node's share of a room it may carry beside other nodes (its peers and their producers), published whole at every change and every 2 s while other nodes carry the room too (every 10 s alone), and chat relayed between the nodes (core NATS, nothing kept). A node not heard from for 5 s is dropped.",
   schema: SpanMessageSchema,
 } as const;
 
