@@ -20,6 +20,7 @@ import { interpretationRequests } from './interpretation/set-interpretation.requ
 import { exitAfterLeaves, MediaLifecycle } from './media.lifecycle';
 import { MediaMetrics } from './media.metrics';
 import { NodeLoadAnnouncer } from './node-load/node-load.announcer';
+import { nodeOriginOf, nodeUrlOf } from './node-load/node-address';
 import { CallDrain } from './drain/call-drain';
 import { MediaEventsPublisher } from './media-events/media-events.publisher';
 import { HttpRoomsPresence } from './presence/http-rooms-presence.adapter';
@@ -164,7 +165,8 @@ export class MediaModule {
               {
                 nodeId: nodeIdOf(config),
                 serverGroup: config.MEDIA_SERVER_ID,
-                url: (config.MEDIA_NODE_URL ?? config.PUBLIC_URL).replace(/\/+$/, ''),
+                url: nodeUrlOf(config, nodeIdOf(config)),
+                origin: nodeOriginOf(config),
                 maxConsumers: config.MEDIA_MAX_CONSUMERS || 500 * workers.size,
               },
               config.MEDIA_NODE_REPORT_SECONDS * 1000,

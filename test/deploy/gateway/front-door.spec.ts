@@ -1,15 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FrontDoorProcess, repoRoot, startFrontDoor, waitFor } from '../../support/front-door.process';
 
 // The cluster's front door (deploy/gateway/serve.mjs, the Helm chart's `web` Deployment)
 // routes each public path to the service the route table names, at the address the chart
 // gives it. Here each "service" is a real HTTP server on its own port that says who it is.
 
-const root = join(__dirname, '..', '..', '..');
-const table = JSON.parse(readFileSync(join(root, 'deploy', 'routes.json'), 'utf8')) as {
+const table = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'routes.json'), 'utf8')) as {
   services: Record<string, unknown>;
 };
 
@@ -28,31 +27,10 @@ async function startNamedServer(name: string): Promise<http.Server> {
   return server;
 }
 
-async function startFrontDoor(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, [join(root, 'deploy', 'gateway', 'serve.mjs')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  return { child, output: () => output };
-}
-
-async function waitFor(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('the front door in a cluster', () => {
   const servers: http.Server[] = [];
   let upstreams: Record<string, string>;
-  let frontDoor: { child: ChildProcess; output: () => string };
+  let frontDoor: FrontDoorProcess;
   const port = 18000 + (process.pid % 1000);
   const base = `http://127.0.0.1:${port}`;
 
@@ -63,7 +41,11 @@ describe('the front door in a cluster', () => {
       servers.push(server);
       upstreams[name] = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     }
-    frontDoor = await startFrontDoor({ CONFER_UPSTREAMS: JSON.stringify(upstreams), PORT: String(port) });
+    frontDoor = startFrontDoor({
+      CONFER_UPSTREAMS: JSON.stringify(upstreams),
+      PORT: String(port),
+      NATS_URL: '', // media nodes are media-node-routing.spec.ts's
+    });
     await waitFor(() => frontDoor.output().includes('front door on port'), 'the front door to listen');
   });
 
@@ -101,6 +83,12 @@ describe('the front door in a cluster', () => {
     expect(((await response.json()) as any).error.code).toBe('not_found');
   });
 
+  it('routes no path to a media node of its own when it follows no NATS (and sends none to the media service)', async () => {
+    const response = await fetch(`${base}/v1/media/nodes/serv0-a/v1/media/ws`);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as any).error.code).toBe('media_node_unavailable');
+  });
+
   it('answers a malformed path with a 400 and keeps serving', async () => {
     for (const path of ['/assets/%zz', '/call/%']) {
       const response = await fetch(`${base}${path}`);
@@ -112,7 +100,7 @@ describe('the front door in a cluster', () => {
 
   it('refuses to start when the chart names no address for a service', async () => {
     const { rooms: _dropped, ...partial } = upstreams;
-    const started = await startFrontDoor({
+    const started = startFrontDoor({
       CONFER_UPSTREAMS: JSON.stringify(partial),
       PORT: String(port + 1),
     });

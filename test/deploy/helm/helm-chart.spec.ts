@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadAuthConfig } from '../../../apps/auth/src/config/auth.config';
 import { loadMediaConfig } from '../../../apps/media/src/config/media.config';
+import { nodeOriginOf, nodeUrlOf } from '../../../apps/media/src/node-load/node-address';
 import { loadRoomsConfig } from '../../../apps/rooms/src/config/rooms.config';
 import { loadStatsConfig } from '../../../apps/stats/src/config/stats.config';
 import { loadWebhooksConfig } from '../../../apps/webhooks/src/config/webhooks.config';
@@ -279,9 +280,18 @@ describe('the Helm chart', () => {
     expect(loadStatsConfig(envOf('stats')).STATS_PORT).toBe(8083);
     expect(resolveBusOptions({ service: 'stats' }, envOf('stats')).streams.events.replicas).toBe(3);
     expect(loadWebhooksConfig(envOf('webhooks')).WEBHOOKS_PORT).toBe(8084);
-    const media = loadMediaConfig(envOf('media'));
+    // Kubernetes expands $(POD_IP) from the pod's own address.
+    const mediaEnv = Object.fromEntries(
+      Object.entries(envOf('media')).map(([k, v]) => [k, String(v).replace('$(POD_IP)', '10.0.3.7')]),
+    );
+    const media = loadMediaConfig(mediaEnv);
     expect(media).toMatchObject({ MEDIA_PORT: 8085, MEDIA_WORKERS: 8, MEDIA_LISTEN_IP: '0.0.0.0' });
     expect(media.MEDIA_RTC_MIN_PORT).toBeLessThan(media.MEDIA_RTC_MAX_PORT);
+    // Each pod is announced at its own route through the front door, which reaches it at its address.
+    expect(nodeUrlOf(media, 'confer-media-7d9f-x2k4q')).toBe(
+      'https://meet.example.com/v1/media/nodes/confer-media-7d9f-x2k4q',
+    );
+    expect(nodeOriginOf(media)).toBe('http://10.0.3.7:8085');
   });
 
   it('announces the node address to WebRTC clients and waits hours for a draining media pod', () => {
@@ -292,6 +302,32 @@ describe('the Helm chart', () => {
     expect(env.MEDIA_NODE_REPORT_SECONDS).toBe('2');
     // The grace, then a minute to close what is left.
     expect(media.terminationGracePeriodSeconds).toBe(5 * 3600 + 60);
+  });
+
+  it('routes signaling to each of several media pods through the front door, which hears their reports', () => {
+    const objects = renderChart({ set: { 'media.replicas': '3' } });
+    const media = deployment(objects, 'media');
+    expect(media.spec.replicas).toBe(3);
+    const env = containerEnv(media.spec.template.spec.containers[0]);
+    // A pod is its own node: its name is its id, its address (the node's, on the host network) its origin.
+    expect(env.MEDIA_NODE_ID).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
+    expect(env.MEDIA_NODE_ROUTED).toBe('true');
+    expect(env.POD_IP).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
+    expect(env.MEDIA_NODE_ORIGIN).toBe('http://$(POD_IP):8085');
+    const names = media.spec.template.spec.containers[0].env.map((e: any) => e.name);
+    expect(names.indexOf('POD_IP')).toBeLessThan(names.indexOf('MEDIA_NODE_ORIGIN')); // expanded in order
+    // The front door follows the reports on the same NATS, and gets no other secret.
+    const web = containerEnv(deployment(objects, 'web').spec.template.spec.containers[0]);
+    expect(web.NATS_URL).toEqual({ secretKeyRef: { name: 'confer-secrets', key: 'NATS_URL' } });
+
+    // Without routing by node, neither: the media Service reaches the (one) pod.
+    const direct = renderChart({ set: { 'media.routeByNode': 'false' } });
+    expect(containerEnv(deployment(direct, 'media').spec.template.spec.containers[0])).not.toHaveProperty(
+      'MEDIA_NODE_ROUTED',
+    );
+    expect(containerEnv(deployment(direct, 'web').spec.template.spec.containers[0])).not.toHaveProperty(
+      'NATS_URL',
+    );
   });
 
   it('installs the same alert rules as deploy/prometheus, and a ServiceMonitor for every service', () => {
@@ -325,6 +361,11 @@ describe('the Helm chart', () => {
     ['the latest tag', ['--set', 'image.tag=latest'], /image\/tag/],
     ['a public URL with a path', ['--set', 'publicUrl=https://x.example/app'], /publicUrl/],
     ['a media server id the rooms service would refuse', ['--set', 'media.serverId=eu1'], /media\/serverId/],
+    [
+      'several media pods a Service would pick among at random',
+      ['--set', 'media.routeByNode=false', '--set', 'media.replicas=2'],
+      /media\/replicas/,
+    ],
   ])('rejects %s through values.schema.json', (_what, args, message) => {
     const run = runHelm(['template', 'confer', chartDir, ...args]);
     expect(run.status).not.toBe(0);

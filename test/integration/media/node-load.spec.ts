@@ -1,6 +1,11 @@
+import { createServer, connect as connectTcp, Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { connect, NatsConnection } from 'nats';
 import { AnnouncementOf, MediaNodeLoad } from '@confer/contracts';
+import { startFrontDoor, waitFor } from '../../support/front-door.process';
 import { startMediaService } from '../../support/media-service.harness';
+import { SignalingTestClient } from '../../support/media-signaling.client';
+import { freePort } from '../../support/test-env';
 import { MediaFixture, startMediaFixture } from './media-fixture';
 
 type Report = AnnouncementOf<typeof MediaNodeLoad>;
@@ -73,6 +78,67 @@ describe('media node load reports', () => {
     ).rejects.toMatchObject({ error: { code: 'wrong_media_server' } });
   });
 
+  it('is reached by its node id through the front door, until it says it is stopping', async () => {
+    // The node's origin: a loopback port of ours, passed on to wherever the service listens.
+    let mediaPort = 0;
+    const relay: Server = createServer((socket) => {
+      const upstream = connectTcp(mediaPort, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    const routed = await startMediaService(m.f.auth, {
+      ROOMS_URL: m.f.rooms.baseUrl,
+      MEDIA_NODE_REPORT_SECONDS: '0.3',
+      MEDIA_NODE_ID: 'node-r',
+      MEDIA_NODE_ROUTED: 'true',
+      MEDIA_NODE_ORIGIN: origin,
+      MEDIA_WORKERS: '1',
+    });
+    mediaPort = Number(new URL(routed.baseUrl).port);
+    const frontDoorPort = await freePort();
+    const frontDoor = startFrontDoor({
+      CONFER_UPSTREAMS: JSON.stringify(
+        Object.fromEntries(
+          ['auth', 'rooms', 'stats', 'webhooks', 'media', 'recording'].map((s) => [s, 'http://127.0.0.1:9']),
+        ),
+      ),
+      PORT: String(frontDoorPort),
+      NATS_URL: m.f.auth.natsUrl,
+    });
+    try {
+      const report = await nextReport((r) => r.nodeId === 'node-r');
+      expect(report).toMatchObject({
+        url: `${m.f.auth.env.PUBLIC_URL.replace(/\/+$/, '')}/v1/media/nodes/node-r`,
+        origin,
+      });
+      await waitFor(() => frontDoor.output().includes('following media node reports'), 'the front door');
+      await nextReport((r) => r.nodeId === 'node-r'); // heard by the front door too
+
+      // The path the web client derives from that url, on the front door's host.
+      const signaling = `ws://127.0.0.1:${frontDoorPort}/v1/media/nodes/node-r/v1/media/ws`;
+      const ana = await SignalingTestClient.connect(signaling);
+      const reply = await ana.request('join', {
+        grant: await m.platformSigned(m.claimsFor('ana-r', 'routed-1', { mediaServer: 'node-r' })),
+      });
+      expect(reply.peerId).toBe('ana-r');
+      expect(routed.rooms.all).toHaveLength(1); // on this node, not on node-a
+      ana.close();
+
+      const stopping = nextReport((r) => r.nodeId === 'node-r' && r.stopping === true);
+      await routed.close();
+      await stopping;
+      await new Promise((r) => setTimeout(r, 100));
+      const gone = await fetch(`http://127.0.0.1:${frontDoorPort}/v1/media/nodes/node-r/v1/media/ws`);
+      expect(gone.status).toBe(503);
+    } finally {
+      frontDoor.child.kill('SIGTERM');
+      await new Promise((r) => relay.close(r));
+    }
+  });
+
   it('says it is draining when it stops, so no new room is placed on it', async () => {
     const other = await startMediaService(m.f.auth, {
       ROOMS_URL: m.f.rooms.baseUrl,
@@ -88,6 +154,7 @@ describe('media node load reports', () => {
     });
     const draining = nextReport((r) => r.nodeId === first.nodeId && r.state === 'draining');
     await other.close();
-    await expect(draining).resolves.toMatchObject({ rooms: 0, peers: 0 });
+    // Its last report: it is stopping, so a front door forgets it at once.
+    await expect(draining).resolves.toMatchObject({ rooms: 0, peers: 0, stopping: true });
   });
 });

@@ -53,6 +53,17 @@ export const MediaConfigSchema = Type.Object({
   MEDIA_NODE_ID: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_.-]{1,128}$' })),
   /** Base URL clients reach this process's signaling at, in those reports; defaults to PUBLIC_URL. */
   MEDIA_NODE_URL: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+  /**
+   * The front door routes signaling to this process by its node id, having heard its reports:
+   * the URL announced is then PUBLIC_URL/v1/media/nodes/<node id>, so that many processes of
+   * one server group sit behind one public host. Needs MEDIA_NODE_REPORT_SECONDS.
+   */
+  MEDIA_NODE_ROUTED: Type.Boolean({ default: false }),
+  /**
+   * Where the front door reaches this process inside the network (scheme, host and port, e.g.
+   * http://10.0.3.7:8085), in those reports; defaults to http://127.0.0.1:<MEDIA_PORT>.
+   */
+  MEDIA_NODE_ORIGIN: Type.Optional(Type.String({ pattern: '^https?://[^/?#]+$', maxLength: 2048 })),
   /** Consumers this process is meant to carry in all (placement avoids nodes near it); 0: 500 per worker. */
   MEDIA_MAX_CONSUMERS: Type.Integer({ default: 0, minimum: 0 }),
   /**
@@ -83,6 +94,14 @@ export function loadMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
     throw new Error(
       'MEDIA_SERVER_ID must be a server group id (servN) when MEDIA_NODE_REPORT_SECONDS is set',
     );
+  }
+  if (config.MEDIA_NODE_ROUTED && config.MEDIA_NODE_REPORT_SECONDS <= 0) {
+    throw new Error(
+      'MEDIA_NODE_ROUTED needs MEDIA_NODE_REPORT_SECONDS: the front door finds nodes by their reports',
+    );
+  }
+  if (config.MEDIA_NODE_ROUTED && config.MEDIA_NODE_URL) {
+    throw new Error('MEDIA_NODE_URL and MEDIA_NODE_ROUTED both say where clients reach this node: set one');
   }
   return config;
 }

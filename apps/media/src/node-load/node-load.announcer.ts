@@ -10,6 +10,8 @@ export interface NodeIdentity {
   serverGroup: string;
   /** Base URL clients reach this node's signaling at. */
   url: string;
+  /** Where the front door reaches this node, to route signaling to it by node id. */
+  origin?: string;
   maxConsumers: number;
 }
 
@@ -24,6 +26,7 @@ export class NodeLoadAnnouncer {
   #timer?: NodeJS.Timeout;
   #last?: { at: number; cpuSeconds: number };
   #state: 'active' | 'draining' = 'active';
+  #stopping = false;
 
   constructor(
     private readonly announcements: Announcements,
@@ -47,9 +50,14 @@ export class NodeLoadAnnouncer {
     await this.report();
   }
 
+  /**
+   * The last report, as the process stops: it says `stopping`, so that the front door stops
+   * routing new connections here at once instead of after the reports' silence.
+   */
   async drain(): Promise<void> {
     clearInterval(this.#timer);
     this.#state = 'draining';
+    this.#stopping = true;
     await this.report();
   }
 
@@ -82,6 +90,7 @@ export class NodeLoadAnnouncer {
         producers: peers.reduce((n, p) => n + p.producers.length, 0),
         consumers: peers.reduce((n, p) => n + p.consumers.length, 0) + this.otherConsumers(),
         cpu: Math.round(cpu * 1000) / 1000,
+        ...(this.#stopping ? { stopping: true } : {}),
       });
     } catch (error) {
       this.#logger.warn({ msg: 'could not announce this node’s load', error: String(error) });

@@ -22,9 +22,16 @@ type NotificationHandler = <N extends SignalingNotification>(
   data: SignalingNotificationOf<N>,
 ) => void;
 
-/** The WebSocket URL of the media server a join grant names (`mediaServer.url`). */
+/**
+ * The WebSocket URL of the media server a join grant names (`mediaServer.url`). That URL may
+ * have a path, kept: behind one public host, the front door reaches each media node under
+ * its own prefix (`https://h/v1/media/nodes/n1` → `wss://h/v1/media/nodes/n1/v1/media/ws`).
+ */
 export function signalingUrl(mediaServerUrl: string, pageOrigin: string): string {
-  const url = new URL(SIGNALING_PATH, new URL(mediaServerUrl, pageOrigin));
+  const url = new URL(mediaServerUrl, pageOrigin);
+  url.pathname = `${url.pathname.replace(/\/+$/, '')}${SIGNALING_PATH}`;
+  url.search = '';
+  url.hash = '';
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   return url.toString();
 }

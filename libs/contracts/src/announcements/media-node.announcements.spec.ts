@@ -33,8 +33,15 @@ describe('media node load announcements', () => {
     });
   });
 
+  it('accept a node that says where the front door reaches it, and that it is stopping', () => {
+    const routed = { ...report, origin: 'http://10.0.3.7:8085', stopping: true };
+    expect(parseWith(MediaNodeLoad.schema, routed, 'report')).toMatchObject(routed);
+  });
+
   it.each([
     ['a CPU share over 1', { cpu: 1.5 }],
+    ['an origin with a path (the front door adds the path)', { origin: 'http://10.0.3.7:8085/media' }],
+    ['an origin that is not http', { origin: 'file:///etc' }],
     ['an unknown state', { state: 'sleeping' }],
     ['a server group the rooms service does not know the shape of', { serverGroup: 'eu1' }],
     ['a negative count', { consumers: -1 }],

@@ -20,6 +20,14 @@ export const MediaNodeLoad = defineAnnouncement({
         description: 'The media server group it serves (a room id prefix, from the rooms service list)',
       }),
       url: Type.String({ minLength: 1, maxLength: 2048, description: "Base URL of the node's signaling" }),
+      origin: Type.Optional(
+        Type.String({
+          pattern: '^https?://[^/?#]+$',
+          maxLength: 2048,
+          description:
+            'Where the front door reaches the node inside the network (scheme, host and port), to route /v1/media/nodes/<nodeId>/ to it',
+        }),
+      ),
       state: Type.Union([Type.Literal('active'), Type.Literal('draining')], {
         description: 'A draining node keeps its rooms and takes no new one',
       }),
@@ -35,6 +43,12 @@ export const MediaNodeLoad = defineAnnouncement({
       cpu: Type.Number({ minimum: 0, maximum: 1 }),
       /** Consumers the node is meant to carry in all; placement avoids nodes near it. */
       maxConsumers: Type.Integer({ minimum: 1 }),
+      stopping: Type.Optional(
+        Type.Boolean({
+          description:
+            'The last report of a process that is shutting down: forget the node now rather than wait for its reports to stop',
+        }),
+      ),
     },
     { additionalProperties: true },
   ),
