@@ -44,6 +44,13 @@ import { transportRequests } from './signaling/requests/transport.requests';
 import { SignalingServer } from './signaling/signaling.server';
 import { JOINED_HANDLERS } from './signaling/signaling.tokens';
 import { WorkerPool } from './workers/worker-pool';
+import { natsSpanBus } from './span/nats-span.bus';
+import { RoomSpanMessageController } from './span/room-span.message.controller';
+import { RoomSpans } from './span/room-spans';
+
+/** A spanned room's nodes publish their share this often, and drop a node silent for 5 s. */
+const ROOM_SPAN_HEARTBEAT_MS = 2000;
+const ROOM_SPAN_STALE_AFTER_MS = 5000;
 
 /** A recorder is sent the room's roster this often even when nothing changed. */
 const RECORDER_ROSTER_HEARTBEAT_MS = 2000;
@@ -57,6 +64,16 @@ function publishRosters(nc: NatsConnection): RosterPublisher {
     } catch (error) {
       logger.warn({ msg: 'could not publish a recorder roster', subject, error: String(error) });
     }
+  };
+}
+
+/** The rooms this node records: all of its own, and of spanned rooms those it is primary for. */
+function recordedRooms(rooms: RoomRegistry, spans: RoomSpans | null): Pick<RoomRegistry, 'find'> {
+  return {
+    find: (key) => {
+      const room = rooms.find(key);
+      return room && (!spans || spans.isPrimary(room)) ? room : undefined;
+    },
   };
 }
 
@@ -112,15 +129,34 @@ export class MediaModule {
             }),
         },
         {
+          // Rooms span nodes only where nodes announce themselves (the rooms service places by it).
+          provide: RoomSpans,
+          inject: [NATS_CONNECTION, CommandClient],
+          useFactory: (nc: NatsConnection, commands: CommandClient) =>
+            config.MEDIA_NODE_REPORT_SECONDS > 0
+              ? new RoomSpans(natsSpanBus(nc, commands), {
+                  nodeId: nodeIdOf(config),
+                  pipe: {
+                    ip: config.MEDIA_LISTEN_IP,
+                    announcedIp: config.MEDIA_PIPE_ANNOUNCED_IP ?? config.MEDIA_ANNOUNCED_IP,
+                  },
+                  heartbeatMs: ROOM_SPAN_HEARTBEAT_MS,
+                  staleAfterMs: ROOM_SPAN_STALE_AFTER_MS,
+                })
+              : null,
+        },
+        {
           provide: RoomRegistry,
-          inject: [WorkerPool],
-          useFactory: (workers: WorkerPool) =>
-            new RoomRegistry(workers, (key, worker) =>
-              Room.create(key, worker, {
+          inject: [WorkerPool, RoomSpans],
+          useFactory: (workers: WorkerPool, spans: RoomSpans | null) =>
+            new RoomRegistry(workers, async (key, worker) => {
+              const room = await Room.create(key, worker, {
                 activeSpeakerMinIntervalMs: config.MEDIA_ACTIVE_SPEAKER_MIN_INTERVAL_MS,
                 interpreterLingerMs: config.MEDIA_INTERPRETER_LINGER_SECONDS * 1000,
-              }),
-            ),
+              });
+              spans?.follow(room);
+              return room;
+            }),
         },
         {
           provide: JoinGrantVerifier,
@@ -151,12 +187,13 @@ export class MediaModule {
         },
         {
           provide: NodeLoadAnnouncer,
-          inject: [Announcements, RoomRegistry, WorkerPool, RecorderSessions],
+          inject: [Announcements, RoomRegistry, WorkerPool, RecorderSessions, RoomSpans],
           useFactory: (
             announcements: Announcements,
             rooms: RoomRegistry,
             workers: WorkerPool,
             recorders: RecorderSessions,
+            spans: RoomSpans | null,
           ) =>
             new NodeLoadAnnouncer(
               announcements,
@@ -170,7 +207,7 @@ export class MediaModule {
                 maxConsumers: config.MEDIA_MAX_CONSUMERS || 500 * workers.size,
               },
               config.MEDIA_NODE_REPORT_SECONDS * 1000,
-              () => recorders.consumers,
+              () => recorders.consumers + (spans?.pipeConsumers ?? 0),
             ),
         },
         {
@@ -207,15 +244,17 @@ export class MediaModule {
         },
         {
           provide: RecorderSessions,
-          inject: [NATS_CONNECTION, RoomRegistry],
-          useFactory: (nc: NatsConnection, rooms: RoomRegistry) =>
-            new RecorderSessions(rooms, publishRosters(nc), {
+          inject: [NATS_CONNECTION, RoomRegistry, RoomSpans],
+          useFactory: (nc: NatsConnection, rooms: RoomRegistry, spans: RoomSpans | null) =>
+            // A room spanning nodes is recorded from one: the node of its earliest instance.
+            new RecorderSessions(recordedRooms(rooms, spans), publishRosters(nc), {
               listenIp: config.MEDIA_LISTEN_IP,
               leaseMs: config.MEDIA_RECORDER_LEASE_SECONDS * 1000,
               heartbeatMs: RECORDER_ROSTER_HEARTBEAT_MS,
             }),
         },
         RecorderCommandsMessageController,
+        RoomSpanMessageController,
         {
           provide: JOINED_HANDLERS,
           inject: [CommandClient],

@@ -67,6 +67,12 @@ export const MediaConfigSchema = Type.Object({
   /** Consumers this process is meant to carry in all (placement avoids nodes near it); 0: 500 per worker. */
   MEDIA_MAX_CONSUMERS: Type.Integer({ default: 0, minimum: 0 }),
   /**
+   * The address other media nodes reach this one at for rooms spanning nodes (PipeTransports,
+   * bound to MEDIA_LISTEN_IP on a port of the RTC range); defaults to MEDIA_ANNOUNCED_IP. Rooms
+   * span nodes only when nodes report their load (MEDIA_NODE_REPORT_SECONDS).
+   */
+  MEDIA_PIPE_ANNOUNCED_IP: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  /**
    * A recorder session not renewed (recorder.renew) for this many seconds is closed with
    * everything it sends: its recorder is presumed dead, and the room no longer shows as recorded.
    */

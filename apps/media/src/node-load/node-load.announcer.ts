@@ -77,7 +77,7 @@ export class NodeLoadAnnouncer {
             ),
           )
         : 0;
-      const peers = this.rooms.all.flatMap((room) => room.peers);
+      const peers = this.rooms.all.flatMap((room) => room.localPeers);
       this.announcements.publish(MediaNodeLoad, {
         ...this.node,
         state: this.#state,
