@@ -129,6 +129,30 @@ describe('placing rooms on media nodes', () => {
     expect((await join('standup', 'dan')).id).toBe('eu-busy');
   });
 
+  it('takes a node that says it is stopping out of placement at once', async () => {
+    const leaving = new AnnouncingNode(nc, nodeReport('us-leaving', 'serv1', 0.0));
+    leaving.start();
+    await eventually(
+      'us-leaving placed on',
+      async () => (await join(`serv1-probe-${Date.now()}`, 'x')).id === 'us-leaving',
+    );
+    leaving.stop();
+    nc.publish(
+      MediaNodeLoad.subject,
+      new TextEncoder().encode(
+        JSON.stringify({ ...leaving.report, reportedAt: new Date().toISOString(), stopping: true }),
+      ),
+    );
+    await nc.flush();
+    const saidAt = Date.now();
+    await eventually(
+      'us-leaving out',
+      async () => (await join(`serv1-after-${Date.now()}`, 'x')).id === 'us-only',
+    );
+    // Well within the 5 s its silence would take.
+    expect(Date.now() - saidAt).toBeLessThan(1_000);
+  });
+
   it('ignores a malformed announcement', async () => {
     nc.publish(MediaNodeLoad.subject, new TextEncoder().encode('{"nodeId":"evil","cpu":-1}'));
     nc.publish(MediaNodeLoad.subject, new TextEncoder().encode('not json'));

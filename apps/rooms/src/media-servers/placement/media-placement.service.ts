@@ -36,6 +36,12 @@ export class MediaPlacementService implements OnApplicationBootstrap, OnApplicat
   onApplicationBootstrap(): void {
     this.#listening = this.announcements.listen(MediaNodeLoad, (report) => {
       const known = this.registry.isLive(report.nodeId);
+      // Its last word as it stops: out of placement now, not after its reports' silence.
+      if (report.stopping === true) {
+        this.registry.forget(report.nodeId);
+        if (known) this.#logger.log({ msg: 'media node left placement', nodeId: report.nodeId });
+        return;
+      }
       this.registry.record(report);
       if (!known)
         this.#logger.log({
