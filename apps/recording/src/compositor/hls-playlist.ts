@@ -22,6 +22,11 @@ export function parsePlaylist(text: string): HlsPlaylist {
 
 /** An EVENT playlist, closed: what ffmpeg writes at a normal end. */
 export function formatClosedPlaylist(segments: HlsPlaylist['segments']): string {
+  return formatPlaylist({ segments, ended: true });
+}
+
+/** An EVENT playlist: still open (a part being recorded), or closed with EXT-X-ENDLIST. */
+export function formatPlaylist({ segments, ended }: HlsPlaylist): string {
   const target = Math.max(1, ...segments.map((s) => Math.ceil(s.durationSeconds)));
   return [
     '#EXTM3U',
@@ -30,7 +35,7 @@ export function formatClosedPlaylist(segments: HlsPlaylist['segments']): string 
     '#EXT-X-MEDIA-SEQUENCE:0',
     '#EXT-X-PLAYLIST-TYPE:EVENT',
     ...segments.flatMap((s) => [`#EXTINF:${s.durationSeconds.toFixed(6)},`, s.uri]),
-    '#EXT-X-ENDLIST',
+    ...(ended ? ['#EXT-X-ENDLIST'] : []),
     '',
   ].join('\n');
 }

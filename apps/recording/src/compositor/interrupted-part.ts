@@ -18,6 +18,11 @@ export interface MediaTools {
   ffprobePath?: string;
 }
 
+export interface InterruptedPartOptions extends MediaTools {
+  /** When the part started, if its folder has no part.json (a part rebuilt from the store). */
+  startedAt?: Date;
+}
+
 /**
  * Makes a part whose encoder did not end normally watchable: its playlist is closed
  * with every segment on disk that decodes, the last, partly written one included (a
@@ -30,7 +35,7 @@ export interface MediaTools {
  */
 export async function completeInterruptedPart(
   dir: string,
-  tools: MediaTools = {},
+  tools: InterruptedPartOptions = {},
 ): Promise<CompletedPart | null> {
   const ffmpegPath = tools.ffmpegPath ?? 'ffmpeg';
   const ffprobePath = tools.ffprobePath ?? ffprobeBeside(tools.ffmpegPath);
@@ -59,7 +64,7 @@ export async function completeInterruptedPart(
   await remuxToMp4(ffmpegPath, playlistPath, mp4);
 
   const durationSeconds = playlistDuration({ segments, ended: true });
-  const startedAt = await partStart(dir, segments, durationSeconds);
+  const startedAt = await partStart(dir, segments, durationSeconds, tools.startedAt);
   return {
     dir,
     playlist: playlistPath,
@@ -94,11 +99,12 @@ async function decodableSeconds(ffprobePath: string, path: string): Promise<numb
   }
 }
 
-/** From part.json; failing that, from when the last segment was written. */
+/** From part.json; failing that, as known to the caller, or from when the last segment was written. */
 async function partStart(
   dir: string,
   segments: HlsPlaylist['segments'],
   durationSeconds: number,
+  known?: Date,
 ): Promise<Date> {
   try {
     const info = JSON.parse(await readFile(join(dir, PART_INFO_NAME), 'utf8')) as PartInfo;
@@ -107,6 +113,7 @@ async function partStart(
   } catch {
     // No part.json: a part written by something else, or lost.
   }
+  if (known) return known;
   const last = await stat(join(dir, segments[segments.length - 1].uri));
   return new Date(last.mtimeMs - durationSeconds * 1000);
 }

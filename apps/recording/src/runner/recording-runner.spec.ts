@@ -132,6 +132,35 @@ describe('RecordingRunner failures', () => {
     expect(keeper.discard).toHaveBeenCalledWith(expect.objectContaining({ part_number: 2 }));
   });
 
+  it('fails the recording when a segment cannot be kept while the part is recorded', async () => {
+    const { deps, composite, keeper, finisher } = harness();
+    const failures: ((error: unknown) => void)[] = [];
+    const stops: number[] = [];
+    (deps as { shipSegments: RunnerDeps['shipSegments'] }).shipSegments = (part, onFailure) => {
+      failures[part.part_number] = onFailure;
+      return { stop: jest.fn(async () => void stops.push(part.part_number)) };
+    };
+    let stoppedBeforeKeep: number[] = [];
+    keeper.keep.mockImplementation(async () => {
+      stoppedBeforeKeep = [...stops];
+      throw new PartNotStored(1, new Error('could not upload segment-00003.ts: NoSuchBucket'));
+    });
+    const runner = new RecordingRunner(deps, recording);
+    await waitFor(() => failures[1] !== undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    failures[1](new Error('could not upload segment-00002.ts to the bucket b: NoSuchBucket: gone'));
+    await runner.done;
+    expect(finisher.failed).toHaveBeenCalledTimes(1);
+    expect(finisher.failed).toHaveBeenCalledWith(
+      expect.objectContaining({ id: 'rec-1' }),
+      'could not store part 1: could not upload segment-00002.ts to the bucket b: NoSuchBucket: gone',
+    );
+    expect(composite.finish).toHaveBeenCalled();
+    // The part's segment uploads were over before it was stored whole.
+    expect(stoppedBeforeKeep).toEqual([1]);
+    expect(keeper.discard).toHaveBeenCalledWith(expect.objectContaining({ part_number: 1 }));
+  });
+
   it('never lets a failure escape as an unhandled rejection', async () => {
     const { deps, composite, finisher } = harness();
     finisher.failed.mockRejectedValue(new Error('database down'));
@@ -179,6 +208,26 @@ describe('RecordingRunner lease and stops', () => {
       expect.objectContaining({ part_number: 1 }),
       expect.objectContaining({ part_number: 2 }),
     ]);
+  });
+
+  it('stops keeping segments of a part before storing it whole, at a cut and at the stop', async () => {
+    const { deps, composite, keeper, finisher } = harness(1);
+    const events: string[] = [];
+    (deps as { shipSegments: RunnerDeps['shipSegments'] }).shipSegments = (part) => {
+      events.push(`ship ${part.part_number}`);
+      return { stop: async () => void events.push(`stop ${part.part_number}`) };
+    };
+    (keeper.keep as jest.Mock).mockImplementation(async (_r: unknown, part: PartRow) => {
+      events.push(`keep ${part.part_number}`);
+    });
+    const runner = new RecordingRunner(deps, recording);
+    await waitFor(() => events.includes('keep 1'));
+    (deps.store.renewLease as jest.Mock).mockResolvedValue({ ...recording, stop_requested_at: new Date() });
+    runner.wake();
+    await runner.done;
+    expect(composite.rollPart).toHaveBeenCalledTimes(1);
+    expect(events).toEqual(['ship 1', 'ship 2', 'stop 1', 'keep 1', 'stop 2', 'keep 2']);
+    expect(finisher.ready).toHaveBeenCalledTimes(1);
   });
 
   it('hands the recording over on shutdown: the current part kept whole, the lease given back', async () => {

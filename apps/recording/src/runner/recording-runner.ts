@@ -7,7 +7,7 @@ import type { RoomMediaSession } from '../media-feed/room-media-session';
 import { PartRow, RecordingRow } from '../recordings/recording.rows';
 import { RecordingsStore } from '../recordings/recordings.store';
 import { OrgRecordingSettingsStore } from '../settings/org-recording-settings';
-import { messageOf, PartKeeper } from './part-files';
+import { messageOf, PartKeeper, PartNotStored } from './part-files';
 import { RecordingFinisher } from './recording-finisher';
 
 export interface RunnerDeps {
@@ -22,9 +22,20 @@ export interface RunnerDeps {
     options: CompositeOptions,
   ): Promise<RoomComposite>;
   compositeOptions: CompositeOptions;
+  /**
+   * Keeps each finished segment of a part in the store while the part is recorded (see
+   * SegmentShipper); reports an upload that failed for good. None: parts are stored only
+   * when they complete.
+   */
+  shipSegments?(part: PartRow, onFailure: (error: unknown) => void): Shipping;
   workDir: string;
   owner: string;
   leaseSeconds: number;
+}
+
+/** A part's segments being kept as they are written; stopped before the part is stored. */
+export interface Shipping {
+  stop(): Promise<void>;
 }
 
 /** How often the runner renews its lease, looks for a stop request and checks the part length. */
@@ -42,6 +53,8 @@ export class RecordingRunner {
   private media?: RoomMediaSession;
   private composite?: RoomComposite;
   private part?: PartRow;
+  /** The current part's segments going to the store. */
+  private shipping?: Shipping;
   private timer?: NodeJS.Timeout;
   private ticking = false;
   private ending = false;
@@ -102,6 +115,7 @@ export class RecordingRunner {
     clearInterval(this.timer);
     clearInterval(this.heartbeat);
     this.logger.warn({ message: 'lease lost: letting the recording go', recordingId: this.recording.id });
+    await this.shipping?.stop();
     await this.composite?.finish().catch(() => undefined);
     await this.media?.close().catch(() => undefined);
     this.finished?.();
@@ -134,6 +148,7 @@ export class RecordingRunner {
     try {
       await this.keeping;
       const completed = await this.composite?.finish();
+      await this.shipping?.stop();
       await this.media?.close();
       if (completed && this.part) await this.deps.parts.keep(this.recording, this.part, completed);
       clearInterval(this.heartbeat);
@@ -157,6 +172,7 @@ export class RecordingRunner {
       this.media = this.deps.openMedia(this.recording);
       await this.media.start();
       this.part = await this.newPart();
+      this.shipping = this.ship(this.part);
       this.composite = await this.deps.startComposite(
         this.media,
         this.part.work_dir,
@@ -170,6 +186,7 @@ export class RecordingRunner {
     }
     if (this.ending) {
       // The lease went while starting: let go of what was started since.
+      await this.shipping?.stop();
       await this.composite.finish().catch(() => undefined);
       await this.media.close().catch(() => undefined);
       return;
@@ -244,15 +261,25 @@ export class RecordingRunner {
       await this.deps.parts.discard(next).catch(() => undefined);
       return this.fail(`could not write part ${next.part_number}: ${messageOf(error)}`);
     }
+    const previousShipping = this.shipping;
+    const nextShipping = this.ship(next);
     let completed: CompletedPart;
     try {
       completed = await this.composite!.rollPart(next.work_dir);
     } catch (error) {
       this.part = next;
+      this.shipping = nextShipping;
+      await previousShipping?.stop();
+      if (this.ending) await nextShipping?.stop();
       await this.deps.parts.discard(previous).catch(() => undefined);
       return this.fail(`could not finish part ${previous.part_number}: ${messageOf(error)}`);
     }
     this.part = next;
+    this.shipping = nextShipping;
+    // Its segments kept so far are not sent again when it is stored whole.
+    await previousShipping?.stop();
+    // Failed or let go meanwhile: what ended the recording has finished the new part too.
+    if (this.ending) await nextShipping?.stop();
     // Stored in the background (an upload can take minutes): a stop meanwhile is not kept
     // waiting, and waits for it only before the recording is declared ready.
     const recording = this.recording;
@@ -284,6 +311,7 @@ export class RecordingRunner {
           error: String(error),
         });
     }
+    await this.shipping?.stop();
     await this.media?.close().catch(() => undefined);
     if (notStopped) throw notStopped;
     await this.keeping;
@@ -326,6 +354,7 @@ export class RecordingRunner {
     } catch {
       if (this.part) completed = await completeInterruptedPart(this.part.work_dir).catch(() => null);
     }
+    await this.shipping?.stop();
     await this.media?.close().catch(() => undefined);
     try {
       if (this.part && completed) await this.deps.parts.keep(this.recording, this.part, completed);
@@ -338,6 +367,13 @@ export class RecordingRunner {
       });
       if (this.part) await this.deps.parts.discard(this.part).catch(() => undefined);
     }
+  }
+
+  /** Starts keeping the part's segments in the store as they are written; failing for good fails the recording. */
+  private ship(part: PartRow): Shipping | undefined {
+    return this.deps.shipSegments?.(part, (error) => {
+      void this.fail(new PartNotStored(part.part_number, error).message);
+    });
   }
 
   private async newPart(): Promise<PartRow> {

@@ -9,7 +9,6 @@ import { NatsConnection } from 'nats';
 import { CommandClient, NATS_CONNECTION } from '@confer/bus';
 import { OutboxWriter } from '@confer/outbox';
 import { RoomComposite } from '../compositor/room-composite';
-import { completeInterruptedPart } from '../compositor/interrupted-part';
 import { instanceIdOf, RECORDING_CONFIG, RecordingConfig } from '../config/recording.config';
 import { RoomMediaSession } from '../media-feed/room-media-session';
 import { RecordingRow } from '../recordings/recording.rows';
@@ -19,9 +18,11 @@ import { OrgRecordingSettingsStore } from '../settings/org-recording-settings';
 import { RecordingStorage } from '../storage/recording-storage.port';
 import { compositeOptionsOf } from './composite-options';
 import { PartKeeper, PartNotStored } from './part-files';
+import { PartRecovery } from './part-recovery';
 import { RecordingFinisher } from './recording-finisher';
 import { RecordingRunner, RunnerDeps } from './recording-runner';
 import { RecordingMetrics } from './recording.metrics';
+import { SegmentShipper } from './segment-shipper';
 
 /** How often this replica looks for recordings whose replica died. */
 const ORPHAN_SCAN_MS = 1000;
@@ -38,6 +39,7 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
   private readonly deps: RunnerDeps;
   private readonly parts: PartKeeper;
   private readonly finisher: RecordingFinisher;
+  private readonly recovery: PartRecovery;
   private readonly metrics: RecordingMetrics;
   private scanTimer?: NodeJS.Timeout;
   private scanning = false;
@@ -56,6 +58,7 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
     this.metrics = new RecordingMetrics(() => this.runners.size);
     this.parts = new PartKeeper(store, storage, outbox, this.metrics);
     this.finisher = new RecordingFinisher(store, outbox, settings, this.metrics);
+    this.recovery = new PartRecovery(storage, config.RECORDING_WORK_DIR);
     this.deps = {
       store,
       settings,
@@ -65,6 +68,7 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
         new RoomMediaSession(nc, commands, { orgId: r.org_id, roomId: r.room_id, recordingId: r.id }),
       startComposite: (media, dir, options) => RoomComposite.start(media, media.roster, dir, options),
       compositeOptions: compositeOptionsOf(config),
+      shipSegments: (part, onFailure) => new SegmentShipper(storage, part.file_id, part.work_dir, onFailure),
       workDir: config.RECORDING_WORK_DIR,
       owner: instanceIdOf(config),
       leaseSeconds: config.RECORDING_LEASE_SECONDS,
@@ -142,7 +146,9 @@ export class RecordingSupervisor implements OnApplicationBootstrap, BeforeApplic
     });
     const parts = await this.store.parts(this.store.dataSourceManager(), [recording.id]);
     for (const part of parts.filter((p) => p.status === 'recording' || p.status === 'processing')) {
-      const completed = await completeInterruptedPart(part.work_dir).catch(() => null);
+      // From the store, where its segments were kept as they were written (a store that
+      // cannot be read now throws: the recording is taken over again once the lease lapses).
+      const completed = await this.recovery.recover(part);
       try {
         if (completed) await this.parts.keep(recording, part, completed);
         else await this.parts.discard(part);

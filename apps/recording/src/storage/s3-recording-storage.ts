@@ -1,5 +1,6 @@
-import { open, readdir, readFile, rm, stat } from 'fs/promises';
-import { join } from 'path';
+import { createWriteStream } from 'fs';
+import { open, readdir, readFile, rename, rm, stat, unlink } from 'fs/promises';
+import { basename, dirname, join } from 'path';
 import type { Readable } from 'stream';
 import { pipeline } from 'stream/promises';
 import {
@@ -16,7 +17,14 @@ import {
 } from '@aws-sdk/client-s3';
 import type { Request, Response } from 'express';
 import { RecordingErrors } from '../recording.errors';
-import { contentTypeOf, PART_FILE, RecordingStorage } from './recording-storage.port';
+import {
+  contentTypeOf,
+  FileSource,
+  PART_FILE,
+  RecordingStorage,
+  SEGMENT_NAME,
+  StoredFile,
+} from './recording-storage.port';
 
 export interface S3StorageOptions {
   bucket: string;
@@ -31,9 +39,10 @@ const DEFAULT_MULTIPART_BYTES = 64 * 1024 * 1024;
 const SINGLE_RANGE = /^bytes=(\d+-\d*|-\d+)$/;
 
 /**
- * Parts kept in an S3-compatible object store, under `<key>/<name>`. A part is uploaded when
- * it completes, then its work directory is let go; files are served through this service
- * (the store needs no public access), ranges passed on to the store.
+ * Parts kept in an S3-compatible object store, under `<key>/<name>`. Segments go up one by one
+ * as they are recorded, the rest of a part when it completes, then its work directory is let
+ * go; files are served through this service (the store needs no public access), ranges passed
+ * on to the store.
  */
 export class S3RecordingStorage extends RecordingStorage {
   private readonly bucket: string;
@@ -52,9 +61,17 @@ export class S3RecordingStorage extends RecordingStorage {
 
   async storePart(dir: string, key: string): Promise<number> {
     checkKey(key);
+    // Segments kept as they were recorded are not sent again. A listing that fails sends them
+    // all: the uploads then say what is wrong with the store.
+    const kept = new Map((await this.listPart(key).catch(() => [])).map((f) => [f.name, f.size]));
     const files: { name: string; size: number }[] = [];
-    for (const entry of await readdir(dir, { withFileTypes: true }))
-      if (entry.isFile()) files.push({ name: entry.name, size: (await stat(join(dir, entry.name))).size });
+    let keptBytes = 0;
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const size = (await stat(join(dir, entry.name))).size;
+      if (SEGMENT_NAME.test(entry.name) && kept.get(entry.name) === size) keptBytes += size;
+      else files.push({ name: entry.name, size });
+    }
     // The playlist last: a part whose playlist is in the store has every segment it names.
     files.sort((a, b) => Number(a.name === 'index.m3u8') - Number(b.name === 'index.m3u8'));
     const playlist = files.at(-1)?.name === 'index.m3u8' ? files.pop() : undefined;
@@ -65,7 +82,58 @@ export class S3RecordingStorage extends RecordingStorage {
     await Promise.all(Array.from({ length: Math.min(this.concurrency, files.length) }, worker));
     if (playlist) await this.upload(dir, key, playlist);
     await rm(dir, { recursive: true, force: true });
-    return files.reduce((sum, f) => sum + f.size, playlist?.size ?? 0);
+    return files.reduce((sum, f) => sum + f.size, keptBytes + (playlist?.size ?? 0));
+  }
+
+  async storeFile(key: string, name: string, source: FileSource): Promise<void> {
+    checkKey(key);
+    if ('path' in source) {
+      const { size } = await stat(source.path);
+      if (basename(source.path) === name) return this.upload(dirname(source.path), key, { name, size });
+      throw new Error(`${source.path} is not ${name}`);
+    }
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: `${key}/${name}`,
+          ContentType: contentTypeOf(name),
+          Body: source.text,
+        }),
+      );
+    } catch (error) {
+      throw new Error(`could not upload ${name} to the bucket ${this.bucket}: ${describe(error)}`);
+    }
+  }
+
+  async listPart(key: string): Promise<StoredFile[]> {
+    checkKey(key);
+    const files: StoredFile[] = [];
+    let token: string | undefined;
+    do {
+      const listed = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: `${key}/`, ContinuationToken: token }),
+      );
+      for (const o of listed.Contents ?? [])
+        files.push({ name: o.Key!.slice(key.length + 1), size: Number(o.Size ?? 0) });
+      token = listed.IsTruncated ? listed.NextContinuationToken : undefined;
+    } while (token);
+    return files.filter((f) => f.name && !f.name.includes('/'));
+  }
+
+  async fetchFile(key: string, name: string, path: string): Promise<void> {
+    checkKey(key);
+    const partial = join(dirname(path), `.partial-${basename(path)}`);
+    try {
+      const output = await this.client.send(
+        new GetObjectCommand({ Bucket: this.bucket, Key: `${key}/${name}` }),
+      );
+      await pipeline(output.Body as Readable, createWriteStream(partial));
+      await rename(partial, path);
+    } catch (error) {
+      await unlink(partial).catch(() => undefined);
+      throw new Error(`could not read ${name} from the bucket ${this.bucket}: ${describe(error)}`);
+    }
   }
 
   async readText(key: string, name: string): Promise<string | null> {
