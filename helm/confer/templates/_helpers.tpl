@@ -193,3 +193,97 @@ node's network, has its own template.
 {{- $_ := set $upstreams "media" (include "confer.serviceUrl" (dict "root" $root "component" "media" "port" .Values.media.port)) -}}
 {{- toJson $upstreams -}}
 {{- end -}}
+
+{{/* Recording storage ---------------------------------------------------- */}}
+
+{{/*
+Stops the install when the recordings' store cannot work: every replica serves any
+recording's files and rebuilds a dead replica's interrupted part from the store, so
+several replicas need one store they all reach.
+*/}}
+{{- define "confer.recordingStorage.check" -}}
+{{- $recording := .Values.recording -}}
+{{- $storage := $recording.storage -}}
+{{- if eq $storage.type "s3" -}}
+{{- if not (and (dig "s3" "endpoint" "" $storage) (dig "s3" "bucket" "" $storage)) -}}
+{{- fail "recording.storage.type s3 needs recording.storage.s3.endpoint and recording.storage.s3.bucket (an existing bucket)" -}}
+{{- end -}}
+{{- if not .Values.existingSecret -}}
+{{- if ne (empty .Values.secrets.recordingS3AccessKeyId) (empty .Values.secrets.recordingS3SecretAccessKey) -}}
+{{- fail "secrets.recordingS3AccessKeyId and secrets.recordingS3SecretAccessKey go together: set both, or neither to use the SDK's credentials chain" -}}
+{{- end -}}
+{{- end -}}
+{{- else if and (not (dig "local" "sharedVolumeClaim" "" $storage)) (or (gt (int $recording.replicas) 1) $recording.autoscaling.enabled) -}}
+{{- fail "recording.storage.type local keeps recordings on each pod's own disk, so with recording.replicas above 1 (or recording.autoscaling.enabled) a replica could neither serve another's recordings nor rebuild a dead one's part: set recording.storage.type s3 (with recording.storage.s3.endpoint and bucket), or recording.storage.local.sharedVolumeClaim to a ReadWriteMany PersistentVolumeClaim, or recording.replicas to 1" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The recorder's storage settings, as env entries (keys from the Secret, never the ConfigMap). */}}
+{{- define "confer.recordingStorage.env" -}}
+{{- include "confer.recordingStorage.check" . -}}
+{{- $storage := .Values.recording.storage }}
+- name: RECORDING_WORK_DIR
+  value: /var/confer/recording/work
+- name: RECORDING_STORAGE
+  value: {{ $storage.type | quote }}
+{{- if eq $storage.type "s3" }}
+- name: RECORDING_S3_ENDPOINT
+  value: {{ $storage.s3.endpoint | quote }}
+- name: RECORDING_S3_BUCKET
+  value: {{ $storage.s3.bucket | quote }}
+- name: RECORDING_S3_REGION
+  value: {{ $storage.s3.region | default "us-east-1" | quote }}
+- name: RECORDING_S3_FORCE_PATH_STYLE
+  value: {{ ternary "true" "false" (ne (toString $storage.s3.forcePathStyle) "false") | quote }}
+{{- if or .Values.existingSecret .Values.secrets.recordingS3AccessKeyId }}
+{{- range $key := list "RECORDING_S3_ACCESS_KEY_ID" "RECORDING_S3_SECRET_ACCESS_KEY" }}
+- name: {{ $key }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "confer.secretName" $ }}
+      key: {{ $key }}
+      {{- if $.Values.existingSecret }}
+      # Optional in a Secret of yours: without keys, the SDK's credentials chain.
+      optional: true
+      {{- end }}
+{{- end }}
+{{- end }}
+{{- else }}
+- name: RECORDING_STORAGE_DIR
+  value: /var/confer/recording/files
+{{- end }}
+{{- end -}}
+
+{{/*
+Work directory on a per-pod emptyDir; with local storage the storage directory is the
+shared claim when one is given, else beside the work directory on the same emptyDir.
+*/}}
+{{- define "confer.recordingStorage.mounts" -}}
+{{- $claim := dig "local" "sharedVolumeClaim" "" .Values.recording.storage -}}
+{{- if and (eq .Values.recording.storage.type "local") (not $claim) }}
+- name: recording-work
+  mountPath: /var/confer/recording
+{{- else }}
+- name: recording-work
+  mountPath: /var/confer/recording/work
+{{- if eq .Values.recording.storage.type "local" }}
+- name: recording-files
+  mountPath: /var/confer/recording/files
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "confer.recordingStorage.volumes" -}}
+{{- $claim := dig "local" "sharedVolumeClaim" "" .Values.recording.storage }}
+# Parts being encoded: they need not outlive the pod, since every segment is kept in the
+# store as soon as it is finished.
+- name: recording-work
+  emptyDir:
+    sizeLimit: {{ .Values.recording.workVolumeSize | default "20Gi" }}
+{{- if and (eq .Values.recording.storage.type "local") $claim }}
+# Kept recordings, one volume shared by every replica.
+- name: recording-files
+  persistentVolumeClaim:
+    claimName: {{ $claim }}
+{{- end }}
+{{- end -}}

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadAuthConfig } from '../../../apps/auth/src/config/auth.config';
 import { loadMediaConfig } from '../../../apps/media/src/config/media.config';
+import { loadRecordingConfig } from '../../../apps/recording/src/config/recording.config';
 import { nodeOriginOf, nodeUrlOf } from '../../../apps/media/src/node-load/node-address';
 import { loadRoomsConfig } from '../../../apps/rooms/src/config/rooms.config';
 import { loadStatsConfig } from '../../../apps/stats/src/config/stats.config';
@@ -32,6 +33,13 @@ const deployment = (objects: K8sObject[], component: string) =>
 
 const containerEnv = (container: any): Record<string, any> =>
   Object.fromEntries((container.env ?? []).map((e: any) => [e.name, e.value ?? e.valueFrom]));
+
+/** The fields of a pod volume the tests read. */
+interface PodVolume {
+  name: string;
+  emptyDir?: { sizeLimit?: string };
+  persistentVolumeClaim?: { claimName: string };
+}
 
 describe('the Helm chart', () => {
   jest.setTimeout(60_000);
@@ -262,6 +270,8 @@ describe('the Helm chart', () => {
       DATABASE_URL: 'postgres://confer:x@pg:5432/confer',
       NATS_URL: 'nats://nats:4222',
       SECRET_ENCRYPTION_KEY: 'ab'.repeat(32),
+      RECORDING_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      RECORDING_S3_SECRET_ACCESS_KEY: 's3-secret',
     };
     const envOf = (component: string) => {
       const container = deployment(objects, component).spec.template.spec.containers[0];
@@ -280,6 +290,16 @@ describe('the Helm chart', () => {
     expect(loadStatsConfig(envOf('stats')).STATS_PORT).toBe(8083);
     expect(resolveBusOptions({ service: 'stats' }, envOf('stats')).streams.events.replicas).toBe(3);
     expect(loadWebhooksConfig(envOf('webhooks')).WEBHOOKS_PORT).toBe(8084);
+    expect(loadRecordingConfig(envOf('recording'))).toMatchObject({
+      RECORDING_PORT: 8086,
+      RECORDING_STORAGE: 's3',
+      RECORDING_S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
+      RECORDING_S3_BUCKET: 'meet-example-com-recordings',
+      RECORDING_S3_REGION: 'eu-west-1',
+      RECORDING_S3_FORCE_PATH_STYLE: false,
+      RECORDING_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+      RECORDING_WORK_DIR: '/var/confer/recording/work',
+    });
     // Kubernetes expands $(POD_IP) from the pod's own address.
     const mediaEnv = Object.fromEntries(
       Object.entries(envOf('media')).map(([k, v]) => [k, String(v).replace('$(POD_IP)', '10.0.3.7')]),
@@ -292,6 +312,132 @@ describe('the Helm chart', () => {
       'https://meet.example.com/v1/media/nodes/confer-media-7d9f-x2k4q',
     );
     expect(nodeOriginOf(media)).toBe('http://10.0.3.7:8085');
+  });
+
+  describe('recording storage', () => {
+    const recorder = (objects: K8sObject[]) => deployment(objects, 'recording').spec.template.spec;
+    const s3Values = {
+      'recording.replicas': '2',
+      'recording.storage.type': 's3',
+      'recording.storage.s3.endpoint': 'http://minio.storage:9000',
+      'recording.storage.s3.bucket': 'recordings',
+    };
+
+    it('keeps recordings in S3 in the production example, its keys read from the Secret', () => {
+      const objects = renderChart({ valuesFiles: ['production.values.yaml'] });
+      const pod = recorder(objects);
+      expect(deployment(objects, 'recording').spec.replicas).toBeGreaterThanOrEqual(2);
+      const env = containerEnv(pod.containers[0]);
+      expect(env).toMatchObject({
+        RECORDING_STORAGE: 's3',
+        RECORDING_S3_ENDPOINT: 'https://s3.eu-west-1.amazonaws.com',
+        RECORDING_S3_BUCKET: 'meet-example-com-recordings',
+        RECORDING_S3_REGION: 'eu-west-1',
+        RECORDING_S3_FORCE_PATH_STYLE: 'false',
+        RECORDING_WORK_DIR: '/var/confer/recording/work',
+      });
+      for (const key of ['RECORDING_S3_ACCESS_KEY_ID', 'RECORDING_S3_SECRET_ACCESS_KEY'])
+        expect(env[key]).toEqual({ secretKeyRef: { name: 'confer-keys', key, optional: true } });
+      // Only the work directory is on the pod's own volume.
+      expect(pod.containers[0].volumeMounts).toContainEqual({
+        name: 'recording-work',
+        mountPath: '/var/confer/recording/work',
+      });
+      expect(pod.volumes.find((v: PodVolume) => v.name === 'recording-work').emptyDir).toBeDefined();
+      expect(pod.volumes.some((v: PodVolume) => v.persistentVolumeClaim)).toBe(false);
+      for (const configMap of byKind(objects, 'ConfigMap'))
+        expect(Object.keys(configMap.data ?? {}).filter((k) => k.startsWith('RECORDING_S3_'))).toEqual([]);
+    });
+
+    it("puts the S3 keys given to the chart in its Secret only, and the recorder's env reads them there", () => {
+      const keys = {
+        'secrets.recordingS3AccessKeyId': 'AKIA-s3-id-55aa',
+        'secrets.recordingS3SecretAccessKey': 's3-secret-9e1d',
+      };
+      const objects = renderChart({ set: s3Values, setString: keys });
+      const [secret] = byKind(objects, 'Secret');
+      expect(secret.stringData).toMatchObject({
+        RECORDING_S3_ACCESS_KEY_ID: keys['secrets.recordingS3AccessKeyId'],
+        RECORDING_S3_SECRET_ACCESS_KEY: keys['secrets.recordingS3SecretAccessKey'],
+      });
+      for (const object of objects.filter((o) => o.kind !== 'Secret')) {
+        const text = JSON.stringify(object);
+        for (const value of Object.values(keys))
+          expect({ object: `${object.kind} ${object.metadata.name}`, leaks: text.includes(value) }).toEqual({
+            object: `${object.kind} ${object.metadata.name}`,
+            leaks: false,
+          });
+      }
+      const env = containerEnv(recorder(objects).containers[0]);
+      expect(env.RECORDING_S3_SECRET_ACCESS_KEY).toEqual({
+        secretKeyRef: { name: 'confer-secrets', key: 'RECORDING_S3_SECRET_ACCESS_KEY' },
+      });
+      // Without keys the chart's Secret holds none, and the SDK's credentials chain is used.
+      const keyless = renderChart({ set: s3Values });
+      expect(Object.keys(byKind(keyless, 'Secret')[0].stringData!)).not.toContain(
+        'RECORDING_S3_ACCESS_KEY_ID',
+      );
+      expect(containerEnv(recorder(keyless).containers[0])).not.toHaveProperty('RECORDING_S3_ACCESS_KEY_ID');
+      expect(() =>
+        renderChart({ set: s3Values, setString: { 'secrets.recordingS3AccessKeyId': 'AKIA' } }),
+      ).toThrow(/secrets.recordingS3AccessKeyId and secrets.recordingS3SecretAccessKey go together/);
+    });
+
+    it('mounts a shared volume claim as the storage directory of every replica', () => {
+      const objects = renderChart({
+        set: { 'recording.replicas': '3', 'recording.storage.local.sharedVolumeClaim': 'confer-recordings' },
+      });
+      for (const object of objects) validateAgainstApiSchema(object);
+      const pod = recorder(objects);
+      const env = containerEnv(pod.containers[0]);
+      expect(env).toMatchObject({
+        RECORDING_STORAGE: 'local',
+        RECORDING_STORAGE_DIR: '/var/confer/recording/files',
+        RECORDING_WORK_DIR: '/var/confer/recording/work',
+      });
+      expect(pod.volumes).toContainEqual({
+        name: 'recording-files',
+        persistentVolumeClaim: { claimName: 'confer-recordings' },
+      });
+      expect(pod.containers[0].volumeMounts).toEqual(
+        expect.arrayContaining([
+          { name: 'recording-files', mountPath: '/var/confer/recording/files' },
+          { name: 'recording-work', mountPath: '/var/confer/recording/work' },
+        ]),
+      );
+      expect(pod.volumes.find((v: PodVolume) => v.name === 'recording-work').emptyDir).toBeDefined();
+    });
+
+    it("keeps the defaults' one replica on the pod's own disk, and says so", () => {
+      const objects = renderChart();
+      expect(deployment(objects, 'recording').spec.replicas).toBe(1);
+      const pod = recorder(objects);
+      expect(containerEnv(pod.containers[0])).toMatchObject({
+        RECORDING_STORAGE: 'local',
+        RECORDING_STORAGE_DIR: '/var/confer/recording/files',
+      });
+      expect(pod.volumes.some((v: PodVolume) => v.persistentVolumeClaim)).toBe(false);
+      const notes = runHelm(['install', 'confer', chartDir, '--dry-run=client', '--namespace', 'calls']);
+      expect(notes.stdout).toMatch(/Recordings are kept on the recording pod's own disk/);
+    });
+
+    it.each([
+      ['two replicas', { 'recording.replicas': '2' }],
+      ['autoscaling', { 'recording.autoscaling.enabled': 'true' }],
+    ])('refuses local storage without a shared claim for %s', (_what, set) => {
+      expect(() => renderChart({ set })).toThrow(
+        /recording.storage.type local keeps recordings on each pod's own disk.*recording.storage.local.sharedVolumeClaim/,
+      );
+    });
+
+    it('refuses S3 storage without a bucket or an endpoint', () => {
+      const { ['recording.storage.s3.bucket']: _bucket, ...noBucket } = s3Values;
+      expect(() => renderChart({ set: noBucket })).toThrow(
+        /recording.storage.type s3 needs recording.storage.s3.endpoint and recording.storage.s3.bucket/,
+      );
+      const { ['recording.storage.s3.endpoint']: _endpoint, ...noEndpoint } = s3Values;
+      expect(() => renderChart({ set: noEndpoint })).toThrow(/recording.storage.type s3 needs/);
+    });
   });
 
   it('announces the node address to WebRTC clients and waits hours for a draining media pod', () => {
@@ -360,6 +506,17 @@ describe('the Helm chart', () => {
     ['a wrong type', ['--set', 'rooms.replicas=three'], /rooms\/replicas.*want integer/],
     ['the latest tag', ['--set', 'image.tag=latest'], /image\/tag/],
     ['a public URL with a path', ['--set', 'publicUrl=https://x.example/app'], /publicUrl/],
+    ['an unknown recording storage', ['--set', 'recording.storage.type=gcs'], /recording\/storage\/type/],
+    [
+      'an unknown key of the S3 settings',
+      ['--set', 'recording.storage.s3.bucketName=x'],
+      /additional properties 'bucketName' not allowed/,
+    ],
+    [
+      'a wrong type of the S3 settings',
+      ['--set-string', 'recording.storage.s3.forcePathStyle=yes'],
+      /recording\/storage\/s3\/forcePathStyle.*want boolean/,
+    ],
     ['a media server id the rooms service would refuse', ['--set', 'media.serverId=eu1'], /media\/serverId/],
     [
       'several media pods a Service would pick among at random',
