@@ -226,6 +226,16 @@ several replicas need one store they all reach.
   value: /var/confer/recording/work
 - name: RECORDING_STORAGE
   value: {{ $storage.type | quote }}
+# One key for every replica: an address signed by one is accepted by the others.
+- name: RECORDING_URL_SIGNING_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "confer.secretName" . }}
+      key: RECORDING_URL_SIGNING_KEY
+      {{- if .Values.existingSecret }}
+      # Optional in a Secret of yours: without it, each replica makes its own (one replica only).
+      optional: true
+      {{- end }}
 {{- if eq $storage.type "s3" }}
 - name: RECORDING_S3_ENDPOINT
   value: {{ $storage.s3.endpoint | quote }}

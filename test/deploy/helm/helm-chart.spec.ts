@@ -213,10 +213,13 @@ describe('the Helm chart', () => {
       DATABASE_URL: secrets['secrets.databaseUrl'],
       NATS_URL: secrets['secrets.natsUrl'],
       SECRET_ENCRYPTION_KEY: secrets['secrets.encryptionKey'],
+      // Generated: 32 random bytes, base64.
+      RECORDING_URL_SIGNING_KEY: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
     });
+    const signingKey = secret.stringData.RECORDING_URL_SIGNING_KEY as string;
     for (const object of objects.filter((o) => o.kind !== 'Secret')) {
       const text = JSON.stringify(object);
-      for (const value of ['db-pass-7f3a', 'nats-pass-91bc', secrets['secrets.encryptionKey']])
+      for (const value of ['db-pass-7f3a', 'nats-pass-91bc', secrets['secrets.encryptionKey'], signingKey])
         expect({ object: `${object.kind} ${object.metadata.name}`, leaks: text.includes(value) }).toEqual({
           object: `${object.kind} ${object.metadata.name}`,
           leaks: false,
@@ -272,6 +275,7 @@ describe('the Helm chart', () => {
       SECRET_ENCRYPTION_KEY: 'ab'.repeat(32),
       RECORDING_S3_ACCESS_KEY_ID: 'AKIAEXAMPLE',
       RECORDING_S3_SECRET_ACCESS_KEY: 's3-secret',
+      RECORDING_URL_SIGNING_KEY: Buffer.alloc(32, 7).toString('base64'),
     };
     const envOf = (component: string) => {
       const container = deployment(objects, component).spec.template.spec.containers[0];
@@ -338,6 +342,10 @@ describe('the Helm chart', () => {
       });
       for (const key of ['RECORDING_S3_ACCESS_KEY_ID', 'RECORDING_S3_SECRET_ACCESS_KEY'])
         expect(env[key]).toEqual({ secretKeyRef: { name: 'confer-keys', key, optional: true } });
+      // Every replica signs file addresses with the same key, so each accepts the others'.
+      expect(env.RECORDING_URL_SIGNING_KEY).toEqual({
+        secretKeyRef: { name: 'confer-keys', key: 'RECORDING_URL_SIGNING_KEY', optional: true },
+      });
       // Only the work directory is on the pod's own volume.
       expect(pod.containers[0].volumeMounts).toContainEqual({
         name: 'recording-work',
