@@ -101,6 +101,17 @@ export function loadMediaConfig(env: NodeJS.ProcessEnv = process.env): MediaConf
       'MEDIA_SERVER_ID must be a server group id (servN) when MEDIA_NODE_REPORT_SECONDS is set',
     );
   }
+  const anyAddress = config.MEDIA_LISTEN_IP === '0.0.0.0' || config.MEDIA_LISTEN_IP === '::';
+  if (
+    config.MEDIA_NODE_REPORT_SECONDS > 0 &&
+    anyAddress &&
+    !config.MEDIA_PIPE_ANNOUNCED_IP &&
+    !config.MEDIA_ANNOUNCED_IP
+  ) {
+    throw new Error(
+      'MEDIA_LISTEN_IP is every address: set MEDIA_ANNOUNCED_IP or MEDIA_PIPE_ANNOUNCED_IP, the address other media nodes reach this one at for rooms spanning nodes',
+    );
+  }
   if (config.MEDIA_NODE_ROUTED && config.MEDIA_NODE_REPORT_SECONDS <= 0) {
     throw new Error(
       'MEDIA_NODE_ROUTED needs MEDIA_NODE_REPORT_SECONDS: the front door finds nodes by their reports',

@@ -24,6 +24,8 @@ export class RemoteShare {
    */
   readonly ended = new Set<string>();
   heardAtMs: number;
+  /** The other node's `seq` when this node began following it (see SpanState.dropped). */
+  readonly followedFromSeq: number;
 
   constructor(
     public state: SpanState,
@@ -31,6 +33,7 @@ export class RemoteShare {
     now: number,
   ) {
     this.heardAtMs = now;
+    this.followedFromSeq = state.seq;
   }
 
   get nodeId(): string {

@@ -36,6 +36,9 @@ export interface RoomSpanOptions {
   staleAfterMs: number;
 }
 
+/** How long a node dropped for silence is named in this node's states. */
+const DROPPED_TOLD_FOR_MS = 15_000;
+
 /** A room on one node only publishes every this many heartbeats. */
 const LONE_HEARTBEAT_EVERY = 5;
 
@@ -61,6 +64,10 @@ export class RoomSpan {
   readonly #links = new Map<string, PipeLink>();
   #seq = 0;
   #beats = 0;
+  /** Nodes dropped for silence lately, told to the others in `dropped` (see SpanState). */
+  readonly #droppedSilent = new Map<string, { incarnation: string; atSeq: number; atMs: number }>();
+  /** room.recording was set from another node's state (this node does not record it). */
+  #recordingFollowed = false;
   #lastSent = '';
   #publishQueued = false;
   #timer?: NodeJS.Timeout;
@@ -93,7 +100,8 @@ export class RoomSpan {
     this.#stopped = true;
     clearInterval(this.#timer);
     this.room.off('told', this.#onTold);
-    this.#send({ ...this.#share(), open: false, peers: [] });
+    this.#seq += 1;
+    this.#send({ ...this.#share(), seq: this.#seq, open: false, peers: [] });
     this.#unsubscribe?.();
     for (const share of [...this.#shares.values()]) this.#drop(share, 'room closed');
     for (const link of this.#links.values()) link.close();
@@ -127,6 +135,13 @@ export class RoomSpan {
       throw new CommandRejection(
         'span_gone',
         `The room's instance ${request.toIncarnation} ended on this node`,
+      );
+    // A request of an instance this node no longer follows (it came late): its pipe is not ours to replace.
+    const following = this.#shares.get(request.fromNode);
+    if (following && following.state.incarnation !== request.fromIncarnation)
+      throw new CommandRejection(
+        'span_gone',
+        `Node ${request.fromNode} carries a newer instance of the room`,
       );
     const producer = this.#localProducer(request.producerId);
     if (!producer)
@@ -179,7 +194,16 @@ export class RoomSpan {
   #heartbeat(): void {
     const now = Date.now();
     for (const share of [...this.#shares.values()])
-      if (now - share.heardAtMs > this.options.staleAfterMs) this.#drop(share, 'node unreachable');
+      if (now - share.heardAtMs > this.options.staleAfterMs) {
+        this.#droppedSilent.set(share.nodeId, {
+          incarnation: share.state.incarnation,
+          atSeq: this.#seq,
+          atMs: now,
+        });
+        this.#drop(share, 'node unreachable');
+      }
+    for (const [nodeId, dropped] of this.#droppedSilent)
+      if (now - dropped.atMs > DROPPED_TOLD_FOR_MS) this.#droppedSilent.delete(nodeId);
     // Alone (most rooms), a state now and then is enough for a node that missed our first
     // one to find us; spanning, every beat keeps the others from dropping us.
     this.#beats += 1;
@@ -195,6 +219,15 @@ export class RoomSpan {
       seq: this.#seq,
       open: true,
       ...(this.room.recording && this.isPrimary ? { recording: true } : {}),
+      ...(this.#droppedSilent.size > 0
+        ? {
+            dropped: [...this.#droppedSilent].map(([nodeId, { incarnation, atSeq }]) => ({
+              nodeId,
+              incarnation,
+              atSeq,
+            })),
+          }
+        : {}),
       peers: this.room.localPeers.filter((p) => !p.closed).map(sharedPeer),
     };
   }
@@ -259,13 +292,18 @@ export class RoomSpan {
       this.#drop(share, 'room closed');
       share = undefined;
     }
+    if (!state.open) {
+      if (share) this.#drop(share, 'room closed');
+      return;
+    }
     if (share && state.seq <= share.state.seq) {
       share.heardAtMs = Date.now();
       return;
     }
-    if (!state.open) {
-      if (share) this.#drop(share, 'room closed');
-      return;
+    if (share && this.#droppedBy(state, share)) {
+      // It stopped following this node and closed its end of our pipe: start over on both sides.
+      this.#drop(share, 'relinked');
+      share = undefined;
     }
     if (!share) {
       share = new RemoteShare(state, this.#linkFor(state.nodeId, state.incarnation), Date.now());
@@ -277,6 +315,16 @@ export class RoomSpan {
     share.state = state;
     share.heardAtMs = Date.now();
     this.#reconcile(share);
+  }
+
+  /** The other node dropped this node for silence after this node began following it. */
+  #droppedBy(state: SpanState, share: RemoteShare): boolean {
+    return (state.dropped ?? []).some(
+      (d) =>
+        d.nodeId === this.options.nodeId &&
+        d.incarnation === this.incarnation &&
+        d.atSeq >= share.followedFromSeq,
+    );
   }
 
   /** Makes what this node shows of the other node's share match its latest state. */
@@ -397,9 +445,19 @@ export class RoomSpan {
     } else if (wanted.source === 'microphone') {
       void this.room.observeSpeaker(producer).catch(() => undefined);
     }
-    producer.observer.once('close', () =>
-      this.room.broadcast('producerClosed', { peerId: mirror.id, producerId: producer.id }, mirror),
-    );
+    const screen = wanted.source === 'screen';
+    producer.observer.once('close', () => {
+      this.room.broadcast('producerClosed', { peerId: mirror.id, producerId: producer.id }, mirror);
+      // As its own node tells its peers (the bus events are that node's to publish).
+      if (screen)
+        this.room.broadcast(
+          'screenShareStopped',
+          { peerId: mirror.id, producerId: producer.id, reason: mirror.closed ? 'peer_left' : 'closed' },
+          mirror,
+        );
+    });
+    if (screen)
+      this.room.broadcast('screenShareStarted', { peerId: mirror.id, producerId: producer.id }, mirror);
     this.room.broadcast(
       'producerAdded',
       {
@@ -438,8 +496,12 @@ export class RoomSpan {
 
   /** Peers of a node that does not record the room learn from the node that does. */
   #followRecording(): void {
-    if (this.isPrimary) return;
-    const recorded = [...this.#shares.values()].some((share) => share.state.recording === true);
+    // A node that becomes the primary forgets what it followed: its own recorder, if one
+    // comes, says from then on.
+    const primary = this.isPrimary;
+    if (primary && !this.#recordingFollowed) return;
+    const recorded = !primary && [...this.#shares.values()].some((share) => share.state.recording === true);
+    this.#recordingFollowed = recorded;
     if (recorded === this.room.recording) return;
     this.room.recording = recorded;
     this.room.broadcast('recordingChanged', { recording: recorded });

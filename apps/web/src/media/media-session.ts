@@ -152,7 +152,9 @@ export class MediaSession extends Emitter<MediaSessionEvents> {
           signalingUrl(this.admitted.mediaServer.url, this.pageOrigin),
         );
       } catch {
-        if (Date.now() - started >= SERVER_GONE_AFTER_MS) return this.#end('media_server_lost', 1006);
+        // Our own network being down is no sign of the server's: keep resuming meanwhile.
+        if (navigator.onLine !== false && Date.now() - started >= SERVER_GONE_AFTER_MS)
+          return this.#end('media_server_lost', 1006);
         continue; // not reachable yet
       }
       try {

@@ -57,6 +57,21 @@ export const SpanStateSchema = Type.Object({
   open: Type.Boolean(),
   /** True while the room is recorded from this node. */
   recording: Type.Optional(Type.Boolean()),
+  /**
+   * Nodes this node lately stopped following because they fell silent, with this node's
+   * `seq` at that moment. A node named here that still follows this one from an earlier
+   * state starts over (a fresh pipe): the far end of the pipe it had is gone.
+   */
+  dropped: Type.Optional(
+    Type.Array(
+      Type.Object({
+        nodeId: NodeId,
+        incarnation: Type.String({ minLength: 1, maxLength: 64 }),
+        atSeq: Type.Integer({ minimum: 0 }),
+      }),
+      { maxItems: 64 },
+    ),
+  ),
   peers: Type.Array(SpanPeerSchema, { maxItems: 10_000 }),
 });
 

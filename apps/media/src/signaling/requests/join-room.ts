@@ -45,7 +45,8 @@ export class JoinRoom {
     const grant = await this.grants.verify(token);
     const room = await this.rooms.getOrCreate(RoomRegistry.keyOf(grant.org, grant.room));
     const seated = room.peer(grant.peer);
-    if (seated && !seated.closed && seated.grant.connection === grant.connection) {
+    // (A peer of another node shown here is never resumed: it has no connection here.)
+    if (seated && !seated.closed && !seated.homeNode && seated.grant.connection === grant.connection) {
       seated.attach(notify);
       return this.#answer(seated, room, rtpCapabilities, true);
     }

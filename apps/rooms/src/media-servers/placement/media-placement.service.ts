@@ -14,6 +14,9 @@ export interface MediaPlacement {
   serverGroup: string;
 }
 
+/** Rooms whose spill node is remembered; the oldest is forgotten beyond it. */
+const SPILLS_REMEMBERED = 10_000;
+
 /**
  * Where a new room's media goes. Media nodes announce their load every few seconds; this
  * replica keeps what it hears and places each new room on the least-loaded live node of the
@@ -24,6 +27,8 @@ export interface MediaPlacement {
 export class MediaPlacementService implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly #logger = new Logger(MediaPlacementService.name);
   #listening: AnnouncementHandle | undefined;
+  /** Where each room's newcomers went last when its node was full (this replica's memory, newest last). */
+  readonly #spills = new Map<string, string>();
 
   constructor(
     private readonly announcements: Announcements,
@@ -87,12 +92,23 @@ export class MediaPlacementService implements OnApplicationBootstrap, OnApplicat
    * room spans both (the media nodes pipe each other's producers). A peer stays where it was placed for
    * its connection: its grant names the node.
    */
-  serverForPeer(session: { mediaServer: string; roomId: string }): { id: string; url: string } {
+  serverForPeer(session: { id: string; mediaServer: string; roomId: string }): { id: string; url: string } {
     const home = this.serverOf(session.mediaServer, session.roomId);
     const node = this.registry.get(home.id);
     if (!node) return home;
-    const spill = chooseNodeForSpan(this.registry.live(), node, this.config.MEDIA_SPAN_AT_LOAD);
-    return spill ? { id: spill.nodeId, url: spill.url } : home;
+    const live = this.registry.live();
+    // The node this room spilled to before, while it still takes peers: each more node a room
+    // spans costs its producers' nodes one more pipe per producer.
+    const earlier = this.#spills.get(session.id);
+    const candidates = earlier ? live.filter((n) => n.report.nodeId === earlier) : [];
+    const spill =
+      chooseNodeForSpan(candidates, node, this.config.MEDIA_SPAN_AT_LOAD) ??
+      chooseNodeForSpan(live, node, this.config.MEDIA_SPAN_AT_LOAD);
+    if (!spill) return home;
+    this.#spills.delete(session.id);
+    this.#spills.set(session.id, spill.nodeId);
+    if (this.#spills.size > SPILLS_REMEMBERED) this.#spills.delete(this.#spills.keys().next().value!);
+    return { id: spill.nodeId, url: spill.url };
   }
 
   /**
