@@ -245,10 +245,12 @@ export class RoomSpan {
     try {
       this.bus.publish(this.#subject, message);
     } catch (error) {
-      // Core NATS: the next heartbeat carries the whole state again.
-      this.#logger.warn({
-        msg: 'could not publish a room span message',
+      // Core NATS: the next heartbeat carries the whole state again, unless it cannot be sent
+      // at all (a share larger than the server's max_payload): then the others drop this node.
+      this.#logger.error({
+        msg: 'could not publish a room span message; other nodes drop this one after 5 s without it',
         roomId: this.roomId,
+        peers: message.type === 'state' ? message.peers.length : undefined,
         error: String(error),
       });
     }
