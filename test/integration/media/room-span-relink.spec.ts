@@ -6,6 +6,7 @@ import { Peer } from '../../../apps/media/src/peers/peer';
 import { Room } from '../../../apps/media/src/rooms/room';
 import { RoomSpan, SpanBus } from '../../../apps/media/src/span/room-span';
 import { WorkerPool } from '../../../apps/media/src/workers/worker-pool';
+import { subscribeRtp } from '../../support/rtp-subscriber';
 
 // Two nodes' instances of one room, each on its own real mediasoup worker, joined by the real
 // pipe code over loopback; the bus between them is in memory so that the test can cut one
@@ -127,25 +128,13 @@ describe('a room spanning two nodes when one of them stops hearing the other', (
     return { room, span, producerId: producer.id };
   }
 
-  /** Counts RTP of a producer (a peer of the other node, piped in) at a subscriber of this node. */
+  /** RTP of a producer (a peer of the other node, piped in) at a subscriber of this node, over a window. */
   async function packetsOf(room: Room, producerId: string, windowMs: number): Promise<number> {
-    const producer = room.findProducer(producerId);
-    if (!producer) return 0;
-    const socket = dgram.createSocket('udp4');
-    let packets = 0;
-    socket.on('message', () => (packets += 1));
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const transport = await room.router.createPlainTransport({
-      listenIp: '127.0.0.1',
-      rtcpMux: true,
-      comedia: false,
-    });
-    await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
-    await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities });
+    if (!room.findProducer(producerId)) return 0;
+    const subscriber = await subscribeRtp(room.router, producerId);
     await new Promise((r) => setTimeout(r, windowMs));
-    transport.close();
-    socket.close();
-    return packets;
+    subscriber.close();
+    return subscriber.packets;
   }
 
   async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) {

@@ -1,9 +1,9 @@
-import { createSocket } from 'node:dgram';
 import { connect, NatsConnection } from 'nats';
 import { AnnouncementOf, MediaNodeLoad, roomSpanSubject, SpanState } from '@confer/contracts';
 import { RoomRegistry } from '../../../apps/media/src/rooms/room-registry';
 import { BuiltServiceProcess, spawnBuiltService } from '../../support/built-service.process';
 import { RunningMediaService, startMediaService } from '../../support/media-service.harness';
+import { subscribeRtp } from '../../support/rtp-subscriber';
 import { SyntheticPeer, SyntheticPublish } from '../../support/synthetic-peer';
 import { RoomsFixture, startRoomsFixture } from '../rooms/rooms-fixture';
 
@@ -100,31 +100,11 @@ describe('media nodes scaling out', () => {
     return { peer, node: placed.mediaServer.id };
   }
 
-  /** A subscriber at the RTP level on a node: a plain consumer of the producer, counting packets. */
-  async function subscribeRtp(node: string, roomId: string, producerId: string) {
+  /** A subscriber at the RTP level on a node, of a producer of the room there. */
+  async function subscribeOn(node: string, roomId: string, producerId: string) {
     const room = inProcess[node].rooms.find(RoomRegistry.keyOf(f.org.orgId, roomId));
     if (!room) throw new Error(`room ${roomId} not on ${node}`);
-    const socket = createSocket('udp4');
-    let packets = 0;
-    socket.on('message', () => (packets += 1));
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const transport = await room.router.createPlainTransport({
-      listenIp: '127.0.0.1',
-      rtcpMux: true,
-      comedia: false,
-    });
-    await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
-    const consumer = await transport.consume({ producerId, rtpCapabilities: room.router.rtpCapabilities });
-    return {
-      get packets() {
-        return packets;
-      },
-      close() {
-        consumer.close();
-        transport.close();
-        socket.close();
-      },
-    };
+    return subscribeRtp(room.router, producerId);
   }
 
   const loadOf = (nodeId: string) => reports.filter((r) => r.nodeId === nodeId).at(-1);
@@ -183,11 +163,8 @@ describe('media nodes scaling out', () => {
     expect(consumed).toMatchObject({ peerId: 'ana', kind: 'video', source: 'camera' });
 
     // Media crosses both ways: RTP of Ana arrives at a subscriber on Cleo's node, and Cleo's on Ana's.
-    const atOther = [
-      await subscribeRtp(other, roomId, anaAudio),
-      await subscribeRtp(other, roomId, anaVideo),
-    ];
-    const atHome = [await subscribeRtp(home, roomId, cleoAudio), await subscribeRtp(home, roomId, cleoVideo)];
+    const atOther = [await subscribeOn(other, roomId, anaAudio), await subscribeOn(other, roomId, anaVideo)];
+    const atHome = [await subscribeOn(home, roomId, cleoAudio), await subscribeOn(home, roomId, cleoVideo)];
     try {
       await until('RTP through the pipe both ways', () =>
         [...atOther, ...atHome].every((rx) => rx.packets >= 20),
