@@ -21,6 +21,22 @@ export interface RunningMediaService {
 }
 
 /**
+ * What a media service needs beside a running auth service (in this process or as a built
+ * process, `spawnBuiltService('media', …)`): its issuer and JWKS, NATS, loopback transports,
+ * the cached mediasoup worker.
+ */
+export function mediaServiceEnv(auth: RunningAuthService): Record<string, string> {
+  return {
+    PUBLIC_URL: auth.env.PUBLIC_URL,
+    AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
+    MEDIA_LISTEN_IP: '127.0.0.1',
+    MEDIA_SERVER_ID: 'serv0',
+    NATS_URL: auth.natsUrl,
+    ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
+  };
+}
+
+/**
  * The real media service beside a running auth service: real mediasoup workers (the
  * binary scripts/build-mediasoup-worker.sh caches), transports on loopback only, and the
  * process's telemetry (its metrics on `/metrics`).
@@ -31,16 +47,7 @@ export async function startMediaService(
 ): Promise<RunningMediaService> {
   startInProcessTelemetry('media');
   const port = await freePort();
-  const config = loadMediaConfig({
-    PUBLIC_URL: auth.env.PUBLIC_URL,
-    AUTH_JWKS_URL: `${auth.baseUrl}/.well-known/jwks.json`,
-    MEDIA_WORKERS: '2',
-    MEDIA_LISTEN_IP: '127.0.0.1',
-    MEDIA_SERVER_ID: 'serv0',
-    NATS_URL: auth.natsUrl,
-    MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN,
-    ...overrides,
-  });
+  const config = loadMediaConfig({ ...mediaServiceEnv(auth), MEDIA_WORKERS: '2', ...overrides });
   const moduleRef = await Test.createTestingModule({ imports: [MediaModule.forConfig(config)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({
     bodyParser: false,

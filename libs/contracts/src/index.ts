@@ -10,6 +10,7 @@ export * from './events/webhook.events';
 export * from './events/recording.events';
 export { eventCatalogue } from './events/catalogue';
 export * from './commands/define-command';
+export * from './commands/define-feed';
 export * from './commands/auth.commands';
 export * from './commands/signing.commands';
 export * from './commands/recorder.commands';

@@ -351,7 +351,8 @@ describe('the Helm chart', () => {
         name: 'recording-work',
         mountPath: '/var/confer/recording/work',
       });
-      expect(pod.volumes.find((v: PodVolume) => v.name === 'recording-work').emptyDir).toBeDefined();
+      // The pod's own scratch space, bounded (recording.workVolumeSize).
+      expect(pod.volumes).toContainEqual({ name: 'recording-work', emptyDir: { sizeLimit: '20Gi' } });
       expect(pod.volumes.some((v: PodVolume) => v.persistentVolumeClaim)).toBe(false);
       for (const configMap of byKind(objects, 'ConfigMap'))
         expect(Object.keys(configMap.data ?? {}).filter((k) => k.startsWith('RECORDING_S3_'))).toEqual([]);
@@ -413,7 +414,8 @@ describe('the Helm chart', () => {
           { name: 'recording-work', mountPath: '/var/confer/recording/work' },
         ]),
       );
-      expect(pod.volumes.find((v: PodVolume) => v.name === 'recording-work').emptyDir).toBeDefined();
+      // The pod's own scratch space, bounded (recording.workVolumeSize).
+      expect(pod.volumes).toContainEqual({ name: 'recording-work', emptyDir: { sizeLimit: '20Gi' } });
     });
 
     it("keeps the defaults' one replica on the pod's own disk, and says so", () => {

@@ -2,6 +2,7 @@ import { connect, NatsConnection } from 'nats';
 import { AnnouncementOf, MediaNodeLoad } from '@confer/contracts';
 import { BuiltServiceProcess, spawnBuiltService } from '../../support/built-service.process';
 import { freePort } from '../../support/test-env';
+import { mediaServiceEnv } from '../../support/media-service.harness';
 import { startBrowserRoom, BrowserRoom } from './support/browser-room.harness';
 import { eventually, phaseOf, reception, TestBrowser } from './support/browser';
 
@@ -27,20 +28,13 @@ describe('the web client when its media node dies', () => {
       nodes[nodeId] = await spawnBuiltService(
         'media',
         {
+          ...mediaServiceEnv(room.auth),
           ROOMS_URL: room.rooms.baseUrl,
-          NATS_URL: room.auth.natsUrl,
-          PUBLIC_URL: room.auth.env.PUBLIC_URL,
-          AUTH_JWKS_URL: `${room.auth.baseUrl}/.well-known/jwks.json`,
-          MEDIA_LISTEN_IP: '127.0.0.1',
           MEDIA_WORKERS: '1',
-          MEDIA_SERVER_ID: 'serv0',
           MEDIA_NODE_ID: nodeId,
           MEDIA_NODE_REPORT_SECONDS: '0.3',
           // The page reaches each node directly (the front door's routing by node is tested on its own).
           MEDIA_NODE_URL: `http://127.0.0.1:${port}`,
-          ...(process.env.MEDIASOUP_WORKER_BIN
-            ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN }
-            : {}),
         },
         { port },
       );

@@ -2,7 +2,7 @@ import { connect, NatsConnection } from 'nats';
 import { AnnouncementOf, MediaNodeLoad, roomSpanSubject, SpanState } from '@confer/contracts';
 import { RoomRegistry } from '../../../apps/media/src/rooms/room-registry';
 import { BuiltServiceProcess, spawnBuiltService } from '../../support/built-service.process';
-import { RunningMediaService, startMediaService } from '../../support/media-service.harness';
+import { mediaServiceEnv, RunningMediaService, startMediaService } from '../../support/media-service.harness';
 import { subscribeRtp } from '../../support/rtp-subscriber';
 import { SyntheticPeer, SyntheticPublish } from '../../support/synthetic-peer';
 import { RoomsFixture, startRoomsFixture } from '../rooms/rooms-fixture';
@@ -48,13 +48,10 @@ describe('media nodes scaling out', () => {
       signalingOf[id] = inProcess[id].signalingUrl;
     }
     nodeC = await spawnBuiltService('media', {
+      ...mediaServiceEnv(f.auth),
       ...common,
-      PUBLIC_URL: f.auth.env.PUBLIC_URL,
-      AUTH_JWKS_URL: `${f.auth.baseUrl}/.well-known/jwks.json`,
-      MEDIA_LISTEN_IP: '127.0.0.1',
       MEDIA_NODE_ID: 'node-c',
       MEDIA_SERVER_ID: 'serv1',
-      ...(process.env.MEDIASOUP_WORKER_BIN ? { MEDIASOUP_WORKER_BIN: process.env.MEDIASOUP_WORKER_BIN } : {}),
     });
     signalingOf['node-c'] = `${nodeC.baseUrl.replace('http', 'ws')}/v1/media/ws`;
     nc = await connect({ servers: f.auth.natsUrl });

@@ -36,6 +36,24 @@ export interface RoomSpanOptions {
   staleAfterMs: number;
 }
 
+/**
+ * What peers are told when this node's share of the room may have changed; the others
+ * (audio levels every second, the active speaker, chat) leave it as it is, and are not
+ * worth serialising the share for.
+ */
+const SHARE_CHANGES: ReadonlySet<string> = new Set([
+  'peerJoined',
+  'peerLeft',
+  'peerRoleChanged',
+  'producerAdded',
+  'producerClosed',
+  'producerPaused',
+  'producerResumed',
+  'handRaised',
+  'handLowered',
+  'recordingChanged',
+]);
+
 /** How long a node dropped for silence is named in this node's states. */
 const DROPPED_TOLD_FOR_MS = 15_000;
 
@@ -178,7 +196,7 @@ export class RoomSpan {
 
   readonly #onTold = (notification: string, data: unknown): void => {
     if (notification === 'chatMessage') this.#relayChat(data as ChatData);
-    this.#publishSoon();
+    else if (SHARE_CHANGES.has(notification)) this.#publishSoon();
   };
 
   /** Changes come in bursts (a peer leaving closes several producers): one state for the turn. */

@@ -97,41 +97,24 @@ export function renderAsyncApi(): string {
     };
   }
 
-  messages.RecorderRoster = {
-    name: 'RecorderRoster',
-    contentType: 'application/json',
-    payload: plain(RECORDER_ROSTER_FEED.schema),
-  };
-  channels.RecorderRosterFeed = {
-    address: '{feedSubject}',
-    parameters: { feedSubject: { description: 'The subject the recorder gave in recorder.open' } },
-    description: RECORDER_ROSTER_FEED.summary,
-    messages: { RecorderRoster: { $ref: '#/components/messages/RecorderRoster' } },
-  };
-  operations.receiveRecorderRoster = {
-    action: 'receive',
-    channel: { $ref: '#/channels/RecorderRosterFeed' },
-    summary: 'A recorder follows the room it records',
-  };
-
-  messages.RoomSpanMessage = {
-    name: 'RoomSpanMessage',
-    contentType: 'application/json',
-    payload: plain(ROOM_SPAN_FEED.schema),
-  };
-  channels.RoomSpanFeed = {
-    address: 'confer.sys.media.room-span.{roomKey}.v1',
-    parameters: {
-      roomKey: { description: 'The first 27 characters of base64url(SHA-256("<orgId>/<roomId>"))' },
-    },
-    description: ROOM_SPAN_FEED.summary,
-    messages: { RoomSpanMessage: { $ref: '#/components/messages/RoomSpanMessage' } },
-  };
-  operations.receiveRoomSpanMessage = {
-    action: 'receive',
-    channel: { $ref: '#/channels/RoomSpanFeed' },
-    summary: 'Media nodes carrying the same room follow each other',
-  };
+  for (const feed of [RECORDER_ROSTER_FEED, ROOM_SPAN_FEED]) {
+    messages[feed.message] = {
+      name: feed.message,
+      contentType: 'application/json',
+      payload: plain(feed.schema),
+    };
+    channels[feed.channel] = {
+      address: feed.address,
+      parameters: feed.parameters,
+      description: feed.summary,
+      messages: { [feed.message]: { $ref: `#/components/messages/${feed.message}` } },
+    };
+    operations[`receive${feed.message}`] = {
+      action: 'receive',
+      channel: { $ref: `#/channels/${feed.channel}` },
+      summary: feed.receivedBy,
+    };
+  }
 
   for (const announcement of announcementCatalogue) {
     const name = `${pascal(`${announcement.service}.${announcement.topic}`)}V${announcement.version}`;

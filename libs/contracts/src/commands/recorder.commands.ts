@@ -1,5 +1,6 @@
 import { Static, Type } from '@sinclair/typebox';
 import { defineCommand } from './define-command';
+import type { FeedContract } from './define-feed';
 
 /**
  * Commands a recorder (the recording service) sends to the media service to receive a
@@ -49,11 +50,16 @@ export const RecorderRosterSchema = Type.Object({
 export type RecorderRoster = Static<typeof RecorderRosterSchema>;
 
 /** Where rosters go: the `feedSubject` a recorder gave when it opened its session. */
-export const RECORDER_ROSTER_FEED = {
+export const RECORDER_ROSTER_FEED: FeedContract<typeof RecorderRosterSchema> = {
+  message: 'RecorderRoster',
+  channel: 'RecorderRosterFeed',
+  address: '{feedSubject}',
+  parameters: { feedSubject: { description: 'The subject the recorder gave in recorder.open' } },
   summary:
     "A recorder session's roster, published whole by the media process at every change and every 2 s (core NATS, to the subject the recorder chose; nothing kept).",
+  receivedBy: 'A recorder follows the room it records',
   schema: RecorderRosterSchema,
-} as const;
+};
 export type RecorderPeer = Static<typeof RecorderPeerSchema>;
 export type RecorderProducer = Static<typeof RecorderProducerSchema>;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { Static, Type } from '@sinclair/typebox';
 import { defineCommand } from './define-command';
+import type { FeedContract } from './define-feed';
 
 /**
  * A room spanning media nodes: when the rooms service places a room's newcomers on
@@ -93,11 +94,20 @@ export type SpanProducer = Static<typeof SpanProducerSchema>;
 export type SpanChat = Static<typeof SpanChatSchema>;
 export type SpanMessage = Static<typeof SpanMessageSchema>;
 
-export const ROOM_SPAN_FEED = {
+const ROOM_SPAN_SUBJECT = { prefix: 'confer.sys.media.room-span.', suffix: '.v1' } as const;
+
+export const ROOM_SPAN_FEED: FeedContract<typeof SpanMessageSchema> = {
+  message: 'RoomSpanMessage',
+  channel: 'RoomSpanFeed',
+  address: `${ROOM_SPAN_SUBJECT.prefix}{roomKey}${ROOM_SPAN_SUBJECT.suffix}`,
+  parameters: {
+    roomKey: { description: 'The first 27 characters of base64url(SHA-256("<orgId>/<roomId>"))' },
+  },
   summary:
     "A media node's share of a room it may carry beside other nodes (its peers and their producers), published whole at every change and every 2 s while other nodes carry the room too (every 10 s alone), and chat relayed between the nodes (core NATS, nothing kept). A node not heard from for 5 s is dropped.",
+  receivedBy: 'Media nodes carrying the same room follow each other',
   schema: SpanMessageSchema,
-} as const;
+};
 
 /**
  * The span feed of a room: `confer.sys.media.room-span.<key>.v1`, the key a hash of the
@@ -105,7 +115,7 @@ export const ROOM_SPAN_FEED = {
  */
 export function roomSpanSubject(orgId: string, roomId: string): string {
   const key = createHash('sha256').update(`${orgId}/${roomId}`).digest('base64url').slice(0, 27);
-  return `confer.sys.media.room-span.${key}.v1`;
+  return `${ROOM_SPAN_SUBJECT.prefix}${key}${ROOM_SPAN_SUBJECT.suffix}`;
 }
 
 const PipeAddress = Type.Object({
