@@ -171,12 +171,15 @@ export class RecorderSession extends EventEmitter<{ close: [reason: RecorderSess
 
   async requestKeyFrame(consumerId: string): Promise<void> {
     const consumer = this.#consumer(consumerId);
+    // Its producer closed here already (the roster said so) while the worker's word that the
+    // consumer went with it is still on its way: the consumer is gone, not broken.
+    const gone = () =>
+      consumer.closed || !this.#consumers.has(consumerId) || !this.room.findProducer(consumer.producerId);
+    if (gone()) throw MediaErrors.consumerNotFound({ consumerId });
     try {
       await consumer.requestKeyFrame();
     } catch (error) {
-      // Its producer closed under the request: the consumer is gone, not broken.
-      if (consumer.closed || !this.#consumers.has(consumerId))
-        throw MediaErrors.consumerNotFound({ consumerId });
+      if (gone()) throw MediaErrors.consumerNotFound({ consumerId });
       throw error;
     }
   }
