@@ -1,7 +1,10 @@
 // Join decisions through the rooms service's public API (POST /v1/rooms/:roomId/joins),
 // each with a participant token verified by auth over NATS, the room's state changed in
-// PostgreSQL with its events in the outbox, and a join grant signed by auth.
+// PostgreSQL with its events in the outbox, and a join grant signed by the rooms replica.
 // Target (issue #3): at least 500 decisions/s with p99 under 20 ms on 2 cores.
+// Two phases: capacity (BENCH_CONCURRENCY joins always in flight: how many per second the
+// machine decides), then latency at a fixed offered rate (BENCH_RATE joins/s arriving on
+// their own schedule: the p99 a client sees at that load). BENCH_RATE=0 skips the second.
 import http from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -9,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { SignJWT } from 'jose';
-import { drive, startAuthService } from './support/auth-service.mjs';
+import { drive, driveAtRate, startAuthService } from './support/auth-service.mjs';
 import { startRoomsService } from './support/rooms-service.mjs';
 
 const pg = createRequire(import.meta.url)('pg');
@@ -17,6 +20,8 @@ const pg = createRequire(import.meta.url)('pg');
 const TOTAL = Number(process.env.BENCH_TOTAL ?? 10000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 200);
+const RATE = Number(process.env.BENCH_RATE ?? 500);
+const RATE_TOTAL = Number(process.env.BENCH_RATE_TOTAL ?? 5000);
 const NATS_PORT = Number(process.env.BENCH_NATS_PORT ?? 14232);
 
 // A NATS of its own: another auth service on a shared NATS would answer some of the
@@ -47,10 +52,12 @@ try {
 }
 const secret = new TextEncoder().encode(auth.org.apiKeySecret);
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+// Arrivals at a fixed rate are independent clients: as many connections as joins in flight.
+const openAgent = new http.Agent({ keepAlive: true });
 
 // Gcore-style room tokens (HS256 with the API key secret, kid = the key), one per join.
 const tokens = await Promise.all(
-  Array.from({ length: TOTAL + 1000 }, (_, i) =>
+  Array.from({ length: TOTAL + 1000 + (RATE > 0 ? RATE_TOTAL : 0) }, (_, i) =>
     new SignJWT({
       roomId: `bench-${i % ROOMS}`,
       peerId: `peer-${i}`,
@@ -64,14 +71,14 @@ const tokens = await Promise.all(
   ),
 );
 
-function join(i) {
+function join(i, through = agent) {
   const body = JSON.stringify({ token: tokens[i] });
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${rooms.baseUrl}/v1/rooms/bench-${i % ROOMS}/joins`,
       {
         method: 'POST',
-        agent,
+        agent: through,
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
@@ -147,8 +154,20 @@ try {
   console.log(
     JSON.stringify({ bench: 'join-decision', unit: 'decisions', rooms: ROOMS, ...result, cpuMsPerDecision }),
   );
+  if (RATE > 0) {
+    await new Promise((r) => setTimeout(r, 2000)); // let the capacity phase's backlog (relay) settle
+    const atRate = await driveAtRate({
+      total: RATE_TOTAL,
+      rate: RATE,
+      task: (i) => join(TOTAL + 1000 + i, openAgent),
+    });
+    console.log(
+      JSON.stringify({ bench: 'join-decision-at-rate', unit: 'decisions', rooms: ROOMS, ...atRate }),
+    );
+  }
 } finally {
   agent.destroy();
+  openAgent.destroy();
   await rooms.stop();
   await auth.stop();
   stopNats();

@@ -26,7 +26,8 @@ export async function startAuthService({ port = 18081 } = {}) {
     env,
     stdio: 'ignore',
   });
-  const child = spawn(process.execPath, [join(root, 'apps/auth/dist/main.js')], {
+  const nodeArgs = process.env.BENCH_AUTH_NODE_ARGS ? process.env.BENCH_AUTH_NODE_ARGS.split(' ') : [];
+  const child = spawn(process.execPath, [...nodeArgs, join(root, 'apps/auth/dist/main.js')], {
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -119,4 +120,41 @@ export async function drive({ total, concurrency, task }) {
 
 function round(obj) {
   return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, +v.toFixed(2)]));
+}
+
+/**
+ * Starts `task` at a fixed `rate` per second for `total` calls whatever the answers do (an
+ * open loop, as independent clients arrive), and times each call from when it was due, not
+ * from when it could start: a stalled service shows in the latencies instead of merely
+ * slowing the arrivals (coordinated omission).
+ */
+export async function driveAtRate({ total, rate, task }) {
+  const durations = new Array(total);
+  let failures = 0;
+  const started = performance.now();
+  const calls = [];
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    calls.push(
+      Promise.resolve()
+        .then(() => task(i))
+        .catch((error) => {
+          failures++;
+          if (failures < 3) console.error(String(error));
+        })
+        .finally(() => (durations[i] = performance.now() - due)),
+    );
+  }
+  await Promise.all(calls);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    total,
+    offeredPerSecond: rate,
+    failures,
+    seconds: +seconds.toFixed(2),
+    perSecond: Math.round(total / seconds),
+    ...round(percentiles(durations)),
+  };
 }

@@ -162,6 +162,7 @@ export class MediaModule {
           provide: JoinGrantVerifier,
           useFactory: () =>
             new RemoteJwksJoinGrantVerifier({
+              roomsUrl: config.ROOMS_URL,
               jwksUrl: config.AUTH_JWKS_URL,
               issuer: issuerOf(config),
               mediaServerId: config.MEDIA_SERVER_ID,

@@ -66,6 +66,7 @@ NATS_STREAM_REPLICAS: {{ .Values.nats.streamReplicas | quote }}
 HOST: "0.0.0.0"
 TRUST_PROXY: "true"
 AUTH_JWKS_URL: {{ printf "%s/.well-known/jwks.json" (include "confer.serviceUrl" (dict "root" $root "component" "auth" "port" 8081)) | quote }}
+ROOMS_URL: {{ include "confer.serviceUrl" (dict "root" $root "component" "rooms" "port" 8082) | quote }}
 DEFAULT_RATE_LIMIT_PER_SECOND: {{ .Values.config.defaultRateLimitPerSecond | quote }}
 OUTBOUND_ALLOWED_HOSTS: {{ .Values.config.outboundAllowedHosts | quote }}
 WEBHOOKS_ALLOW_HTTP: {{ .Values.config.webhooksAllowHttp | quote }}

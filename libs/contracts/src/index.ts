@@ -22,3 +22,4 @@ export * from './announcements/media-node.announcements';
 export { announcementCatalogue } from './announcements/catalogue';
 export { renderAsyncApi } from './asyncapi/render-asyncapi';
 export * from './signaling';
+export * from './join-grant';

@@ -310,6 +310,8 @@ describe('the Helm chart', () => {
     );
     const media = loadMediaConfig(mediaEnv);
     expect(media).toMatchObject({ MEDIA_PORT: 8085, MEDIA_WORKERS: 8, MEDIA_LISTEN_IP: '0.0.0.0' });
+    // Presence renewals and the join grant keys come from the rooms Service.
+    expect(media.ROOMS_URL).toBe('http://confer-rooms:8082');
     expect(media.MEDIA_RTC_MIN_PORT).toBeLessThan(media.MEDIA_RTC_MAX_PORT);
     // Each pod is announced at its own route through the front door, which reaches it at its address.
     expect(nodeUrlOf(media, 'confer-media-7d9f-x2k4q')).toBe(

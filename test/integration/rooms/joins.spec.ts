@@ -41,11 +41,15 @@ describe('joining a room', () => {
     });
     expect(grant.conferenceNumber).toMatch(/^[1-9][0-9]{7}$/);
 
-    const jwks = createRemoteJWKSet(new URL(`${f.auth.baseUrl}/.well-known/jwks.json`));
-    const { payload } = await jwtVerify(grant.grant.token, jwks, {
+    // Signed by this rooms replica's own key (EdDSA), listed in the rooms key set.
+    const jwks = createRemoteJWKSet(new URL(`${f.rooms.baseUrl}/v1/join-grant-keys`));
+    const { payload, protectedHeader } = await jwtVerify(grant.grant.token, jwks, {
+      algorithms: ['EdDSA'],
       audience: 'confer:join-grant',
       issuer: f.auth.env.PUBLIC_URL,
     });
+    expect(protectedHeader.kid).toMatch(/^gk_/);
+    expect(payload.exp! - payload.iat!).toBe(120);
     expect(payload).toMatchObject({
       sub: 'dr-who',
       room: 'consult-1',
@@ -79,7 +83,7 @@ describe('joining a room', () => {
     const response = await f.join('consult-interp', { token });
     expect(response.status).toBe(201);
     const grant = (await response.json()) as Grant;
-    const jwks = createRemoteJWKSet(new URL(`${f.auth.baseUrl}/.well-known/jwks.json`));
+    const jwks = createRemoteJWKSet(new URL(`${f.rooms.baseUrl}/v1/join-grant-keys`));
     const { payload } = await jwtVerify(grant.grant.token, jwks, { audience: 'confer:join-grant' });
     expect(payload).toMatchObject({
       role: 'interpreter',
@@ -87,6 +91,35 @@ describe('joining a room', () => {
       intLang: 'de',
       maxBroadcasters: 3,
     });
+  });
+
+  it("never trusts a grant key in auth's public JWKS: integrators and access-token verifiers do not see it", async () => {
+    const grant = (await (
+      await f.join('consult-keys', { token: await f.mint('kim', 'consult-keys') })
+    ).json()) as Grant;
+    const kid = JSON.parse(Buffer.from(grant.grant.token.split('.')[0], 'base64url').toString())
+      .kid as string;
+    const platform = (await (await fetch(`${f.auth.baseUrl}/.well-known/jwks.json`)).json()) as {
+      keys: Array<{ kid: string }>;
+    };
+    expect(platform.keys.map((k) => k.kid)).not.toContain(kid);
+    const listed = await fetch(`${f.rooms.baseUrl}/v1/join-grant-keys`);
+    expect(listed.headers.get('cache-control')).toBe('public, max-age=60');
+    const { keys } = (await listed.json()) as { keys: Array<Record<string, string>> };
+    expect(keys.find((k) => k.kid === kid)).toEqual({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      x: expect.any(String),
+      kid,
+      alg: 'EdDSA',
+      use: 'sig',
+    });
+    // Public halves only: no private key material (d) is ever listed.
+    expect(keys.every((k) => !('d' in k))).toBe(true);
+    const openapi = (await (await fetch(`${f.rooms.baseUrl}/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, unknown> } }>;
+    };
+    expect(openapi.paths['/v1/join-grant-keys'].get?.responses).toHaveProperty('200');
   });
 
   it('replaces an older connection of the same peer id, and tells it why', async () => {

@@ -3,6 +3,9 @@ import {
   startRoomsService,
   RunningRoomsService,
 } from '../../support/rooms-service.harness';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { DataSource } from 'typeorm';
+import { JoinGrantSigner } from '../../../apps/rooms/src/joins/grant-keys/join-grant-signer';
 import { startRoomsFixture, RoomsFixture } from './rooms-fixture';
 
 interface Grant {
@@ -50,6 +53,41 @@ describe('the rooms service as several replicas', () => {
     );
     expect(f.tap.of('peer.joined').filter((e) => e.roomid === 'race-1')).toHaveLength(20);
     expect(f.tap.of('room.started').filter((e) => e.roomid === 'race-1')).toHaveLength(1);
+  });
+
+  it("signs grants with each replica's own key, which every replica lists, and drops lapsed keys", async () => {
+    const grants = (await Promise.all(
+      replicas().map(async (url, i) =>
+        (await f.join('keys-1', { token: await f.mint(`signer-${i}`, 'keys-1') }, url)).json(),
+      ),
+    )) as Array<Grant & { grant: { token: string } }>;
+    const kids = grants.map(
+      (g) => JSON.parse(Buffer.from(g.grant.token.split('.')[0], 'base64url').toString()).kid as string,
+    );
+    expect(new Set(kids).size).toBe(2);
+    for (const url of replicas()) {
+      const jwks = createRemoteJWKSet(new URL(`${url}/v1/join-grant-keys`));
+      for (const g of grants) {
+        const { payload } = await jwtVerify(g.grant.token, jwks, { audience: 'confer:join-grant' });
+        expect(payload.connection).toBe(g.connectionId);
+      }
+    }
+    // A replica gone for longer than any grant lives: its key is no longer listed, and the
+    // next renewal anywhere deletes it.
+    await f.rooms.app.get(DataSource).query(
+      `INSERT INTO join_grant_keys (kid, public_jwk, listed_until)
+       VALUES ('gk_gone', '{"kty":"OKP","crv":"Ed25519","x":"AA","kid":"gk_gone"}', now() - interval '1 second')`,
+    );
+    await new Promise((r) => setTimeout(r, 1100)); // past the key set's one-second cache
+    const listed = (await (await fetch(`${second.baseUrl}/v1/join-grant-keys`)).json()) as {
+      keys: Array<{ kid: string }>;
+    };
+    expect(listed.keys.map((k) => k.kid).sort()).toEqual([...kids].sort());
+    await second.app.get(JoinGrantSigner).renew();
+    const [{ count }] = await f.rooms.app
+      .get(DataSource)
+      .query("SELECT count(*)::int AS count FROM join_grant_keys WHERE kid = 'gk_gone'");
+    expect(count).toBe(0);
   });
 
   it('keeps the count right through concurrent joins and leaves on both replicas', async () => {

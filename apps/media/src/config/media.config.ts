@@ -28,7 +28,10 @@ export const MediaConfigSchema = Type.Object({
       default: 'warn',
     },
   ),
-  /** The rooms service, whose presence API keeps this server's peers present. */
+  /**
+   * The rooms service, whose presence API keeps this server's peers present and whose key
+   * set (JOIN_GRANT_KEYS_PATH) join grants are verified with.
+   */
   ROOMS_URL: Type.String({ default: 'http://127.0.0.1:8082', minLength: 1 }),
   NATS_URL: Type.String({ default: 'nats://127.0.0.1:4222', minLength: 1 }),
   /** How often each connected peer's presence is renewed with the rooms service (its timeout is 30 s). */
@@ -83,7 +86,7 @@ export const MediaConfigSchema = Type.Object({
    * its media from the first sender that reaches it, with no ICE or DTLS to prove who that is.
    */
   MEDIA_PLAIN_INGEST: Type.Boolean({ default: false }),
-  /** Public base URL: must equal the auth service's (the issuer of join grants). */
+  /** Public base URL: must equal the rooms and auth services' (the issuer of join grants). */
   PUBLIC_URL: Type.String({ default: 'http://localhost:8080' }),
   AUTH_JWKS_URL: Type.String({ default: 'http://127.0.0.1:8081/.well-known/jwks.json' }),
 });

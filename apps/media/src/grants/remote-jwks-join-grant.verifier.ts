@@ -1,10 +1,15 @@
-import { createRemoteJWKSet, errors, jwtVerify, JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, JWTHeaderParameters, jwtVerify, JWTPayload } from 'jose';
+import { JOIN_GRANT_ALGORITHM, JOIN_GRANT_AUDIENCE, JOIN_GRANT_KEYS_PATH } from '@confer/contracts';
 import { MediaErrors } from '../media.errors';
 import { GrantPermissions, JoinGrant, JoinGrantVerifier } from './join-grant';
 
-export const JOIN_GRANT_AUDIENCE = 'confer:join-grant';
-
 export interface RemoteJwksJoinGrantOptions {
+  /** The rooms service, whose replicas sign grants (EdDSA) and list their keys at JOIN_GRANT_KEYS_PATH. */
+  roomsUrl: string;
+  /**
+   * Auth's JWKS: grants signed RS256 by the platform key, as rooms did before it signed
+   * its own, are still taken (a rolling upgrade has both kinds of rooms replica).
+   */
   jwksUrl: string;
   issuer: string;
   /** This server's id: a grant naming another media server is refused. */
@@ -78,23 +83,48 @@ function optionalClaims(
   };
 }
 
-/** Verifies grants against auth's published JWKS (cached; refetched on an unknown key id). */
+/** Between two fetches of the rooms key set: a replica that just started is heard within it. */
+const GRANT_KEYS_COOLDOWN_MS = 1000;
+
+/**
+ * Verifies grants against the rooms replicas' key set (EdDSA) or auth's JWKS (RS256),
+ * each cached and fetched again on a key id it does not know.
+ */
 export class RemoteJwksJoinGrantVerifier extends JoinGrantVerifier {
-  readonly #jwks: ReturnType<typeof createRemoteJWKSet>;
+  readonly #platformKeys: ReturnType<typeof createRemoteJWKSet>;
+  readonly #grantKeys: ReturnType<typeof createRemoteJWKSet>;
 
   constructor(private readonly options: RemoteJwksJoinGrantOptions) {
     super();
-    this.#jwks = createRemoteJWKSet(new URL(options.jwksUrl), {
+    this.#platformKeys = createRemoteJWKSet(new URL(options.jwksUrl), {
       cooldownDuration: 30_000,
       cacheMaxAge: 600_000,
     });
+    this.#grantKeys = createRemoteJWKSet(
+      new URL(JOIN_GRANT_KEYS_PATH, options.roomsUrl.replace(/\/*$/, '/')),
+      { cooldownDuration: GRANT_KEYS_COOLDOWN_MS, cacheMaxAge: 600_000 },
+    );
   }
+
+  /** The key for a grant's header: the rooms key set for EdDSA, auth's JWKS otherwise. */
+  readonly #keyFor = async (header: JWTHeaderParameters) => {
+    if (header.alg !== JOIN_GRANT_ALGORITHM) return this.#platformKeys(header);
+    try {
+      return await this.#grantKeys(header);
+    } catch (error) {
+      // A key id first seen within a second of the last fetch: a replica started
+      // meanwhile. Wait out the cooldown and look once more rather than refuse the peer.
+      if (!(error instanceof errors.JWKSNoMatchingKey) || !this.#grantKeys.coolingDown) throw error;
+      await new Promise((resolve) => setTimeout(resolve, GRANT_KEYS_COOLDOWN_MS));
+      return this.#grantKeys(header);
+    }
+  };
 
   async verify(token: string): Promise<JoinGrant> {
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, this.#jwks, {
-        algorithms: ['RS256'],
+      ({ payload } = await jwtVerify(token, this.#keyFor, {
+        algorithms: [JOIN_GRANT_ALGORITHM, 'RS256'],
         issuer: this.options.issuer,
         audience: JOIN_GRANT_AUDIENCE,
         requiredClaims: ['exp'],

@@ -17,6 +17,7 @@ import { WaitingInEmptyRooms1764200000003 } from './migrations/1764200000003-wai
 import { PeerRoleOverrides1764200000004 } from './migrations/1764200000004-peer-role-overrides';
 import { JoinFunctions1764200000005 } from './migrations/1764200000005-join-functions';
 import { JoinStatePlpgsql1764200000006 } from './migrations/1764200000006-join-state-plpgsql';
+import { JoinGrantKeys1764200000007 } from './migrations/1764200000007-join-grant-keys';
 
 export const roomsEntities = [
   RoomEntity,
@@ -39,6 +40,7 @@ export const roomsMigrations = [
   PeerRoleOverrides1764200000004,
   JoinFunctions1764200000005,
   JoinStatePlpgsql1764200000006,
+  JoinGrantKeys1764200000007,
   ...outboxMigrations,
 ];
 

@@ -19,7 +19,7 @@ import { peerJoinedEvent, peerLeftEvent } from '../presence/peer-events';
 import { JoinState, JoinStateStore } from './join-state/join-state.store';
 import { AccessCheckClient } from './access-check/access-check.client';
 import { EffectiveAttributes, effectiveAttributes } from './effective-attributes';
-import { JoinGrantClaims, JoinGrantsClient } from './join-grants.client';
+import { JoinGrantClaims, JoinGrantSigner } from './grant-keys/join-grant-signer';
 import { JoinRequestDto } from './join.request.dto';
 import { JoinRefusal, JoinRefusalsPublisher } from './join-refusals.publisher';
 import { ParticipantTokensClient } from './participant-tokens.client';
@@ -58,7 +58,7 @@ export class DecideJoin {
     private readonly dataSource: DataSource,
     private readonly tokens: ParticipantTokensClient,
     private readonly accessCheck: AccessCheckClient,
-    private readonly grants: JoinGrantsClient,
+    private readonly grants: JoinGrantSigner,
     private readonly liveRooms: LiveRooms,
     private readonly departures: PeerDepartures,
     private readonly placement: MediaPlacementService,

@@ -11,7 +11,7 @@ export const SignPlatformToken = defineCommand({
   service: 'auth',
   name: 'platform-token.sign',
   summary:
-    'Sign a short-lived RS256 JWT with the platform key (kid in the published JWKS) for one of a closed set of purposes, e.g. the join grant the media service verifies.',
+    'Sign a short-lived RS256 JWT with the platform key (kid in the published JWKS) for one of a closed set of purposes: webhook deliveries, and join grants as rooms replicas of earlier releases had them signed (rooms now signs its own, EdDSA).',
   request: Type.Object({
     audience: Type.Union(PlatformTokenPurposes.map((p) => Type.Literal(p))),
     subject: Type.String({ minLength: 1, maxLength: 256 }),
