@@ -1,5 +1,6 @@
 import http from 'http';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { DataSource } from 'typeorm';
 import { startRoomsFixture, RoomsFixture } from './rooms-fixture';
 
 interface Grant {
@@ -120,6 +121,34 @@ describe('joining a room', () => {
       paths: Record<string, { get?: { responses: Record<string, unknown> } }>;
     };
     expect(openapi.paths['/v1/join-grant-keys'].get?.responses).toHaveProperty('200');
+  });
+
+  it("finds a joiner's live connection and the live session through their own indexes, whatever the statistics", async () => {
+    // The plan PL/pgSQL keeps for a connection's life is the generic one, made when the
+    // tables may still be empty: it must not scan every live connection or session.
+    const plans = await f.rooms.app.get(DataSource).transaction(async (tx) => {
+      await tx.query('SET LOCAL plan_cache_mode = force_generic_plan');
+      const plan = async (name: string, sql: string, args: string) => {
+        await tx.query(`PREPARE ${name} AS ${sql}`);
+        const rows = (await tx.query(`EXPLAIN EXECUTE ${name}(${args})`)) as Array<{ 'QUERY PLAN': string }>;
+        await tx.query(`DEALLOCATE ${name}`);
+        return rows.map((r) => r['QUERY PLAN']).join('\n');
+      };
+      return {
+        peer: await plan(
+          'live_peer',
+          'SELECT * FROM peer_connections WHERE session_id = $1::uuid AND peer_id = $2::text AND left_at IS NULL',
+          "'7c1d7a52-1d5e-4a53-9f3e-0d7e8f1b2a3c', 'ana'",
+        ),
+        session: await plan(
+          'live_session',
+          'SELECT * FROM room_sessions WHERE org_id = $1::text AND room_id = $2::text AND ended_at IS NULL',
+          "'org', 'room'",
+        ),
+      };
+    });
+    expect(plans.peer).toMatch(/Index Cond: \(\(session_id = \$1\) AND \(peer_id = \$2\)\)/);
+    expect(plans.session).toMatch(/Index Cond: \(\(org_id = \$1\) AND \(room_id = \$2\)\)/);
   });
 
   it('replaces an older connection of the same peer id, and tells it why', async () => {

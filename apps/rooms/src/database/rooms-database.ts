@@ -18,6 +18,7 @@ import { PeerRoleOverrides1764200000004 } from './migrations/1764200000004-peer-
 import { JoinFunctions1764200000005 } from './migrations/1764200000005-join-functions';
 import { JoinStatePlpgsql1764200000006 } from './migrations/1764200000006-join-state-plpgsql';
 import { JoinGrantKeys1764200000007 } from './migrations/1764200000007-join-grant-keys';
+import { UnambiguousLiveIndexes1764200000008 } from './migrations/1764200000008-unambiguous-live-indexes';
 
 export const roomsEntities = [
   RoomEntity,
@@ -41,6 +42,7 @@ export const roomsMigrations = [
   JoinFunctions1764200000005,
   JoinStatePlpgsql1764200000006,
   JoinGrantKeys1764200000007,
+  UnambiguousLiveIndexes1764200000008,
   ...outboxMigrations,
 ];
 
