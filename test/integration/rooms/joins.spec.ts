@@ -145,10 +145,25 @@ describe('joining a room', () => {
           'SELECT * FROM room_sessions WHERE org_id = $1::text AND room_id = $2::text AND ended_at IS NULL',
           "'org', 'room'",
         ),
+        // admit_join's: the connection a join replaces, and a new room's conference number.
+        replaced: await plan(
+          'replaced',
+          `UPDATE peer_connections SET left_at = coalesce(left_at, $2::timestamptz),
+             leave_reason = CASE WHEN left_at IS NULL THEN 'replaced' ELSE leave_reason END
+           WHERE connection_id = $1::text`,
+          "'c_1', now()",
+        ),
+        number: await plan(
+          'live_number',
+          'SELECT 1 FROM room_sessions WHERE conference_number = $1::text::char(8) AND ended_at IS NULL',
+          "'12345678'",
+        ),
       };
     });
     expect(plans.peer).toMatch(/Index Cond: \(\(session_id = \$1\) AND \(peer_id = \$2\)\)/);
     expect(plans.session).toMatch(/Index Cond: \(\(org_id = \$1\) AND \(room_id = \$2\)\)/);
+    expect(plans.replaced).toMatch(/peer_connections_pkey[\s\S]*Index Cond: \(connection_id = \$1\)/);
+    expect(plans.number).toMatch(/Index Cond: \(conference_number = /);
   });
 
   it('replaces an older connection of the same peer id, and tells it why', async () => {

@@ -19,6 +19,7 @@ import { JoinFunctions1764200000005 } from './migrations/1764200000005-join-func
 import { JoinStatePlpgsql1764200000006 } from './migrations/1764200000006-join-state-plpgsql';
 import { JoinGrantKeys1764200000007 } from './migrations/1764200000007-join-grant-keys';
 import { UnambiguousLiveIndexes1764200000008 } from './migrations/1764200000008-unambiguous-live-indexes';
+import { AdmitJoinByKeys1764200000009 } from './migrations/1764200000009-admit-join-by-keys';
 
 export const roomsEntities = [
   RoomEntity,
@@ -43,6 +44,7 @@ export const roomsMigrations = [
   JoinStatePlpgsql1764200000006,
   JoinGrantKeys1764200000007,
   UnambiguousLiveIndexes1764200000008,
+  AdmitJoinByKeys1764200000009,
   ...outboxMigrations,
 ];
 

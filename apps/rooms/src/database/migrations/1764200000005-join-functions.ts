@@ -1,56 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-/**
- * A join in two round trips (joins are the hot path, and on a small machine each round
- * trip costs more CPU than the work it carries):
- *
- * - `join_state` reads, without a lock, everything a join is decided on: the room's
- *   prepared settings, its live session, the peer's live connection, and what moderators
- *   chose (waiting room, the peer's role and media permissions). Its `fingerprint` is the
- *   part of that state a grant is signed on.
- * - `admit_join` then takes the room lock, and admits only if the fingerprint is still
- *   the same (else answers `stale`, and the caller decides again under the lock): it
- *   checks the limit, starts the room when idle, replaces the peer's older connection,
- *   and writes the new connection, its session entry and their events, all at once.
- *
- * Unqualified names: the connection's search_path is the service's schema, where both
- * functions live beside their tables.
- */
-export class JoinFunctions1764200000005 implements MigrationInterface {
-  name = 'JoinFunctions1764200000005';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`CREATE FUNCTION join_state(p_org text, p_room text, p_peer text) RETURNS jsonb
-      LANGUAGE sql STABLE AS $$
-        WITH live AS (
-          SELECT * FROM room_sessions WHERE org_id = p_org AND room_id = p_room AND ended_at IS NULL
-        ), peer AS (
-          SELECT p.* FROM peer_connections p, live
-           WHERE p.session_id = live.id AND p.peer_id = p_peer AND p.left_at IS NULL
-        ), state AS (
-          SELECT (SELECT settings FROM rooms WHERE org_id = p_org AND room_id = p_room) AS settings,
-                 (SELECT row_to_json(live) FROM live) AS session,
-                 (SELECT row_to_json(peer) FROM peer) AS peer,
-                 (SELECT s.waiting_room FROM live_room_settings s, live WHERE s.session_id = live.id) AS waiting_room,
-                 (SELECT o.role FROM peer_role_overrides o, live
-                   WHERE o.session_id = live.id AND o.peer_id = p_peer) AS role,
-                 (SELECT m.permissions FROM peer_media_permissions m, live
-                   WHERE m.session_id = live.id AND m.peer_id = p_peer) AS permissions
-        )
-        SELECT jsonb_build_object(
-          'settings', settings, 'session', session, 'peer', peer,
-          'waitingRoom', waiting_room, 'role', role, 'permissions', permissions,
-          'fingerprint', jsonb_build_object(
-            'session', session->>'id', 'connection', peer->>'connection_id',
-            'waitingRoom', waiting_room, 'role', role, 'permissions', permissions))
-        FROM state
-      $$`);
-
-    // plan: { org, room, peer, expect (join_state's fingerprint), session (the row to start
-    // the room with when expect.session is null), limit ({ max, broadcaster } or null),
-    // replacing (connection id or null), at (the replaced connection's left_at),
-    // connection, entry (rows by column name), events (outbox rows, in order) }.
-    await q.query(`CREATE FUNCTION admit_join(plan jsonb) RETURNS text
+/** admit_join as first written; AdmitJoinByKeys (…0009) replaces it, and restores it on the way down. */
+export const ADMIT_JOIN_V1 = `CREATE FUNCTION admit_join(plan jsonb) RETURNS text
       LANGUAGE plpgsql AS $$
       DECLARE
         p_org text := plan->>'org';
@@ -108,7 +59,59 @@ export class JoinFunctions1764200000005 implements MigrationInterface {
          ORDER BY a.n;
         RETURN 'admitted';
       END
+      $$`;
+
+/**
+ * A join in two round trips (joins are the hot path, and on a small machine each round
+ * trip costs more CPU than the work it carries):
+ *
+ * - `join_state` reads, without a lock, everything a join is decided on: the room's
+ *   prepared settings, its live session, the peer's live connection, and what moderators
+ *   chose (waiting room, the peer's role and media permissions). Its `fingerprint` is the
+ *   part of that state a grant is signed on.
+ * - `admit_join` then takes the room lock, and admits only if the fingerprint is still
+ *   the same (else answers `stale`, and the caller decides again under the lock): it
+ *   checks the limit, starts the room when idle, replaces the peer's older connection,
+ *   and writes the new connection, its session entry and their events, all at once.
+ *
+ * Unqualified names: the connection's search_path is the service's schema, where both
+ * functions live beside their tables.
+ */
+export class JoinFunctions1764200000005 implements MigrationInterface {
+  name = 'JoinFunctions1764200000005';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE FUNCTION join_state(p_org text, p_room text, p_peer text) RETURNS jsonb
+      LANGUAGE sql STABLE AS $$
+        WITH live AS (
+          SELECT * FROM room_sessions WHERE org_id = p_org AND room_id = p_room AND ended_at IS NULL
+        ), peer AS (
+          SELECT p.* FROM peer_connections p, live
+           WHERE p.session_id = live.id AND p.peer_id = p_peer AND p.left_at IS NULL
+        ), state AS (
+          SELECT (SELECT settings FROM rooms WHERE org_id = p_org AND room_id = p_room) AS settings,
+                 (SELECT row_to_json(live) FROM live) AS session,
+                 (SELECT row_to_json(peer) FROM peer) AS peer,
+                 (SELECT s.waiting_room FROM live_room_settings s, live WHERE s.session_id = live.id) AS waiting_room,
+                 (SELECT o.role FROM peer_role_overrides o, live
+                   WHERE o.session_id = live.id AND o.peer_id = p_peer) AS role,
+                 (SELECT m.permissions FROM peer_media_permissions m, live
+                   WHERE m.session_id = live.id AND m.peer_id = p_peer) AS permissions
+        )
+        SELECT jsonb_build_object(
+          'settings', settings, 'session', session, 'peer', peer,
+          'waitingRoom', waiting_room, 'role', role, 'permissions', permissions,
+          'fingerprint', jsonb_build_object(
+            'session', session->>'id', 'connection', peer->>'connection_id',
+            'waitingRoom', waiting_room, 'role', role, 'permissions', permissions))
+        FROM state
       $$`);
+
+    // plan: { org, room, peer, expect (join_state's fingerprint), session (the row to start
+    // the room with when expect.session is null), limit ({ max, broadcaster } or null),
+    // replacing (connection id or null), at (the replaced connection's left_at),
+    // connection, entry (rows by column name), events (outbox rows, in order) }.
+    await q.query(ADMIT_JOIN_V1);
   }
 
   async down(q: QueryRunner): Promise<void> {
